@@ -1,0 +1,21 @@
+export const CARDS_PATH = '/v3/marketing/membercard-open/cards'
+
+/** A validated /cards query: the same four parameters WeChat Pay takes. */
+export interface CardsQuery {
+  appid: string
+  /** A page index from 0, not an item offset (the endpoint page: "页码从0开始"). */
+  offset: number
+  limit: number
+  brand_id?: string | undefined
+}
+
+/**
+ * The request target, built once per query in one fixed order and encoded once: this exact
+ * string is both signed and sent, so the two can never disagree (reference §1.1, §7.1).
+ */
+export function buildCardsTarget (query: CardsQuery): string {
+  const params: Array<[string, string]> = []
+  if (query.brand_id !== undefined) params.push(['brand_id', query.brand_id])
+  params.push(['appid', query.appid], ['offset', String(query.offset)], ['limit', String(query.limit)])
+  return `${CARDS_PATH}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`
+}

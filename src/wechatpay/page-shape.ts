@@ -1,0 +1,22 @@
+import { isUtf8 } from 'node:buffer'
+
+/**
+ * The light check a verified 2xx must pass before it is served: a JSON object with a `data`
+ * array and a numeric `total_count`. Nothing else is interpreted, so fields WeChat Pay adds
+ * later reach callers untouched. Returns what was wrong, or undefined when the page is fine.
+ */
+export function checkPageShape (body: Buffer): string | undefined {
+  // Callers get these bytes as application/json, which RFC 8259 requires to be UTF-8.
+  if (!isUtf8(body)) return 'the body is not UTF-8'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    return 'the body is not JSON'
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the body is not a JSON object'
+  const page = parsed as Record<string, unknown>
+  if (!Array.isArray(page.data)) return 'the body has no data array'
+  if (typeof page.total_count !== 'number') return 'the body has no numeric total_count'
+  return undefined
+}
