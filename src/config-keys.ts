@@ -1,0 +1,104 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+
+export interface KeySources {
+  privateKeyFile: string | undefined
+  privateKeyPem: string | undefined
+  publicKeyId: string | undefined
+  publicKeyFile: string | undefined
+  publicKeyPem: string | undefined
+  apiv3Key: string | undefined
+}
+
+export interface LoadedKeys {
+  privateKey: KeyObject
+  publicKeyId: string
+  publicKey: KeyObject
+}
+
+type Report = (message: string) => void
+
+/**
+ * Parses key material once, at start-up, into KeyObjects: signing then never re-parses PEM,
+ * and a bad key fails the start instead of the first request. Messages name the variable,
+ * never the key's content.
+ */
+export function loadKeys (sources: KeySources, report: Report): LoadedKeys | undefined {
+  const privateKey = parseKey('WECHATPAY_PRIVATE_KEY', sources.privateKeyFile, sources.privateKeyPem, 'private', report)
+  if (privateKey !== undefined) checkRsa2048('WECHATPAY_PRIVATE_KEY', privateKey, report)
+
+  if (sources.apiv3Key !== undefined && Buffer.byteLength(sources.apiv3Key) !== 32) {
+    report('WECHATPAY_APIV3_KEY must be exactly 32 bytes (the APIv3 key set in the merchant platform)')
+  }
+
+  const hasPublicKey = sources.publicKeyId !== undefined || sources.publicKeyFile !== undefined || sources.publicKeyPem !== undefined
+  if (!hasPublicKey) {
+    report('no key to verify WeChat Pay answers: set WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE ' +
+      '(or WECHATPAY_PUBLIC_KEY) from merchant platform > Account > API security. ' +
+      'Platform-certificate mode (WECHATPAY_APIV3_KEY alone) is not supported by this version.')
+    return undefined
+  }
+  const publicKeyId = sources.publicKeyId
+  if (publicKeyId === undefined) {
+    report('WECHATPAY_PUBLIC_KEY_ID is required with a WeChat Pay public key (it looks like PUB_KEY_ID_0114...)')
+  } else if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(publicKeyId)) {
+    report('WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_ followed by digits')
+  }
+  const publicKey = parseKey('WECHATPAY_PUBLIC_KEY', sources.publicKeyFile, sources.publicKeyPem, 'public', report)
+  if (publicKey !== undefined) checkRsa2048('WECHATPAY_PUBLIC_KEY', publicKey, report)
+
+  if (privateKey === undefined || publicKey === undefined || publicKeyId === undefined) return undefined
+  // The most common set-up mistake (reference §5.1): verifying with the merchant's own key.
+  if (sameKey(createPublicKey(privateKey), publicKey)) {
+    report('WECHATPAY_PUBLIC_KEY is the merchant\'s own key; it must be WeChat Pay\'s public key')
+    return undefined
+  }
+  return { privateKey, publicKeyId, publicKey }
+}
+
+function parseKey (name: string, file: string | undefined, inline: string | undefined, kind: 'private' | 'public', report: Report): KeyObject | undefined {
+  if (file !== undefined && inline !== undefined) {
+    report(`set only one of ${name}_FILE and ${name}`)
+    return undefined
+  }
+  let pem: string
+  let source: string
+  if (file !== undefined) {
+    source = `${name}_FILE (${file})`
+    try {
+      pem = readFileSync(file, 'utf8')
+    } catch (err) {
+      report(`${source} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`)
+      return undefined
+    }
+  } else if (inline !== undefined) {
+    source = name
+    // .env files and orchestrators often carry a PEM on one line with literal "\n" separators.
+    pem = inline.replace(/\\n/g, '\n')
+  } else {
+    report(`${name}_FILE or ${name} is required`)
+    return undefined
+  }
+  // createPublicKey would quietly derive a public key from a private one; a private key here is a mix-up.
+  if (kind === 'public' && pem.includes('PRIVATE KEY')) {
+    report(`${source} holds a private key; it must be WeChat Pay's public key (pub_key.pem)`)
+    return undefined
+  }
+  try {
+    return kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem)
+  } catch {
+    report(`${source} does not hold a PEM ${kind} key`)
+    return undefined
+  }
+}
+
+function sameKey (a: KeyObject, b: KeyObject): boolean {
+  return a.export({ type: 'spki', format: 'der' }).equals(b.export({ type: 'spki', format: 'der' }))
+}
+
+function checkRsa2048 (name: string, key: KeyObject, report: Report): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
+  if (key.asymmetricKeyType !== 'rsa' || bits < 2048) {
+    report(`${name} must be an RSA key of at least 2048 bits (WECHATPAY2-SHA256-RSA2048)`)
+  }
+}

@@ -1,0 +1,388 @@
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config.js'
+
+interface PemPair { privatePem: string, publicPem: string, publicKey: KeyObject }
+
+// Keys are generated at test time: no key material lives in the repository.
+function pemPair (type: 'rsa2048' | 'rsa1024' | 'ec'): PemPair {
+  const pair = type === 'ec'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : generateKeyPairSync('rsa', { modulusLength: type === 'rsa2048' ? 2048 : 1024 })
+  return {
+    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    publicKey: pair.publicKey
+  }
+}
+
+/** The base64 body of a PEM, one line: what must never appear in a message or a JSON dump. */
+function pemBody (pem: string): string {
+  return pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----')).join('')
+}
+
+/** One-line PEM with literal "\n" sequences, as .env files and orchestrators carry it. */
+function oneLine (pem: string): string {
+  return pem.trim().replace(/\n/g, '\\n')
+}
+
+const MCHID = '1900000109'
+const SERIAL = '5157f09efdc096de15ebe81a47057a7232f1b8e1'
+const PUB_KEY_ID = 'PUB_KEY_ID_0114232134912410000000000000'
+const NOT_A_KEY_SECRET = 'hunter2-do-not-echo-0123456789'
+
+let dir: string
+let merchant: PemPair
+let wechat: PemPair
+let rsa1024: PemPair
+let ec: PemPair
+const files = {
+  merchantPrivate: '',
+  merchantPublic: '',
+  wechatPublic: '',
+  notAKey: '',
+  rsa1024Private: '',
+  rsa1024Public: '',
+  ecPrivate: '',
+  ecPublic: '',
+  missing: ''
+}
+
+beforeAll(() => {
+  merchant = pemPair('rsa2048')
+  wechat = pemPair('rsa2048')
+  rsa1024 = pemPair('rsa1024')
+  ec = pemPair('ec')
+  dir = mkdtempSync(join(tmpdir(), 'wxpay-config-test-'))
+  const write = (name: string, content: string): string => {
+    const path = join(dir, name)
+    writeFileSync(path, content)
+    return path
+  }
+  files.merchantPrivate = write('apiclient_key.pem', merchant.privatePem)
+  files.merchantPublic = write('apiclient_pub.pem', merchant.publicPem)
+  files.wechatPublic = write('pub_key.pem', wechat.publicPem)
+  files.notAKey = write('not-a-key.pem', `password=${NOT_A_KEY_SECRET}\n`)
+  files.rsa1024Private = write('rsa1024_key.pem', rsa1024.privatePem)
+  files.rsa1024Public = write('rsa1024_pub.pem', rsa1024.publicPem)
+  files.ecPrivate = write('ec_key.pem', ec.privatePem)
+  files.ecPublic = write('ec_pub.pem', ec.publicPem)
+  files.missing = join(dir, 'does-not-exist.pem')
+})
+
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A complete, valid production environment; tests override single variables. */
+function validEnv (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'production',
+    WECHATPAY_MCHID: MCHID,
+    WECHATPAY_MERCHANT_SERIAL_NO: SERIAL,
+    WECHATPAY_PRIVATE_KEY_FILE: files.merchantPrivate,
+    WECHATPAY_PUBLIC_KEY_ID: PUB_KEY_ID,
+    WECHATPAY_PUBLIC_KEY_FILE: files.wechatPublic,
+    ...overrides
+  }
+}
+
+/** Runs loadConfig expecting a ConfigError, and returns it. */
+function configError (env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return err as ConfigError
+  }
+  throw new Error('loadConfig accepted an invalid environment')
+}
+
+function problemAbout (error: ConfigError, pattern: RegExp): string {
+  const found = error.problems.filter((p) => pattern.test(p))
+  expect(found, `expected one problem matching ${pattern} in ${JSON.stringify(error.problems)}`).toHaveLength(1)
+  return found[0] as string
+}
+
+/** True when both keys (private or public) belong to the same key pair. */
+function sameKey (a: KeyObject, b: KeyObject): boolean {
+  const spki = (key: KeyObject): Buffer => (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' })
+  return spki(a).equals(spki(b))
+}
+
+describe('loadConfig: sandbox mode', () => {
+  it('uses the simulator and every default when the environment is empty', () => {
+    const config = loadConfig({})
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      logLevel: 'info',
+      nodeEnv: 'development',
+      sandbox: true,
+      credentials: undefined,
+      baseUrl: 'https://api.mch.weixin.qq.com',
+      timeoutMs: 5000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      cacheTtlSeconds: 60,
+      cacheStaleSeconds: 300
+    })
+  })
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({})
+    expect(Object.isFrozen(config)).toBe(true)
+    // ESM is strict mode: writing to a frozen object throws instead of failing silently.
+    expect(() => { (config as { port: number }).port = 1 }).toThrow(TypeError)
+    expect(config.port).toBe(3000)
+  })
+
+  it('reads explicit values', () => {
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      WECHATPAY_BASE_URL: 'https://api2.mch.weixin.qq.com/',
+      WECHATPAY_TIMEOUT_MS: '2500',
+      REDIS_URL: 'rediss://cache.internal:6380',
+      CACHE_TTL_SECONDS: '30',
+      CACHE_STALE_SECONDS: '0'
+    })
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'debug',
+      sandbox: true,
+      baseUrl: 'https://api2.mch.weixin.qq.com',
+      timeoutMs: 2500,
+      redisUrl: 'rediss://cache.internal:6380',
+      cacheTtlSeconds: 30,
+      cacheStaleSeconds: 0
+    })
+  })
+
+  it('counts an empty value (VAR=) or blanks as unset', () => {
+    const config = loadConfig({
+      NODE_ENV: '',
+      HOST: '',
+      PORT: '',
+      LOG_LEVEL: '  ',
+      WECHATPAY_MCHID: '',
+      WECHATPAY_BASE_URL: '',
+      WECHATPAY_TIMEOUT_MS: '',
+      REDIS_URL: '',
+      CACHE_TTL_SECONDS: '',
+      CACHE_STALE_SECONDS: ''
+    })
+    expect(config).toEqual(loadConfig({}))
+    expect(config.sandbox).toBe(true)
+  })
+})
+
+describe('loadConfig: production requirements', () => {
+  it('refuses production without WECHATPAY_MCHID and names every missing variable in the same error', () => {
+    const error = configError({ NODE_ENV: 'production' })
+    expect(problemAbout(error, /^WECHATPAY_MCHID\b/)).toMatch(/required/)
+    expect(problemAbout(error, /^WECHATPAY_MERCHANT_SERIAL_NO\b/)).toMatch(/required/)
+    expect(problemAbout(error, /WECHATPAY_PRIVATE_KEY_FILE or WECHATPAY_PRIVATE_KEY\b/)).toMatch(/required/)
+    expect(problemAbout(error, /WECHATPAY_PUBLIC_KEY_ID/)).toMatch(/WECHATPAY_PUBLIC_KEY_FILE/)
+    for (const problem of error.problems) expect(error.message).toContain(problem)
+  })
+
+  it('treats WECHATPAY_MCHID= in production as missing', () => {
+    const error = configError(validEnv({ WECHATPAY_MCHID: '' }))
+    expect(error.problems).toHaveLength(1)
+    expect(problemAbout(error, /^WECHATPAY_MCHID\b/)).toMatch(/required/)
+  })
+
+  it('treats an empty inline key as unset next to a key file', () => {
+    const config = loadConfig(validEnv({ WECHATPAY_PRIVATE_KEY: '', WECHATPAY_PUBLIC_KEY: '' }))
+    expect(config.credentials).toBeDefined()
+  })
+})
+
+describe('loadConfig: credentials', () => {
+  it('loads keys from *_FILE variables', () => {
+    const config = loadConfig(validEnv())
+    expect(config.sandbox).toBe(false)
+    expect(config.nodeEnv).toBe('production')
+    const credentials = config.credentials
+    if (credentials === undefined) throw new Error('expected credentials')
+    expect(credentials.mchid).toBe(MCHID)
+    expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
+    expect(credentials.publicKeyId).toBe(PUB_KEY_ID)
+    expect(credentials.privateKey.type).toBe('private')
+    expect(credentials.publicKey.type).toBe('public')
+    expect(sameKey(credentials.privateKey, merchant.publicKey)).toBe(true)
+    expect(sameKey(credentials.publicKey, wechat.publicKey)).toBe(true)
+  })
+
+  it('loads one-line inline PEMs with literal "\\n" sequences', () => {
+    const env = validEnv({
+      WECHATPAY_PRIVATE_KEY_FILE: undefined,
+      WECHATPAY_PUBLIC_KEY_FILE: undefined,
+      WECHATPAY_PRIVATE_KEY: oneLine(merchant.privatePem),
+      WECHATPAY_PUBLIC_KEY: oneLine(wechat.publicPem)
+    })
+    expect(env.WECHATPAY_PRIVATE_KEY).not.toContain('\n')
+    const credentials = loadConfig(env).credentials
+    if (credentials === undefined) throw new Error('expected credentials')
+    expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
+    expect(sameKey(credentials.privateKey, merchant.publicKey)).toBe(true)
+    expect(sameKey(credentials.publicKey, wechat.publicKey)).toBe(true)
+  })
+
+  it('also works outside production when WECHATPAY_MCHID is set', () => {
+    const config = loadConfig(validEnv({ NODE_ENV: undefined }))
+    expect(config.sandbox).toBe(false)
+    expect(config.credentials?.mchid).toBe(MCHID)
+  })
+
+  it('keeps key material out of the JSON form', () => {
+    const config = loadConfig(validEnv())
+    for (const json of [JSON.stringify(config), JSON.stringify(config.credentials)]) {
+      expect(json).not.toMatch(/BEGIN|PRIVATE|END /)
+      expect(json).not.toContain(pemBody(merchant.privatePem).slice(40, 100))
+      expect(json).not.toContain(pemBody(merchant.publicPem).slice(40, 100))
+      expect(json).not.toContain(pemBody(wechat.publicPem).slice(40, 100))
+    }
+    // What stays is what an operator needs to recognise the set-up.
+    expect(JSON.parse(JSON.stringify(config)).credentials).toEqual({
+      mchid: MCHID, merchantSerialNo: SERIAL.toUpperCase(), publicKeyId: PUB_KEY_ID
+    })
+  })
+})
+
+describe('loadConfig: every problem at once', () => {
+  it('reports bad PORT, LOG_LEVEL, base URL, missing serial and an unreadable key file in one error', () => {
+    const error = configError(validEnv({
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      WECHATPAY_BASE_URL: 'ftp://api.mch.weixin.qq.com',
+      WECHATPAY_MERCHANT_SERIAL_NO: undefined,
+      WECHATPAY_PRIVATE_KEY_FILE: files.missing
+    }))
+    expect(error.name).toBe('ConfigError')
+    expect(error.problems).toHaveLength(5)
+    expect(problemAbout(error, /^PORT\b/)).toContain('70000')
+    expect(problemAbout(error, /^LOG_LEVEL\b/)).toContain('loud')
+    problemAbout(error, /^WECHATPAY_BASE_URL\b/)
+    expect(problemAbout(error, /^WECHATPAY_MERCHANT_SERIAL_NO\b/)).toMatch(/required/)
+    expect(problemAbout(error, /^WECHATPAY_PRIVATE_KEY_FILE\b/)).toMatch(/cannot be read/)
+    for (const problem of error.problems) expect(error.message).toContain(problem)
+  })
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '3000.5'],
+    ['WECHATPAY_TIMEOUT_MS', '10'],
+    ['CACHE_TTL_SECONDS', '0'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['WECHATPAY_BASE_URL', 'not a url'],
+    ['WECHATPAY_MCHID', 'mch-id!'],
+    ['WECHATPAY_MERCHANT_SERIAL_NO', 'not-hex'],
+    ['WECHATPAY_PUBLIC_KEY_ID', 'KEY_0114']
+  ])('refuses %s=%s', (name, value) => {
+    const error = configError(validEnv({ [name]: value }))
+    expect(error.problems).toHaveLength(1)
+    problemAbout(error, new RegExp(`^${name}\\b`))
+  })
+})
+
+describe('loadConfig: key mistakes', () => {
+  it('names the variable of a file that is not a key, never its content', () => {
+    const error = configError(validEnv({ WECHATPAY_PRIVATE_KEY_FILE: files.notAKey }))
+    expect(problemAbout(error, /^WECHATPAY_PRIVATE_KEY_FILE\b/)).toMatch(/does not hold a PEM private key/)
+    expect(error.message).not.toContain(NOT_A_KEY_SECRET)
+    expect(JSON.stringify(error.problems)).not.toContain(NOT_A_KEY_SECRET)
+  })
+
+  it('never echoes an inline value that is not a key', () => {
+    const error = configError(validEnv({ WECHATPAY_PRIVATE_KEY_FILE: undefined, WECHATPAY_PRIVATE_KEY: NOT_A_KEY_SECRET }))
+    expect(problemAbout(error, /^WECHATPAY_PRIVATE_KEY\b/)).toMatch(/does not hold a PEM private key/)
+    expect(error.message).not.toContain(NOT_A_KEY_SECRET)
+  })
+
+  it('refuses a private key given as WECHATPAY_PUBLIC_KEY, without echoing it', () => {
+    const error = configError(validEnv({
+      WECHATPAY_PUBLIC_KEY_FILE: undefined,
+      WECHATPAY_PUBLIC_KEY: oneLine(wechat.privatePem)
+    }))
+    expect(problemAbout(error, /^WECHATPAY_PUBLIC_KEY\b/)).toMatch(/private key/)
+    expect(error.message).not.toContain(pemBody(wechat.privatePem).slice(40, 100))
+  })
+
+  it('refuses a private key file given as WECHATPAY_PUBLIC_KEY_FILE', () => {
+    const error = configError(validEnv({ WECHATPAY_PUBLIC_KEY_FILE: files.merchantPrivate }))
+    expect(problemAbout(error, /^WECHATPAY_PUBLIC_KEY_FILE\b/)).toMatch(/private key/)
+  })
+
+  it('refuses the merchant\'s own public key given as WeChat Pay\'s', () => {
+    const error = configError(validEnv({ WECHATPAY_PUBLIC_KEY_FILE: files.merchantPublic }))
+    expect(problemAbout(error, /^WECHATPAY_PUBLIC_KEY\b/)).toMatch(/merchant's own key/)
+  })
+
+  it.each([
+    ['an RSA-1024 private key', 'WECHATPAY_PRIVATE_KEY', 'rsa1024Private'],
+    ['an EC private key', 'WECHATPAY_PRIVATE_KEY', 'ecPrivate'],
+    ['an RSA-1024 WeChat Pay public key', 'WECHATPAY_PUBLIC_KEY', 'rsa1024Public'],
+    ['an EC WeChat Pay public key', 'WECHATPAY_PUBLIC_KEY', 'ecPublic']
+  ] as const)('refuses %s (RSA 2048 required)', (_label, name, file) => {
+    const error = configError(validEnv({ [`${name}_FILE`]: files[file] }))
+    expect(error.problems).toHaveLength(1)
+    expect(problemAbout(error, new RegExp(`^${name}\\b`))).toMatch(/RSA key of at least 2048 bits/)
+  })
+
+  it('refuses both WECHATPAY_PRIVATE_KEY_FILE and WECHATPAY_PRIVATE_KEY', () => {
+    const error = configError(validEnv({ WECHATPAY_PRIVATE_KEY: oneLine(merchant.privatePem) }))
+    expect(error.problems).toHaveLength(1)
+    expect(problemAbout(error, /WECHATPAY_PRIVATE_KEY_FILE/)).toMatch(/only one of WECHATPAY_PRIVATE_KEY_FILE and WECHATPAY_PRIVATE_KEY\b/)
+  })
+
+  it('refuses both WECHATPAY_PUBLIC_KEY_FILE and WECHATPAY_PUBLIC_KEY', () => {
+    const error = configError(validEnv({ WECHATPAY_PUBLIC_KEY: oneLine(wechat.publicPem) }))
+    expect(error.problems).toHaveLength(1)
+    problemAbout(error, /only one of WECHATPAY_PUBLIC_KEY_FILE and WECHATPAY_PUBLIC_KEY\b/)
+  })
+
+  it('requires WECHATPAY_PUBLIC_KEY_ID with a public key', () => {
+    const error = configError(validEnv({ WECHATPAY_PUBLIC_KEY_ID: undefined }))
+    expect(error.problems).toHaveLength(1)
+    expect(problemAbout(error, /^WECHATPAY_PUBLIC_KEY_ID\b/)).toMatch(/required/)
+  })
+})
+
+describe('loadConfig: APIv3 key', () => {
+  it('accepts a 32-byte APIv3 key next to the public key', () => {
+    const config = loadConfig(validEnv({ WECHATPAY_APIV3_KEY: 'a'.repeat(32) }))
+    expect(config.credentials).toBeDefined()
+  })
+
+  it.each([
+    ['31 bytes', 'a'.repeat(31)],
+    ['33 bytes', 'a'.repeat(33)],
+    ['32 characters but 64 bytes', 'é'.repeat(32)]
+  ])('refuses an APIv3 key of %s', (_label, key) => {
+    const error = configError(validEnv({ WECHATPAY_APIV3_KEY: key }))
+    expect(error.problems).toHaveLength(1)
+    expect(problemAbout(error, /^WECHATPAY_APIV3_KEY\b/)).toMatch(/32 bytes/)
+    expect(error.message).not.toContain(key)
+  })
+
+  it('explains the public-key settings when only the APIv3 key is set', () => {
+    const error = configError(validEnv({
+      WECHATPAY_APIV3_KEY: 'a'.repeat(32),
+      WECHATPAY_PUBLIC_KEY_ID: undefined,
+      WECHATPAY_PUBLIC_KEY_FILE: undefined
+    }))
+    expect(error.problems).toHaveLength(1)
+    const problem = error.problems[0] as string
+    expect(problem).toContain('WECHATPAY_PUBLIC_KEY_ID')
+    expect(problem).toContain('WECHATPAY_PUBLIC_KEY_FILE')
+    expect(problem).toMatch(/WECHATPAY_APIV3_KEY alone/)
+    expect(problem).toMatch(/not supported/)
+  })
+})
