@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config, WechatpayCredentials } from './config.js'
+import { AccessLogController } from './http/access-log.js'
+import errorHandling from './http/error-handler.js'
+import { loggerOptions } from './logger.js'
+import docs from './plugins/docs.js'
+import wechatpay from './plugins/wechatpay.js'
+import cardsRoutes from './routes/cards.js'
+import healthRoutes from './routes/health.js'
+import { startSandbox } from './sandbox/sandbox-mode.js'
+
+export interface AppOverrides {
+  /** Where log lines go (default stdout); tests capture them to prove what is never logged. */
+  logStream?: { write: (line: string) => void }
+  /** Milliseconds since the epoch, for signing and verification. */
+  now?: () => number
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Composes the service. It never listens: server.ts does, and tests use inject or listen on port 0. */
+export async function buildApp (config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { ...loggerOptions(config.logLevel), ...(overrides.logStream === undefined ? {} : { stream: overrides.logStream }) },
+    logController: new AccessLogController(),
+    // Honour a caller's X-Request-Id so one id follows a request through several services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { allErrors: true } },
+    return503OnClosing: true
+  })
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+  let credentials: WechatpayCredentials | undefined = config.credentials
+  let baseUrl = config.baseUrl
+  if (config.sandbox) {
+    const sandbox = await startSandbox()
+    app.addHook('onClose', async () => { await sandbox.close() })
+    credentials = sandbox.credentials
+    baseUrl = sandbox.url
+    app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, so an embedded WeChat Pay simulator with generated keys answers /cards. Nothing reaches WeChat Pay.')
+  }
+  if (credentials === undefined) throw new Error('WeChat Pay credentials are missing outside sandbox mode')
+
+  await app.register(errorHandling)
+  await app.register(docs)
+  await app.register(wechatpay, {
+    credentials,
+    baseUrl,
+    timeoutMs: config.timeoutMs,
+    ...(overrides.now === undefined ? {} : { now: overrides.now })
+  })
+  await app.register(healthRoutes)
+  await app.register(cardsRoutes)
+  return app
+}

@@ -1,0 +1,41 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { ProblemSchema } from '../schemas/problem.js'
+import { SERVICE_VERSION } from '../version.js'
+
+/**
+ * OpenAPI 3.1 generated from the route schemas, served at /docs/json, and Swagger UI at /docs.
+ * No `servers` entry: the UI then calls the host it was loaded from, wherever that is.
+ */
+async function docs (app: FastifyInstance): Promise<void> {
+  app.addSchema(ProblemSchema)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'wxpay-cards-bff',
+        version: SERVICE_VERSION,
+        description: 'Internal, unsigned access to the merchant\'s WeChat Pay member-card templates. ' +
+          'This service signs every call with the merchant\'s API private key, verifies every answer, and reports ' +
+          'every failure as RFC 9457 application/problem+json.'
+      },
+      tags: [
+        { name: 'cards', description: 'Member-card templates (会员卡模板)' },
+        { name: 'operations', description: 'Health and readiness' }
+      ]
+    },
+    refResolver: {
+      // Name components after their $id ("Problem") instead of def-0, def-1.
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+    }
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
+    staticCSP: true
+  })
+}
+
+export default fp(docs, { name: 'docs' })

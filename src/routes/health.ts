@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+
+const HealthSchema = Type.Object({ status: Type.String() }, { additionalProperties: true })
+
+/** Liveness says the process runs; readiness says it can serve /cards right now. */
+export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/healthz', {
+    schema: { summary: 'Liveness: the process is up (no I/O)', tags: ['operations'], response: { 200: HealthSchema } }
+  }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', {
+    schema: {
+      summary: 'Readiness: the service can serve /cards',
+      tags: ['operations'],
+      response: { 200: HealthSchema, 503: HealthSchema }
+    }
+  }, async (_request, reply) => {
+    const keys = app.verificationKeys.size > 0 ? 'ok' : 'missing'
+    const ready = keys === 'ok'
+    return await reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: { keys } })
+  })
+}

@@ -1,0 +1,30 @@
+import { Type, type Static } from 'typebox'
+
+/**
+ * The /cards query, checked before anything leaves the process. Constraints follow the endpoint
+ * page (appid string(32), brand_id string(16), limit max 20, offset a page index from 0).
+ */
+export const CardsQuerySchema = Type.Object({
+  appid: Type.String({
+    pattern: '^[A-Za-z0-9_]{1,32}$',
+    description: 'The merchant\'s Official Account (服务号) AppID bound to the brand: 1-32 letters, digits or underscores.',
+    examples: ['wxea9c30890f48d5ae']
+  }),
+  offset: Type.Integer({
+    minimum: 0,
+    maximum: 2_147_483_647,
+    description: 'Page index, from 0 (分页页码) — not an item offset: offset=1&limit=20 is cards 21-40.',
+    examples: [0]
+  }),
+  limit: Type.Integer({ minimum: 1, maximum: 20, description: 'Page size, 1-20 (分页大小).', examples: [10] }),
+  brand_id: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 16,
+    // Printable text only: control characters have no place in an id and would only reach logs.
+    pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+    description: 'Only cards of this brand (品牌ID), 1-16 characters.',
+    examples: ['1001622624']
+  }))
+})
+
+export type CardsQueryInput = Static<typeof CardsQuerySchema>

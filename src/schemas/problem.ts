@@ -1,0 +1,18 @@
+import { Type } from 'typebox'
+
+/** One Problem schema (RFC 9457) shared by every error response in the OpenAPI document. */
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'A stable identifier of the kind of problem; resolve it against this service.' }),
+  title: Type.String({ description: 'A short summary of the kind of problem.' }),
+  status: Type.Integer({ description: 'The HTTP status of this response.' }),
+  detail: Type.Optional(Type.String({ description: 'What went wrong this time; WeChat Pay\'s message when it sent one.' })),
+  instance: Type.Optional(Type.String({ description: 'The path of the request that failed.' })),
+  code: Type.Optional(Type.String({ description: 'WeChat Pay\'s error code, verbatim (e.g. PARAM_ERROR, `PARAM ERROR`).' })),
+  request_id: Type.Optional(Type.String({ description: 'WeChat Pay\'s Request-ID: quote it to WeChat Pay support.' })),
+  trace_id: Type.Optional(Type.String({ description: 'This service\'s request id: quote it to the operators.' })),
+  invalid_params: Type.Optional(Type.Array(Type.Object({
+    name: Type.String(),
+    in: Type.String(),
+    reason: Type.String()
+  }), { description: 'Every invalid parameter, for 400 invalid-request problems.' }))
+}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details.' })

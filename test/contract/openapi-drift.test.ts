@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { buildOpenApiDocument } from '../../src/openapi/document.js'
+
+const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
+let app: FastifyInstance
+
+beforeAll(async () => { app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' })) })
+afterAll(async () => { await app.close() })
+
+describe('the OpenAPI contract', () => {
+  it('openapi/openapi.json is what the route schemas generate (run `npm run openapi` after an API change)', async () => {
+    expect(await buildOpenApiDocument()).toBe(committed)
+  })
+
+  it('GET /docs/json serves the committed document', async () => {
+    const res = await app.inject({ url: '/docs/json' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual(JSON.parse(committed))
+  })
+
+  it('GET /docs serves Swagger UI', async () => {
+    const res = await app.inject({ url: '/docs' })
+    const page = res.statusCode === 302 ? await app.inject({ url: res.headers.location as string }) : res
+    expect(page.statusCode).toBe(200)
+    expect(page.headers['content-type']).toMatch(/text\/html/)
+    expect(page.body).toContain('swagger-ui')
+  })
+
+  it('documents /cards: every parameter with its constraints and example, the page, and problem+json errors', () => {
+    const doc = JSON.parse(committed) as { openapi: string, paths: Record<string, any>, components: { schemas: Record<string, any> } }
+    expect(doc.openapi).toBe('3.1.0')
+    const cards = doc.paths['/cards'].get
+    const params = Object.fromEntries(cards.parameters.map((p: any) => [p.name, p]))
+    expect(params.appid).toMatchObject({ in: 'query', required: true, schema: { pattern: '^[A-Za-z0-9_]{1,32}$' } })
+    expect(params.offset).toMatchObject({ required: true, schema: { type: 'integer', minimum: 0 } })
+    expect(params.limit).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1, maximum: 20 } })
+    expect(params.brand_id).toMatchObject({ required: false, schema: { maxLength: 16 } })
+    for (const p of Object.values(params)) expect((p as { example?: unknown }).example).toBeDefined()
+    expect(cards.responses['200'].content['application/json'].schema.properties.data.type).toBe('array')
+    for (const status of ['400', '403', '404', '429', '502', '504']) {
+      expect(cards.responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' })
+    }
+    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
+  })
+
+  it('has no environment-specific servers entry', () => {
+    expect(JSON.parse(committed).servers).toBeUndefined()
+  })
+})

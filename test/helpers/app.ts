@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp, type AppOverrides } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import type { FakeWechatpay } from './fake-wechatpay.js'
+
+export interface TestApp {
+  app: FastifyInstance
+  /** http://127.0.0.1:PORT of the service, listening for real. */
+  url: string
+  /** Every log line the service wrote, parsed. */
+  logs: Array<Record<string, unknown>>
+  /** The raw log text, for "never appears anywhere" assertions. */
+  rawLogs: () => string
+  close: () => Promise<void>
+}
+
+/** The service configured against a fake WeChat Pay, as production would be against the real one. */
+export async function startTestApp (fake: FakeWechatpay, configOverrides: Partial<Config> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const config: Config = {
+    ...loadConfig({ LOG_LEVEL: 'debug' }),
+    sandbox: false,
+    credentials: fake.credentials,
+    baseUrl: fake.simulator.url,
+    ...configOverrides
+  }
+  const lines: string[] = []
+  const app = await buildApp(config, { logStream: { write: (line: string) => { lines.push(line) } }, ...overrides })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  return {
+    app,
+    url,
+    get logs () { return lines.map((line) => JSON.parse(line) as Record<string, unknown>) },
+    rawLogs: () => lines.join(''),
+    close: async () => { await app.close() }
+  }
+}

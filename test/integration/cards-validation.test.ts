@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+
+let fake: FakeWechatpay
+let service: TestApp
+
+beforeAll(async () => {
+  fake = await startFakeWechatpay()
+  service = await startTestApp(fake)
+})
+afterAll(async () => {
+  await service.close()
+  await fake.simulator.close()
+})
+beforeEach(() => { fake.simulator.reset() })
+
+interface Problem { type: string, title: string, status: number, detail: string, instance: string, invalid_params: Array<{ name: string, in: string, reason: string }> }
+
+async function badRequest (query: string): Promise<Problem> {
+  const res = await fetch(`${service.url}/cards${query}`)
+  expect(res.status).toBe(400)
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+  return await res.json() as Problem
+}
+
+describe('GET /cards input validation', () => {
+  it('lists every bad field in one problem and makes no upstream call', async () => {
+    const problem = await badRequest('?appid=wx-bad!&offset=-1&limit=21&brand_id=12345678901234567')
+    expect(problem).toMatchObject({ type: '/problems/invalid-request', status: 400, instance: '/cards' })
+    expect(problem.invalid_params.map((p) => p.name).sort()).toEqual(['appid', 'brand_id', 'limit', 'offset'])
+    for (const param of problem.invalid_params) expect(param.in).toBe('query')
+    expect(problem.detail).toContain('limit')
+    expect(fake.simulator.calls).toHaveLength(0)
+  })
+
+  it('names every missing required parameter', async () => {
+    const problem = await badRequest('')
+    expect(problem.invalid_params).toEqual(expect.arrayContaining([
+      { name: 'appid', in: 'query', reason: 'is required' },
+      { name: 'offset', in: 'query', reason: 'is required' },
+      { name: 'limit', in: 'query', reason: 'is required' }
+    ]))
+    expect(fake.simulator.calls).toHaveLength(0)
+  })
+
+  it.each([
+    ['an empty value, which is not 0', '?appid=wx1&offset=&limit=1', 'offset'],
+    ['a fraction', '?appid=wx1&offset=0&limit=1.5', 'limit'],
+    ['a word', '?appid=wx1&offset=zero&limit=1', 'offset'],
+    ['limit 0', '?appid=wx1&offset=0&limit=0', 'limit'],
+    ['a repeated parameter', '?appid=wx1&offset=0&limit=1&limit=2', 'limit'],
+    ['a 33-character appid', `?appid=${'a'.repeat(33)}&offset=0&limit=1`, 'appid'],
+    ['an appid with a space', '?appid=wx%201&offset=0&limit=1', 'appid'],
+    ['a brand_id with a control character', '?appid=wx1&offset=0&limit=1&brand_id=a%00b', 'brand_id'],
+    ['an offset past int32', '?appid=wx1&offset=2147483648&limit=1', 'offset']
+  ])('refuses %s', async (_label, query, field) => {
+    const problem = await badRequest(query)
+    expect(problem.invalid_params.map((p) => p.name)).toContain(field)
+    expect(fake.simulator.calls).toHaveLength(0)
+  })
+
+  it('accepts the edges of every range', async () => {
+    const appid = 'A_' + '9'.repeat(30)
+    const res = await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=20&brand_id=${'b'.repeat(16)}`)
+    expect(res.status).toBe(200)
+    expect(fake.simulator.calls).toHaveLength(1)
+  })
+
+  it('treats an empty optional brand_id as absent', async () => {
+    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1&brand_id=`)
+    expect(res.status).toBe(200)
+    expect(fake.simulator.calls[0]?.url).toBe('/v3/marketing/membercard-open/cards?appid=wx1&offset=0&limit=1')
+  })
+})
