@@ -1,0 +1,69 @@
+# syntax=docker/dockerfile:1
+#
+# wxpay-cards-bff production image.
+#   docker build -t wxpay-cards-bff .
+#   docker run --rm -p 3000:3000 -e NODE_ENV=development wxpay-cards-bff   # sandbox mode
+# Production needs NODE_ENV=production (the image default) plus WeChat Pay credentials:
+# see docker-compose.yml and .env.example.
+#
+# Every stage uses the same base so the native ABI, libc and Node version match between
+# the stage that installs node_modules and the one that runs them. Pin the major (22 LTS);
+# pin a digest as well if builds must be bit-for-bit reproducible.
+
+# ---------------------------------------------------------------------------------------------
+# build: full install (dev dependencies included, for tsc), compile, then drop dev dependencies.
+# ---------------------------------------------------------------------------------------------
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+
+# Manifests first: this layer and `npm ci` stay cached until the dependencies change.
+COPY package.json package-lock.json ./
+# `npm ci` installs exactly the lock file and fails if it disagrees with package.json.
+RUN npm ci --no-audit --no-fund
+
+# Only what the compiler needs (tsconfig.build.json includes src/ alone); tests stay out.
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# Compile, then remove devDependencies (typescript, vitest, eslint...) so the runtime stage copies only
+# production packages; one RUN keeps the pruned tree in a single layer.
+RUN npm run build \
+  && npm prune --omit=dev --no-audit --no-fund
+
+# ---------------------------------------------------------------------------------------------
+# runtime: just Node, package.json, production node_modules and dist/.
+# ---------------------------------------------------------------------------------------------
+FROM node:22-bookworm-slim AS runtime
+
+# production: Fastify/pino defaults, and the service refuses sandbox mode, so a container
+# started without WECHATPAY_MCHID fails loudly instead of serving simulator data.
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+
+WORKDIR /app
+
+# Files are copied as root (COPY's default) and are not writable by the `node` user that runs
+# the app, so a compromised process cannot rewrite its own code or dependencies.
+# package.json must sit next to dist/: src/version.ts reads ../package.json at start-up.
+COPY package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+
+# Non-root user shipped by the official node images (uid 1000).
+USER node
+
+EXPOSE 3000
+
+# Liveness through /healthz (no I/O behind it). Slim images have no curl or wget, so Node itself
+# makes the request; any non-200 answer, error or 2 s timeout exits 1 (unhealthy).
+# Shell form on purpose: ${PORT:-3000} is expanded by /bin/sh inside the container.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:${PORT:-3000}/healthz',{signal:AbortSignal.timeout(2000)}).then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"
+
+# `docker stop` sends SIGTERM; close-with-grace in src/server.ts closes Fastify on it
+# (finishes in-flight requests, quits Redis) before the 10 s grace runs out.
+STOPSIGNAL SIGTERM
+
+# Exec form: node is PID 1 and receives SIGTERM directly. No `npm start` (npm would run the
+# prestart build and may not forward signals) and no shell wrapper.
+CMD ["node", "dist/server.js"]

@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+// Keeps the container files in step with the code: every variable the service reads must be
+// settable through docker-compose.yml and documented in .env.example.
+
+const root = new URL('../../', import.meta.url)
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
+
+/** The variables the brief lists; the source scan below must agree with or extend it. */
+const LISTED = [
+  'HOST', 'PORT', 'LOG_LEVEL', 'NODE_ENV',
+  'WECHATPAY_MCHID', 'WECHATPAY_MERCHANT_SERIAL_NO',
+  'WECHATPAY_PRIVATE_KEY_FILE', 'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_FILE', 'WECHATPAY_PUBLIC_KEY',
+  'WECHATPAY_APIV3_KEY', 'WECHATPAY_BASE_URL', 'WECHATPAY_TIMEOUT_MS',
+  'REDIS_URL', 'CACHE_TTL_SECONDS', 'CACHE_STALE_SECONDS'
+]
+
+/** Names read through the config reader: `read.string('HOST'`, `optional('X'`, ... */
+function scanSource (): string[] {
+  const names = new Set<string>()
+  const pattern = /\b(?:read\.[a-zA-Z]+|optional)\(\s*['"`]([A-Z][A-Z0-9_]*)['"`]/g
+  for (const file of ['src/config.ts', 'src/config-keys.ts']) {
+    for (const match of read(file).matchAll(pattern)) names.add(match[1] as string)
+  }
+  return [...names].sort()
+}
+
+const scanned = scanSource()
+const variables = [...new Set([...LISTED, ...scanned])].sort()
+
+type Service = {
+  image?: string
+  build?: unknown
+  depends_on?: string[] | Record<string, { condition?: string }>
+  environment?: string[] | Record<string, unknown>
+  healthcheck?: { test?: string | string[], disable?: boolean }
+  read_only?: boolean
+  volumes?: Array<string | { source?: string, target?: string, read_only?: boolean }>
+}
+
+const compose = parse(read('docker-compose.yml')) as { version?: unknown, services?: Record<string, Service> }
+const services = compose.services ?? {}
+
+function environmentOf (service: Service | undefined): Record<string, string> {
+  const env = service?.environment
+  if (env === undefined) return {}
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((entry) => {
+      const at = entry.indexOf('=')
+      return at === -1 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)]
+    }))
+  }
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value == null ? '' : String(value)]))
+}
+
+describe('variables the service reads', () => {
+  it('the source scan finds the config reader calls (at least 15 names)', () => {
+    expect(scanned.length).toBeGreaterThanOrEqual(15)
+  })
+
+  it('the scan finds every listed variable that config.ts reads by name', () => {
+    // Guards the regular expression: a reader rename must not silently empty the scan.
+    expect(LISTED.filter((name) => !scanned.includes(name))).toEqual([])
+  })
+})
+
+describe('docker-compose.yml', () => {
+  it('follows the Compose spec (no version key)', () => {
+    expect(compose).not.toHaveProperty('version')
+  })
+
+  it('has the app and redis services', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['app', 'redis']))
+  })
+
+  it('runs Redis 7 without persistence', () => {
+    const redis = services.redis
+    expect(redis?.image).toMatch(/^redis:7(?:[.-]|$)/)
+    const command = JSON.stringify((redis as { command?: unknown } | undefined)?.command ?? '')
+    expect(command).toMatch(/--save/)
+    expect(command).toMatch(/--appendonly[^a-z]+no/)
+  })
+
+  it('starts app only once redis is healthy', () => {
+    const dependsOn = services.app?.depends_on
+    expect(dependsOn).toBeTypeOf('object')
+    expect(Array.isArray(dependsOn)).toBe(false)
+    expect((dependsOn as Record<string, { condition?: string }>).redis?.condition).toBe('service_healthy')
+  })
+
+  it.each(['app', 'redis'])('gives %s a healthcheck', (name) => {
+    const healthcheck = services[name]?.healthcheck
+    expect(healthcheck?.disable).not.toBe(true)
+    expect(healthcheck?.test).toBeDefined()
+    expect(JSON.stringify(healthcheck?.test)).not.toMatch(/"NONE"/)
+  })
+
+  it('checks redis with redis-cli ping and app through /healthz', () => {
+    expect(JSON.stringify(services.redis?.healthcheck?.test)).toMatch(/redis-cli[^\]]*ping/)
+    expect(JSON.stringify(services.app?.healthcheck?.test)).toMatch(/\/healthz/)
+  })
+
+  it('builds the app from the Dockerfile here and runs it read-only', () => {
+    expect(services.app?.build).toBeDefined()
+    expect(services.app?.read_only).toBe(true)
+  })
+
+  it('names every variable the service reads in app.environment, each interpolated from itself', () => {
+    const env = environmentOf(services.app)
+    expect(variables.filter((name) => !(name in env))).toEqual([])
+    // Operators set them from .env: each value must interpolate its own variable.
+    expect(variables.filter((name) => !(env[name] ?? '').startsWith('${' + name))).toEqual([])
+  })
+
+  it('points the app at the redis service and defaults to sandbox-capable NODE_ENV', () => {
+    const env = environmentOf(services.app)
+    expect(env.REDIS_URL).toMatch(/redis:\/\/redis:6379/)
+    expect(env.NODE_ENV).toMatch(/^\$\{NODE_ENV:-development\}$/)
+  })
+
+  it('mounts the key files read-only and points the *_FILE variables there', () => {
+    const volumes = services.app?.volumes ?? []
+    const secrets = volumes.find((volume) => typeof volume === 'string'
+      ? /:\/run\/secrets(?::|$)/.test(volume)
+      : volume.target === '/run/secrets')
+    expect(secrets).toBeDefined()
+    expect(typeof secrets === 'string' ? secrets.endsWith(':ro') : secrets?.read_only).toBe(true)
+    const env = environmentOf(services.app)
+    expect(env.WECHATPAY_PRIVATE_KEY_FILE).toMatch(/\/run\/secrets\//)
+    expect(env.WECHATPAY_PUBLIC_KEY_FILE).toMatch(/\/run\/secrets\//)
+  })
+})
+
+describe('.env.example', () => {
+  it('sets every variable the service reads', () => {
+    const example = read('.env.example')
+    expect(variables.filter((name) => !new RegExp(`^${name}=`, 'm').test(example))).toEqual([])
+  })
+})
+
+describe('Dockerfile', () => {
+  // Drop comments and join continued lines, then take the instructions after the last FROM.
+  const instructions = read('Dockerfile')
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+  const lastFrom = instructions.findLastIndex((line) => /^FROM\s/i.test(line))
+  const finalStage = instructions.slice(lastFrom)
+  const find = (keyword: string): string[] => finalStage.filter((line) => new RegExp(`^${keyword}\\s`, 'i').test(line))
+
+  it('is multi-stage and the final stage runs on node:22', () => {
+    expect(instructions.filter((line) => /^FROM\s/i.test(line)).length).toBeGreaterThanOrEqual(2)
+    expect(finalStage[0]).toMatch(/^FROM\s+(?:--platform=\S+\s+)?node:22[-.@\s]/i)
+  })
+
+  it('runs as the non-root node user', () => {
+    const users = find('USER')
+    expect(users.length).toBeGreaterThan(0)
+    expect(users.at(-1)).toMatch(/^USER\s+node$/i)
+  })
+
+  it('sets NODE_ENV=production in the final stage', () => {
+    expect(find('ENV').join(' ')).toMatch(/\bNODE_ENV=production\b/)
+  })
+
+  it('has a HEALTHCHECK that uses node on /healthz', () => {
+    const healthchecks = find('HEALTHCHECK')
+    expect(healthchecks.length).toBe(1)
+    expect(healthchecks[0]).toMatch(/\bCMD\s+node\b.*\/healthz/)
+  })
+
+  it('starts dist/server.js with node in exec form', () => {
+    const cmds = find('CMD')
+    expect(cmds.length).toBeGreaterThan(0)
+    const cmd = JSON.parse((cmds.at(-1) as string).replace(/^CMD\s+/i, '')) as unknown
+    expect(cmd).toEqual(['node', 'dist/server.js'])
+  })
+})
