@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config, WechatpayCredentials } from './config.js'
 import { AccessLogController } from './http/access-log.js'
+import { sendProblem } from './http/problem.js'
 import errorHandling from './http/error-handler.js'
 import { loggerOptions } from './logger.js'
+import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
 import wechatpay from './plugins/wechatpay.js'
+import cachePurgeRoutes from './routes/cache-purge.js'
 import cardsRoutes from './routes/cards.js'
 import healthRoutes from './routes/health.js'
 import { startSandbox } from './sandbox/sandbox-mode.js'
@@ -29,8 +32,14 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    ajv: { customOptions: { allErrors: true } },
-    return503OnClosing: true
+    // allErrors: one 400 lists every bad field. removeAdditional off: an unknown or misspelt
+    // parameter is an error to report, not something to drop silently.
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    return503OnClosing: true,
+    // Requests Fastify cannot even route (a malformed URL) get a problem like everything else.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message })
+    }
   })
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
 
@@ -53,7 +62,9 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     timeoutMs: config.timeoutMs,
     ...(overrides.now === undefined ? {} : { now: overrides.now })
   })
+  await app.register(cache, { config, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(healthRoutes)
   await app.register(cardsRoutes)
+  await app.register(cachePurgeRoutes)
   return app
 }

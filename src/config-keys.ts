@@ -42,7 +42,7 @@ export function loadKeys (sources: KeySources, report: Report): LoadedKeys | und
   if (publicKeyId === undefined) {
     report('WECHATPAY_PUBLIC_KEY_ID is required with a WeChat Pay public key (it looks like PUB_KEY_ID_0114...)')
   } else if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(publicKeyId)) {
-    report('WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_ followed by digits')
+    report('WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_ followed by letters or digits')
   }
   const publicKey = parseKey('WECHATPAY_PUBLIC_KEY', sources.publicKeyFile, sources.publicKeyPem, 'public', report)
   if (publicKey !== undefined) checkRsa2048('WECHATPAY_PUBLIC_KEY', publicKey, report)

@@ -9,6 +9,9 @@ export interface ConfigReader {
   integer (name: string, fallback: number, range: { min: number, max: number }): number
   oneOf (name: string, allowed: string[], fallback: string): string
   url (name: string, fallback: string, protocols?: string[]): string
+  optionalUrl (name: string, protocols: string[]): string | undefined
+  /** A scheme://host[:port] with no path, query or credentials: the base of an API. */
+  origin (name: string, fallback: string, protocols: string[]): string
   problem (message: string): void
   finish (onProblems: (problems: string[]) => never): void
 }
@@ -19,6 +22,18 @@ export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
   const optional = (name: string): string | undefined => {
     const value = env[name]?.trim()
     return value === undefined || value === '' ? undefined : value
+  }
+
+  // The value is never echoed: a Redis URL may carry a password.
+  const checkUrl = (name: string, raw: string | undefined, protocols: string[]): string | undefined => {
+    if (raw === undefined) return undefined
+    let parsed: URL | undefined
+    try { parsed = new URL(raw) } catch { parsed = undefined }
+    if (parsed === undefined || !protocols.includes(parsed.protocol)) {
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL`)
+      return undefined
+    }
+    return raw.replace(/\/+$/, '')
   }
 
   return {
@@ -49,15 +64,20 @@ export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
       return raw
     },
     url (name, fallback, protocols = ['http:', 'https:']) {
-      const raw = optional(name)
-      if (raw === undefined) return fallback
-      let parsed: URL | undefined
-      try { parsed = new URL(raw) } catch { parsed = undefined }
-      if (parsed === undefined || !protocols.includes(parsed.protocol)) {
-        problems.push(`${name} must be a ${protocols.join(' or ')} URL`)
+      return checkUrl(name, optional(name), protocols) ?? fallback
+    },
+    optionalUrl (name, protocols) {
+      return checkUrl(name, optional(name), protocols)
+    },
+    origin (name, fallback, protocols) {
+      const url = checkUrl(name, optional(name), protocols)
+      if (url === undefined) return fallback
+      const parsed = new URL(url)
+      if (parsed.origin !== url || parsed.username !== '' || parsed.password !== '') {
+        problems.push(`${name} must be only scheme://host[:port], without a path (got "${url}")`)
         return fallback
       }
-      return raw.replace(/\/+$/, '')
+      return url
     },
     problem (message) { problems.push(message) },
     finish (onProblems) { if (problems.length > 0) onProblems(problems) }

@@ -24,9 +24,13 @@ export interface Config {
   credentials: WechatpayCredentials | undefined
   baseUrl: string
   timeoutMs: number
-  redisUrl: string
+  /** Undefined: pages are cached in process memory instead of Redis. */
+  redisUrl: string | undefined
+  redisCommandTimeoutMs: number
   cacheTtlSeconds: number
   cacheStaleSeconds: number
+  cacheMaxEntries: number
+  cacheMaxBytes: number
 }
 
 export class ConfigError extends Error {
@@ -39,6 +43,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const SANDBOX_ENVS = ['development', 'test']
 
 /**
  * Reads and checks every variable once. All problems are collected and reported together,
@@ -48,25 +53,30 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const read = createConfigReader(env)
   const nodeEnv = read.string('NODE_ENV', 'development')
   const mchid = read.optional('WECHATPAY_MCHID')
-  const sandbox = mchid === undefined && nodeEnv !== 'production'
+  // Fail closed: a typo such as NODE_ENV=prod must not quietly serve demo cards.
+  const sandbox = mchid === undefined && SANDBOX_ENVS.includes(nodeEnv)
 
   const config: Config = {
-    host: read.string('HOST', '0.0.0.0'),
+    // Sandbox mode is for one developer's machine; a deployment listens on every interface.
+    host: read.string('HOST', sandbox ? '127.0.0.1' : '0.0.0.0'),
     port: read.integer('PORT', 3000, { min: 0, max: 65535 }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     nodeEnv,
     sandbox,
     credentials: undefined,
-    baseUrl: read.url('WECHATPAY_BASE_URL', DEFAULT_BASE_URL),
+    baseUrl: read.origin('WECHATPAY_BASE_URL', DEFAULT_BASE_URL, nodeEnv === 'production' ? ['https:'] : ['http:', 'https:']),
     timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
-    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 150, { min: 10, max: 5_000 }),
     cacheTtlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 1, max: 86_400 }),
-    cacheStaleSeconds: read.integer('CACHE_STALE_SECONDS', 300, { min: 0, max: 86_400 })
+    cacheStaleSeconds: read.integer('CACHE_STALE_SECONDS', 300, { min: 0, max: 86_400 }),
+    cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
+    cacheMaxBytes: read.integer('CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 * 1024, max: 64 * 1024 * 1024 * 1024 })
   }
 
   if (!sandbox) {
     if (mchid === undefined) {
-      read.problem('WECHATPAY_MCHID is required when NODE_ENV=production (sandbox mode is for development only)')
+      read.problem(`WECHATPAY_MCHID is required when NODE_ENV=${nodeEnv} (sandbox mode runs only when NODE_ENV is ${SANDBOX_ENVS.join(' or ')})`)
     } else if (!/^[0-9A-Za-z]{1,32}$/.test(mchid)) {
       read.problem('WECHATPAY_MCHID must be 1-32 letters or digits')
     }

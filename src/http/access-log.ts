@@ -17,6 +17,7 @@ export class AccessLogController extends LogController {
       url: request.url,
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      ...(request.cacheOutcome === undefined ? {} : { cache: request.cacheOutcome }),
       ...(request.wechatRequestId === undefined ? {} : { wechat_request_id: request.wechatRequestId })
     }
     // An error here is a failed write to the socket, after the status was chosen.

@@ -15,7 +15,7 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UpstreamError) return sendUpstreamProblem(error, request, reply)
     if (error.validation !== undefined) {
-      return sendProblem(request, reply, validationProblem(error.validation, error.validationContext ?? 'request'))
+      return sendProblem(request, reply, validationProblem(error.validation, error.validationContext ?? 'request', request.queryNotes))
     }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
@@ -60,10 +60,11 @@ function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, rep
   }
   // A SIGN_ERROR means our key, serial or clock is wrong: only an operator can fix it.
   if (kind.type === '/problems/upstream-sign-error') request.log.error(fields, error.message)
-  else if (kind.status >= 500) request.log.warn({ ...fields, err: error.cause }, error.message)
-  else request.log.info(fields, error.message)
+  // Upstream 4xx are warnings too: they cost quota, and some (a missing header) are ours to fix.
+  else request.log.warn({ ...fields, ...(error.cause === undefined ? {} : { err: error.cause }) }, error.message)
 
-  if (error.retryAfterSeconds !== undefined && (kind.status === 429 || kind.status === 503)) {
+  // Passed on whatever our status: WeChat Pay's own hint is the best one a caller can get.
+  if (error.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(error.retryAfterSeconds))
   }
   if (error.requestId !== undefined) request.wechatRequestId = error.requestId

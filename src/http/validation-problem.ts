@@ -7,10 +7,12 @@ export const INVALID_REQUEST_TYPE = '/problems/invalid-request'
  * One 400 that lists every bad field, so a caller fixes a request in one round trip.
  * Needs ajv's `allErrors`, set in app.ts.
  */
-export function validationProblem (errors: FastifySchemaValidationError[], context: string): Omit<Problem, 'instance' | 'trace_id'> {
+export function validationProblem (errors: FastifySchemaValidationError[], context: string, notes?: Map<string, string>): Omit<Problem, 'instance' | 'trace_id'> {
   const byName = new Map<string, string[]>()
   for (const error of errors) {
-    const { name, reason } = describe(error)
+    const described = describe(error)
+    const name = described.name
+    const reason = notes?.get(name) ?? described.reason
     const reasons = byName.get(name) ?? []
     if (!reasons.includes(reason)) reasons.push(reason)
     byName.set(name, reasons)

@@ -34,7 +34,10 @@ async function docs (app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
-    staticCSP: true
+    staticCSP: true,
+    // Without this, a browser on http://<host>:3000 (not localhost) upgrades every asset and the
+    // "Try it out" call to https and the page stays blank (fastify/fastify-swagger#690).
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '')
   })
 }
 

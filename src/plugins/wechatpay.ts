@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { CardsQuery } from '../wechatpay/cards-query.js'
-import type { PageSource } from '../cards/page-source.js'
 import type { WechatpayCredentials } from '../config.js'
 import { WechatpayClient } from '../wechatpay/client.js'
 import { KeyStore } from '../wechatpay/key-store.js'
@@ -17,7 +15,7 @@ export interface WechatpayPluginOptions {
   now?: () => number
 }
 
-/** Builds the signed, verifying WeChat Pay client once and shares it as `app.pages`. */
+/** Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`. */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
   const { credentials, now } = options
   const keys = new KeyStore()
@@ -37,17 +35,17 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     timeoutMs: options.timeoutMs
   })
 
-  const pages: PageSource = {
-    getPage: async (query: CardsQuery, signal?: AbortSignal) => await client.listCards(query, signal)
-  }
-  app.decorate('pages', pages)
+  app.decorate('wechatpay', client)
+  app.decorate('merchantId', credentials.mchid)
   app.decorate('verificationKeys', keys)
   app.addHook('onClose', async () => { await client.close() })
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    pages: PageSource
+    wechatpay: WechatpayClient
+    /** The merchant whose pages this service serves: part of every cache key. */
+    merchantId: string
     verificationKeys: KeyStore
   }
 }

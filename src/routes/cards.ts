@@ -1,13 +1,16 @@
-import type { ServerResponse } from 'node:http'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
+import { ifNoneMatchMatches, requestsNoCache } from '../http/conditional.js'
+import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
-import { problemResponse } from './problem-responses.js'
+import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { cacheHeaders, problemResponse } from './problem-responses.js'
 
 /**
- * GET /cards: validate, fetch a verified page, send WeChat Pay's bytes as they came.
- * Nothing here parses or re-serializes the page.
+ * GET /cards: validate, take the page from the cache or a signed, verified WeChat Pay call, and
+ * send WeChat Pay's bytes as they came. Nothing here parses or re-serializes the page.
  */
 export default async function cardsRoutes (app: FastifyInstance): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards', {
@@ -15,14 +18,17 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
       summary: 'List member-card templates (查询会员卡模板列表)',
       description: 'One page of the merchant\'s member-card templates from WeChat Pay ' +
         '`GET /v3/marketing/membercard-open/cards`, signed by this service and verified before it is returned. ' +
-        'The body is exactly what WeChat Pay sent.',
+        'The body is exactly what WeChat Pay sent. Pages are cached (see `Cache-Status`); send ' +
+        '`Cache-Control: no-cache` to force a fresh fetch, `If-None-Match` to get a 304.',
       tags: ['cards'],
       querystring: CardsQuerySchema,
       response: {
         200: {
           description: 'A verified page, byte for byte as WeChat Pay sent it.',
+          headers: cacheHeaders,
           content: { 'application/json': { schema: CardsPageSchema } }
         },
+        304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
         400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).'),
         403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).'),
         404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).'),
@@ -31,38 +37,43 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
         504: problemResponse('WeChat Pay did not answer in time.')
       }
     },
-    preValidation: dropEmptyParameters
+    preValidation: queryHygiene(CardsQuerySchema),
+    onSend: markUncached
   }, async (request, reply) => {
-    const query = request.query
-    const page = await app.pages.getPage({
-      appid: query.appid,
-      offset: query.offset,
-      limit: query.limit,
-      brand_id: query.brand_id
-    }, abortOnClose(reply.raw))
+    const { appid, offset, limit, brand_id: brandId } = request.query
+    const noCache = requestsNoCache(request.headers)
+    let page
+    try {
+      page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache })
+    } catch (err) {
+      const fwdStatus = err instanceof UpstreamError ? err.upstreamStatus : undefined
+      reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', fwdStatus === undefined ? {} : { fwdStatus }))
+      throw err
+    }
+    request.cacheOutcome = page.outcome
     if (page.requestId !== undefined) {
       request.wechatRequestId = page.requestId
       reply.header('x-wechatpay-request-id', page.requestId)
     }
-    return reply.type('application/json; charset=utf-8').send(page.body)
+    reply.header('cache-status', page.cacheStatus)
+      .header('etag', page.etag)
+      .header('age', String(page.ageSeconds))
+      .header('cache-control', `private, max-age=${page.maxAgeSeconds}`)
+    if (ifNoneMatchMatches(request.headers['if-none-match'], page.etag)) return await reply.code(304).send()
+    return await reply.type('application/json; charset=utf-8').send(page.body)
   })
 }
 
-/**
- * `limit=` means "no limit given", not 0: ajv would coerce an empty string to 0, so empty
- * parameters are removed and then reported as missing, or ignored when optional.
- */
-async function dropEmptyParameters (request: FastifyRequest): Promise<void> {
-  const query = request.query as Record<string, unknown>
-  for (const name of Object.keys(query)) {
-    if (query[name] === '') delete query[name]
-  }
+/** Every /cards response says what the cache did; problems are never to be stored by callers. */
+async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
+  if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
+  return payload
 }
 
-/** Stops the upstream call when the caller goes away, so an abandoned request costs nothing more. */
-function abortOnClose (response: ServerResponse): AbortSignal {
-  const controller = new AbortController()
-  // 'close' before the response finished means the connection went away under us.
-  response.once('close', () => { if (!response.writableFinished) controller.abort() })
-  return controller.signal
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the cache did for this request, for the access log. */
+    cacheOutcome?: string
+  }
 }

@@ -17,7 +17,10 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     }
   }, async (_request, reply) => {
     const keys = app.verificationKeys.size > 0 ? 'ok' : 'missing'
+    // The cache fails open, so a Redis outage degrades the service but does not stop it serving.
+    const cache = app.pageStore.health()
     const ready = keys === 'ok'
-    return await reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: { keys } })
+    const status = !ready ? 'unavailable' : cache === 'down' ? 'degraded' : 'ok'
+    return await reply.code(ready ? 200 : 503).send({ status, checks: { keys, redis: cache } })
   })
 }

@@ -5,3 +5,15 @@ export function problemResponse (description: string): { description: string, co
     content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } }
   }
 }
+
+/** Headers of every cached /cards answer, for the OpenAPI document. */
+export const cacheHeaders = {
+  'Cache-Status': {
+    description: 'What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`.',
+    schema: { type: 'string' }
+  },
+  ETag: { description: 'Strong validator of the page bytes; send it back in If-None-Match.', schema: { type: 'string' } },
+  Age: { description: 'Seconds since the page was fetched from WeChat Pay.', schema: { type: 'integer' } },
+  'Cache-Control': { description: '`private, max-age=<seconds of freshness left>`.', schema: { type: 'string' } },
+  'X-Wechatpay-Request-Id': { description: 'WeChat Pay\'s Request-ID of the call that fetched the page.', schema: { type: 'string' } }
+}

@@ -5,7 +5,7 @@
  * error answers without signature headers (§2.6, §3), and transport failures (§3.3, §4).
  */
 export type Fault =
-  | { kind: 'error', status: number, code: string, message?: string, detail?: unknown, signed?: boolean, headers?: Record<string, string> }
+  | { kind: 'error', status: number, code: string, message?: string, detail?: unknown, signed?: boolean, headers?: Record<string, string>, delayMs?: number }
   | { kind: 'delay', ms: number }
   | { kind: 'tamper' }
   | { kind: 'probe' }

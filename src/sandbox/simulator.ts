@@ -112,6 +112,8 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       return
     }
     if (fault?.kind === 'error') {
+      if (fault.delayMs !== undefined) await sleep(fault.delayMs)
+      if (closed || res.destroyed) return
       const answer = errorAnswer(fault.status, fault.code, fault.message ?? fault.code, fault.detail, fault.signed ?? false)
       if (fault.headers !== undefined) answer.headers = fault.headers
       return send(res, answer)

@@ -12,19 +12,19 @@ export const CardsQuerySchema = Type.Object({
   }),
   offset: Type.Integer({
     minimum: 0,
-    maximum: 2_147_483_647,
+    // Real merchants have hundreds of templates; a nine-digit page index is already far past any.
+    maximum: 999_999_999,
     description: 'Page index, from 0 (分页页码) — not an item offset: offset=1&limit=20 is cards 21-40.',
     examples: [0]
   }),
   limit: Type.Integer({ minimum: 1, maximum: 20, description: 'Page size, 1-20 (分页大小).', examples: [10] }),
   brand_id: Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 16,
-    // Printable text only: control characters have no place in an id and would only reach logs.
-    pattern: '^[^\\u0000-\\u001f\\u007f]*$',
-    description: 'Only cards of this brand (品牌ID), 1-16 characters.',
+    // Brand ids are digits in every WeChat Pay example; letters, digits, - and _ leave room and
+    // keep anything that could confuse a log or a cache key out.
+    pattern: '^[A-Za-z0-9_-]{1,16}$',
+    description: 'Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.',
     examples: ['1001622624']
   }))
-})
+}, { additionalProperties: false })
 
 export type CardsQueryInput = Static<typeof CardsQuerySchema>

@@ -24,7 +24,7 @@ function readErrorBody (body: Buffer): { code?: string, message?: string } {
     if (parsed === null || typeof parsed !== 'object') return {}
     const { code, message } = parsed as Record<string, unknown>
     return {
-      code: typeof code === 'string' ? code.slice(0, 64) : undefined,
+      code: typeof code === 'string' ? code.slice(0, 128) : undefined,
       message: typeof message === 'string' ? message.slice(0, 500) : undefined
     }
   } catch {

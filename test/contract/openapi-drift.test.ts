@@ -38,7 +38,7 @@ describe('the OpenAPI contract', () => {
     expect(params.appid).toMatchObject({ in: 'query', required: true, schema: { pattern: '^[A-Za-z0-9_]{1,32}$' } })
     expect(params.offset).toMatchObject({ required: true, schema: { type: 'integer', minimum: 0 } })
     expect(params.limit).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1, maximum: 20 } })
-    expect(params.brand_id).toMatchObject({ required: false, schema: { maxLength: 16 } })
+    expect(params.brand_id).toMatchObject({ required: false, schema: { pattern: '^[A-Za-z0-9_-]{1,16}$' } })
     for (const p of Object.values(params)) expect((p as { example?: unknown }).example).toBeDefined()
     expect(cards.responses['200'].content['application/json'].schema.properties.data.type).toBe('array')
     for (const status of ['400', '403', '404', '429', '502', '504']) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
@@ -37,7 +38,7 @@ describe('GET /cards pass-through', () => {
     const body = '{ "data" : [ {"card_id":"pbLatjvWOibDc5-TBnbUk1pD12o0","title":"微信支付测试卡 <b>&amp;</b> \\u003c","future_field":{"x":[1,2.50,true]}} ],\n' +
       '  "need_dynamic_code":false,"total_count":1,"offset":0,"limit":1,"added_later":"🙂"}'
     fake.simulator.enqueue({ kind: 'raw', status: 200, body, contentType: 'application/json; charset=utf-8' })
-    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=1`)
     expect(res.status).toBe(200)
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(body))).toBe(true)
   })
@@ -53,8 +54,8 @@ describe('GET /cards pass-through', () => {
   })
 
   it('signs a new nonce and timestamp for every call', async () => {
-    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
-    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=1`)
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=1`)
     const [first, second] = fake.simulator.calls
     expect(first?.authorization.ok && second?.authorization.ok).toBe(true)
     expect(first?.authorization.nonce).toMatch(/^[0-9A-Za-z]{32}$/)

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Fault } from '../../src/sandbox/simulator.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
@@ -28,7 +29,7 @@ describe('GET /cards refuses answers it cannot trust', () => {
     ['a signature that is not base64', { kind: 'signature', value: '!!not*base64!!' }, 'malformed-signature']
   ])('%s → 502 upstream-signature-invalid, body never served', async (_label, fault, reason) => {
     fake.simulator.enqueue(fault)
-    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=3`)
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=3`)
     expect(res.status).toBe(502)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const text = await res.text()
@@ -43,7 +44,7 @@ describe('GET /cards refuses answers it cannot trust', () => {
 
   it('refuses a verified 2xx that is not JSON', async () => {
     fake.simulator.enqueue({ kind: 'raw', status: 200, body: '<html>maintenance</html>', contentType: 'text/html' })
-    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=3`)
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=3`)
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-bad-response', detail: 'the body is not JSON' })
   })
@@ -54,14 +55,15 @@ describe('GET /cards refuses answers it cannot trust', () => {
     ['the body is an array', '[]']
   ])('refuses a verified JSON page whose %s', async (_label, body) => {
     fake.simulator.enqueue({ kind: 'raw', status: 200, body })
-    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=3`)
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=3`)
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-bad-response' })
   })
 
   it('serves the next, correctly signed answer after a refusal', async () => {
+    const appid = uniqueAppid()
     fake.simulator.enqueue({ kind: 'probe' })
-    expect((await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=3`)).status).toBe(502)
-    expect((await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=3`)).status).toBe(200)
+    expect((await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=3`)).status).toBe(502)
+    expect((await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=3`)).status).toBe(200)
   })
 })

@@ -1,7 +1,8 @@
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { uniqueAppid } from '../helpers/unique.js'
+import { freePort } from '../helpers/redis-server.js'
 
 let fake: FakeWechatpay
 let service: TestApp
@@ -16,7 +17,7 @@ afterAll(async () => {
 })
 beforeEach(() => { fake.simulator.reset() })
 
-const CARDS = '/cards?appid=wx1&offset=0&limit=3'
+const cards = (): string => `/cards?appid=${uniqueAppid()}&offset=0&limit=3`
 const SIGN_INFORMATION = {
   method: 'GET',
   url: '/v3/marketing/membercard-open/cards?appid=wx1&offset=0&limit=3',
@@ -38,7 +39,7 @@ describe('WeChat Pay error codes become problems', () => {
     [502, 'GATEWAY_BROKE', 'bad gateway', 502, '/problems/upstream-error']
   ])('%i %s → %i %s, with WeChat\'s code, message and Request-ID', async (upstreamStatus, code, message, status, type) => {
     fake.simulator.enqueue({ kind: 'error', status: upstreamStatus, code, message })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(status)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const problem = await res.json() as Record<string, unknown>
@@ -55,7 +56,7 @@ describe('WeChat Pay error codes become problems', () => {
     fake.simulator.enqueue({
       kind: 'error', status: 429, code, message: '请求过于频繁', ...(upstreamRetryAfter === undefined ? {} : { headers: { 'Retry-After': upstreamRetryAfter } })
     })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBe(expected)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-rate-limited', code })
@@ -65,7 +66,7 @@ describe('WeChat Pay error codes become problems', () => {
     fake.simulator.enqueue({
       kind: 'error', status: 401, code: 'SIGN_ERROR', message: '签名错误，请检查后再试', detail: { field: 'signature', sign_information: SIGN_INFORMATION }
     })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     const text = await res.text()
     expect(JSON.parse(text)).toMatchObject({ type: '/problems/upstream-sign-error', code: 'SIGN_ERROR' })
@@ -78,13 +79,13 @@ describe('WeChat Pay error codes become problems', () => {
 
   it('an unsigned error answer is mapped as an error, not refused as forged', async () => {
     fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙', signed: false })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-system-error', code: 'SYSTEM_ERROR' })
   })
 
   it('a non-JSON error answer falls back by status', async () => {
     fake.simulator.enqueue({ kind: 'raw', status: 503, body: '<html>busy</html>', contentType: 'text/html', signed: false })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     const problem = await res.json() as Record<string, unknown>
     expect(problem.type).toBe('/problems/upstream-error')
@@ -94,7 +95,7 @@ describe('WeChat Pay error codes become problems', () => {
   it('an answer slower than WECHATPAY_TIMEOUT_MS → 504 upstream-timeout', async () => {
     fake.simulator.enqueue({ kind: 'delay', ms: 1500 })
     const started = Date.now()
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(504)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-timeout' })
     expect(Date.now() - started).toBeLessThan(1500)
@@ -102,7 +103,7 @@ describe('WeChat Pay error codes become problems', () => {
 
   it('a dropped connection → 502 upstream-unreachable', async () => {
     fake.simulator.enqueue({ kind: 'drop' })
-    const res = await fetch(`${service.url}${CARDS}`)
+    const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-unreachable' })
   })
@@ -110,7 +111,7 @@ describe('WeChat Pay error codes become problems', () => {
   it('the simulator refusing our signature when our clock is 10 minutes off → 502 sign error, nothing leaked', async () => {
     const skewed = await startTestApp(fake, {}, { now: () => Date.now() - 10 * 60_000 })
     try {
-      const res = await fetch(`${skewed.url}${CARDS}`)
+      const res = await fetch(`${skewed.url}${cards()}`)
       const text = await res.text()
       expect(res.status).toBe(502)
       expect(JSON.parse(text)).toMatchObject({ type: '/problems/upstream-sign-error', code: 'SIGN_ERROR' })
@@ -128,7 +129,7 @@ describe('an unreachable WeChat Pay', () => {
     const port = await freePort()
     const offline = await startTestApp(fake, { baseUrl: `http://127.0.0.1:${port}` })
     try {
-      const res = await fetch(`${offline.url}${CARDS}`)
+      const res = await fetch(`${offline.url}${cards()}`)
       expect(res.status).toBe(502)
       expect(await res.json()).toMatchObject({ type: '/problems/upstream-unreachable' })
     } finally {
@@ -136,12 +137,3 @@ describe('an unreachable WeChat Pay', () => {
     }
   })
 })
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}

@@ -37,8 +37,8 @@ describe('the service\'s own errors are problems too', () => {
   })
 
   it('an unexpected failure → 500 problem with no stack trace or internal message', async () => {
-    const original = service.app.pages.getPage
-    service.app.pages.getPage = async () => { throw new Error('database password is hunter2') }
+    const original = service.app.wechatpay.listCards
+    service.app.wechatpay.listCards = async () => { throw new Error('database password is hunter2') }
     try {
       const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
       const text = await res.text()
@@ -49,7 +49,7 @@ describe('the service\'s own errors are problems too', () => {
       // The operator still gets the whole story in the log.
       expect(service.rawLogs()).toContain('hunter2')
     } finally {
-      service.app.pages.getPage = original
+      service.app.wechatpay.listCards = original
     }
   })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
@@ -16,11 +17,11 @@ afterAll(async () => {
 
 describe('what never reaches the logs, at debug level', () => {
   it('no Authorization value, signature or key material after successful and failed calls', async () => {
-    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=2`, { headers: { authorization: 'Bearer caller-secret-token' } })
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`, { headers: { authorization: 'Bearer caller-secret-token' } })
     fake.simulator.enqueue({ kind: 'error', status: 401, code: 'SIGN_ERROR', message: '签名错误', detail: { sign_information: { truncated_sign_message: 'GET\n/v3/…' } } })
-    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=2`)
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)
     fake.simulator.enqueue({ kind: 'tamper' })
-    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=2`)
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)
 
     const sent = fake.simulator.calls[0]?.headers.authorization as string
     const signature = /signature="([^"]+)"/.exec(sent)?.[1] as string

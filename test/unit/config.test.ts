@@ -117,7 +117,7 @@ describe('loadConfig: sandbox mode', () => {
   it('uses the simulator and every default when the environment is empty', () => {
     const config = loadConfig({})
     expect(config).toEqual({
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       port: 3000,
       logLevel: 'info',
       nodeEnv: 'development',
@@ -125,9 +125,12 @@ describe('loadConfig: sandbox mode', () => {
       credentials: undefined,
       baseUrl: 'https://api.mch.weixin.qq.com',
       timeoutMs: 5000,
-      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrl: undefined,
+      redisCommandTimeoutMs: 150,
       cacheTtlSeconds: 60,
-      cacheStaleSeconds: 300
+      cacheStaleSeconds: 300,
+      cacheMaxEntries: 10_000,
+      cacheMaxBytes: 64 * 1024 * 1024
     })
   })
 
@@ -148,7 +151,10 @@ describe('loadConfig: sandbox mode', () => {
       WECHATPAY_TIMEOUT_MS: '2500',
       REDIS_URL: 'rediss://cache.internal:6380',
       CACHE_TTL_SECONDS: '30',
-      CACHE_STALE_SECONDS: '0'
+      CACHE_STALE_SECONDS: '0',
+      REDIS_COMMAND_TIMEOUT_MS: '200',
+      CACHE_MAX_ENTRIES: '500',
+      CACHE_MAX_BYTES: '2097152'
     })
     expect(config).toMatchObject({
       host: '127.0.0.1',
@@ -159,7 +165,10 @@ describe('loadConfig: sandbox mode', () => {
       timeoutMs: 2500,
       redisUrl: 'rediss://cache.internal:6380',
       cacheTtlSeconds: 30,
-      cacheStaleSeconds: 0
+      cacheStaleSeconds: 0,
+      redisCommandTimeoutMs: 200,
+      cacheMaxEntries: 500,
+      cacheMaxBytes: 2097152
     })
   })
 
@@ -384,5 +393,31 @@ describe('loadConfig: APIv3 key', () => {
     expect(problem).toContain('WECHATPAY_PUBLIC_KEY_FILE')
     expect(problem).toMatch(/WECHATPAY_APIV3_KEY alone/)
     expect(problem).toMatch(/not supported/)
+  })
+})
+
+describe('loadConfig: fail-closed details', () => {
+  it('runs sandbox mode only for NODE_ENV development or test: a typo is an error, not demo data', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).sandbox).toBe(true)
+    for (const nodeEnv of ['prod', 'staging', 'Production']) {
+      expect(() => loadConfig({ NODE_ENV: nodeEnv })).toThrow(/WECHATPAY_MCHID is required when NODE_ENV=/)
+    }
+  })
+
+  it('listens on loopback in sandbox mode unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1')
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0')
+  })
+
+  it('takes WECHATPAY_BASE_URL as an origin only, and https only in production', () => {
+    expect(() => loadConfig({ WECHATPAY_BASE_URL: 'https://api.mch.weixin.qq.com/v3' })).toThrow(/WECHATPAY_BASE_URL must be only scheme:\/\/host/)
+    expect(() => loadConfig({ WECHATPAY_BASE_URL: 'https://user:pw@api.mch.weixin.qq.com' })).toThrow(/WECHATPAY_BASE_URL/)
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'http://127.0.0.1:8080' }).baseUrl).toBe('http://127.0.0.1:8080')
+    expect(() => loadConfig({ NODE_ENV: 'production', WECHATPAY_BASE_URL: 'http://api.mch.weixin.qq.com' })).toThrow(/WECHATPAY_BASE_URL must be a https: URL/)
+  })
+
+  it('never echoes a REDIS_URL, which may hold a password', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://:s3cret@cache:6379' })).toThrow(ConfigError)
+    try { loadConfig({ REDIS_URL: 'http://:s3cret@cache:6379' }) } catch (err) { expect(String(err)).not.toContain('s3cret') }
   })
 })

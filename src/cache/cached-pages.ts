@@ -1,0 +1,119 @@
+import type { CardsQuery } from '../wechatpay/cards-query.js'
+import type { VerifiedPage } from '../wechatpay/client.js'
+import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { strongEtag, type CacheEntry } from './cache-entry.js'
+import { pageKeys, type PageKeys } from './cache-keys.js'
+import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
+import type { FleetFill } from './fleet-fill.js'
+import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
+import type { PageStore } from './page-store.js'
+import { SingleFlight } from './single-flight.js'
+
+export interface ServedPage {
+  body: Buffer
+  requestId: string | undefined
+  etag: string
+  ageSeconds: number
+  /** Seconds of freshness left, never negative: the max-age a caller may keep the page. */
+  maxAgeSeconds: number
+  cacheStatus: string
+  outcome: CacheOutcome
+}
+
+export interface Filled { entry: CacheEntry, stored: boolean, collapsed: boolean }
+
+export interface CachedPagesOptions {
+  mchid: string
+  store: PageStore
+  /** Fetches and verifies one page from WeChat Pay. */
+  fetch: (query: CardsQuery) => Promise<VerifiedPage>
+  /** Cross-replica single flight; absent for the in-process memory store. */
+  fleet?: FleetFill
+  policy: FreshnessPolicy
+  now?: () => number
+  onBackgroundError?: (error: unknown, query: CardsQuery) => void
+}
+
+/**
+ * The cache policy in front of WeChat Pay: fresh hits from the store, stale pages served while one
+ * refresh runs (stale-while-revalidate) or while WeChat Pay fails (stale-if-error), and misses
+ * collapsed into one upstream call per page, in this process and, with a fleet lock, in the fleet.
+ */
+export class CachedPages {
+  readonly #options: CachedPagesOptions
+  readonly #now: () => number
+  readonly #flights = new SingleFlight<Filled>()
+
+  constructor (options: CachedPagesOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+  }
+
+  async getPage (query: CardsQuery, { noCache = false } = {}): Promise<ServedPage> {
+    const keys = pageKeys(this.#options.mchid, query)
+    const started = this.#now()
+    const read = await this.#options.store.read(keys)
+    const entry = read?.entry
+    const known = entry === undefined ? undefined : freshness(entry, started, this.#options.policy)
+    if (entry !== undefined && known !== undefined && !noCache) {
+      if (known.state === 'fresh') return served(entry, known, 'hit', hitStatus(known.ttlSeconds))
+      if (known.state === 'stale') {
+        this.#refreshInBackground(keys, query, read?.generation)
+        return served(entry, known, 'stale', forwardStatus('stale', { ttlSeconds: known.ttlSeconds }))
+      }
+    }
+    try {
+      const { value, joined } = await this.#flights.run(keys.page, async () => await this.#fill(keys, query, read?.generation, noCache ? started : undefined))
+      const collapsed = joined || value.collapsed
+      const status = forwardStatus(noCache ? 'request' : 'miss', {
+        stored: value.stored && !collapsed, collapsed, ...(read === undefined ? { detail: 'cache-unavailable' } : {})
+      })
+      return served(value.entry, freshness(value.entry, this.#now(), this.#options.policy), noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss', status)
+    } catch (err) {
+      // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
+      if (entry !== undefined && err instanceof UpstreamError && (err.kind.status >= 500 || err.kind.status === 429)) {
+        const now = freshness(entry, this.#now(), this.#options.policy)
+        if (now.state !== 'expired') return served(entry, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+      }
+      throw err
+    }
+  }
+
+  /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
+  async fetchAndStore (keys: PageKeys, query: CardsQuery, generation: string | undefined): Promise<Filled> {
+    const page = await this.#options.fetch(query)
+    const entry: CacheEntry = {
+      body: page.body, storedAt: this.#now(), requestId: page.requestId ?? '', etag: strongEtag(page.body), generation: generation ?? ''
+    }
+    // Without a generation (the store was unreachable at read time) the entry could outlive a purge.
+    const stored = generation !== undefined && await this.#options.store.write(keys, entry, retentionMs(this.#options.policy))
+    return { entry, stored, collapsed: false }
+  }
+
+  async #fill (keys: PageKeys, query: CardsQuery, generation: string | undefined, notBefore: number | undefined): Promise<Filled> {
+    const { fleet } = this.#options
+    if (fleet === undefined) return await this.fetchAndStore(keys, query, generation)
+    const usable = (entry: CacheEntry): boolean => notBefore === undefined
+      ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
+      : entry.storedAt >= notBefore
+    return await fleet.fill(keys, usable, async () => await this.fetchAndStore(keys, query, generation))
+  }
+
+  #refreshInBackground (keys: PageKeys, query: CardsQuery, generation: string | undefined): void {
+    if (this.#flights.has(keys.page)) return
+    this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, this.#now()))
+      .catch((err: unknown) => { this.#options.onBackgroundError?.(err, query) })
+  }
+}
+
+function served (entry: CacheEntry, fresh: Freshness, outcome: CacheOutcome, cacheStatus: string): ServedPage {
+  return {
+    body: entry.body,
+    requestId: entry.requestId === '' ? undefined : entry.requestId,
+    etag: entry.etag,
+    ageSeconds: fresh.ageSeconds,
+    maxAgeSeconds: Math.max(0, fresh.ttlSeconds),
+    cacheStatus,
+    outcome
+  }
+}

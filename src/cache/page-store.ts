@@ -1,0 +1,35 @@
+import type { CacheEntry } from './cache-entry.js'
+import type { PageKeys } from './cache-keys.js'
+
+export interface StoredRead {
+  /** The entry, only when it belongs to the current purge generation. */
+  entry: CacheEntry | undefined
+  /** The current generation, to stamp on an entry fetched now. */
+  generation: string
+}
+
+export type StoreHealth = 'ok' | 'down' | 'memory'
+
+/**
+ * Where verified pages live. Implementations fail open: an unavailable store answers `undefined`
+ * or `false` quickly instead of throwing, so the cache can never take /cards down.
+ */
+export interface PageStore {
+  readonly kind: 'redis' | 'memory'
+  /** undefined when the store could not be asked (down, stalled, circuit open). */
+  read (keys: PageKeys): Promise<StoredRead | undefined>
+  write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean>
+  /** Bumps purge generations: every entry stamped with an older one is no longer read. */
+  purge (generationKeys: string[]): Promise<boolean>
+  health (): StoreHealth
+  close (): Promise<void>
+}
+
+/** An entry stamped with an older generation was purged after it was fetched. */
+export function currentEntry (entry: CacheEntry | undefined, generation: string): CacheEntry | undefined {
+  return entry !== undefined && entry.generation === generation ? entry : undefined
+}
+
+export function generationOf (appidGeneration: string | null | undefined, brandGeneration: string | null | undefined): string {
+  return `${appidGeneration ?? '0'}.${brandGeneration ?? '0'}`
+}

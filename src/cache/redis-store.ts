@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis'
+import { decodeEntry, encodeEntry, type CacheEntry } from './cache-entry.js'
+import type { PageKeys } from './cache-keys.js'
+import { currentEntry, generationOf, type PageStore, type StoredRead, type StoreHealth } from './page-store.js'
+import type { RedisGuard } from './redis-guard.js'
+
+// Generation counters outlive every entry (retention is at most two days), then go away unused.
+const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
+
+/**
+ * Pages in Redis, shared by every replica. A read is one MGET of the page and its two purge
+ * generations (one slot, thanks to the hash tag); the page stays a binary frame end to end.
+ */
+export class RedisPageStore implements PageStore {
+  readonly kind = 'redis'
+  readonly #redis: Redis
+  readonly #guard: RedisGuard
+
+  constructor (redis: Redis, guard: RedisGuard) {
+    this.#redis = redis
+    this.#guard = guard
+  }
+
+  async read (keys: PageKeys): Promise<StoredRead | undefined> {
+    const values = await this.#guard.call(
+      async () => await this.#redis.mgetBuffer(keys.appidGeneration, keys.brandGeneration, keys.page),
+      undefined
+    )
+    if (values === undefined) return undefined
+    const [appidGeneration, brandGeneration, frame] = values
+    const generation = generationOf(appidGeneration?.toString(), brandGeneration?.toString())
+    const entry = frame === null || frame === undefined ? undefined : decodeEntry(frame)
+    return { entry: currentEntry(entry, generation), generation }
+  }
+
+  async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
+    return await this.#guard.call(async () => {
+      await this.#redis.set(keys.page, encodeEntry(entry), 'PX', retentionMs)
+      return true
+    }, false)
+  }
+
+  async purge (generationKeys: string[]): Promise<boolean> {
+    return await this.#guard.call(async () => {
+      const transaction = this.#redis.multi()
+      for (const key of generationKeys) transaction.incr(key).pexpire(key, GENERATION_TTL_MS)
+      const results = await transaction.exec()
+      if (results === null || results.some(([err]) => err !== null)) throw new Error('purge transaction failed')
+      return true
+    }, false)
+  }
+
+  health (): StoreHealth {
+    return this.#redis.status === 'ready' && this.#guard.healthy() ? 'ok' : 'down'
+  }
+
+  async close (): Promise<void> {
+    // The client belongs to the cache plugin, which quits it once everything using it is closed.
+  }
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify'
+
+interface ObjectSchema { properties: Record<string, { type?: unknown }> }
+
+// An array fails every scalar type check, so the field is still reported by the validator,
+// with the clearer reason noted here.
+const REJECT: unknown[] = []
+const DECIMAL = /^\d{1,15}$/
+
+/**
+ * Runs before schema validation, where ajv would otherwise be lenient in ways a caller would not
+ * expect: `limit=` would become 0, `offset=0x10` 16, `offset=1e3` 1000, and `limit=1&limit=2`
+ * would only say "must be integer". Empty parameters are dropped (then missing, or absent if
+ * optional); repeated parameters and non-decimal integers are refused with their own reason.
+ */
+export function queryHygiene (schema: ObjectSchema): (request: FastifyRequest) => Promise<void> {
+  const integers = new Set(Object.entries(schema.properties).filter(([, s]) => s.type === 'integer').map(([name]) => name))
+  return async (request) => {
+    const query = request.query as Record<string, unknown>
+    const notes = new Map<string, string>()
+    for (const name of Object.keys(query)) {
+      const value = query[name]
+      if (value === '') {
+        delete query[name]
+      } else if (Array.isArray(value)) {
+        notes.set(name, 'is given more than once; give it once')
+        query[name] = REJECT
+      } else if (integers.has(name) && typeof value === 'string' && !DECIMAL.test(value)) {
+        notes.set(name, 'must be a whole number written in decimal digits')
+        query[name] = REJECT
+      }
+    }
+    if (notes.size > 0) request.queryNotes = notes
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Reasons found before validation, which replace the validator's terser ones. */
+    queryNotes?: Map<string, string>
+  }
+}

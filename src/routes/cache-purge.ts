@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { purgeKeys } from '../cache/cache-keys.js'
+import { sendProblem } from '../http/problem.js'
+import { queryHygiene } from '../http/query-hygiene.js'
+import { PurgeQuerySchema } from '../schemas/purge-query.js'
+import { problemResponse } from './problem-responses.js'
+
+/**
+ * DELETE /cards/cache: every cached page of an appid stops being served, on every replica, at
+ * once. It bumps a generation counter (O(1)) instead of scanning keys; old entries expire unread.
+ */
+export default async function cachePurgeRoutes (app: FastifyInstance): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().delete('/cards/cache', {
+    schema: {
+      summary: 'Drop cached pages of an appid',
+      description: 'Without `brand_id`, drops every cached page of the appid. With `brand_id`, drops the pages ' +
+        'filtered by that brand and the unfiltered pages (which include its cards); other brands\' pages stay.',
+      tags: ['cards'],
+      querystring: PurgeQuerySchema,
+      response: {
+        204: { description: 'Dropped: the next request for those pages goes to WeChat Pay.', type: 'null' },
+        400: problemResponse('Invalid parameters; every bad one is listed.'),
+        503: problemResponse('The cache could not be reached; nothing was dropped. Retry later.')
+      }
+    },
+    preValidation: queryHygiene(PurgeQuerySchema)
+  }, async (request, reply) => {
+    const { appid, brand_id: brandId } = request.query
+    const purged = await app.pageStore.purge(purgeKeys(app.merchantId, appid, brandId))
+    if (!purged) {
+      reply.header('retry-after', '5')
+      return sendProblem(request, reply, {
+        type: '/problems/cache-unavailable',
+        title: 'The cache is unavailable',
+        status: 503,
+        detail: 'Redis could not be reached, so cached pages were not dropped; retry shortly.'
+      })
+    }
+    request.log.info({ appid, brand_id: brandId }, 'cache: pages purged')
+    return await reply.code(204).send(null)
+  })
+}

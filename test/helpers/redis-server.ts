@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
+
+export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379'
+
+export interface PrivateRedis {
+  port: number
+  url: string
+  /** Starts (or restarts) the server on its port. */
+  start: () => Promise<void>
+  stop: () => Promise<void>
+}
+
+/**
+ * A redis-server of the test's own, on a free loopback port, for what the shared Redis must not
+ * suffer: DEBUG SLEEP stalls (enabled here only) and being stopped and started.
+ */
+export async function privateRedis (): Promise<PrivateRedis> {
+  const port = await freePort()
+  let child: ChildProcess | undefined
+  const url = `redis://127.0.0.1:${port}`
+  return {
+    port,
+    url,
+    start: async () => {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' })
+      await waitForPing(url)
+    },
+    stop: async () => {
+      if (child === undefined || child.exitCode !== null) return
+      const exited = new Promise((resolve) => child?.once('exit', resolve))
+      child.kill('SIGKILL')
+      await exited
+    }
+  }
+}
+
+async function waitForPing (url: string): Promise<void> {
+  const deadline = Date.now() + 5_000
+  while (Date.now() < deadline) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    probe.on('error', () => {})
+    try {
+      await probe.connect()
+      if (await probe.ping() === 'PONG') return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      probe.disconnect()
+    }
+  }
+  throw new Error(`redis-server did not answer at ${url}`)
+}
+
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return address.port
+}

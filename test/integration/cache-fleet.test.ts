@@ -1,0 +1,95 @@
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { pageKeys } from '../../src/cache/cache-keys.js'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+// Two replicas: separate apps, each with its own Redis connections and in-process single flight,
+// sharing one Redis and one WeChat Pay, as a fleet does.
+let fake: FakeWechatpay
+let replicas: TestApp[]
+let redis: Redis
+
+beforeAll(async () => {
+  fake = await startFakeWechatpay()
+  replicas = [
+    await startTestApp(fake, { redisUrl: SHARED_REDIS_URL }),
+    await startTestApp(fake, { redisUrl: SHARED_REDIS_URL })
+  ]
+  redis = new Redis(SHARED_REDIS_URL)
+})
+afterAll(async () => {
+  for (const replica of replicas) await replica.close()
+  await fake.simulator.close()
+  redis.disconnect()
+})
+beforeEach(() => { fake.simulator.reset() })
+
+describe('single flight across the fleet', () => {
+  it('100 concurrent misses for one page over two replicas cost exactly one upstream call', async () => {
+    const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
+    fake.simulator.enqueue({ kind: 'delay', ms: 300 })
+    const responses = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+      const res = await fetch(`${replicas[i % 2]?.url}${path}`)
+      return { status: res.status, body: await res.text(), cacheStatus: res.headers.get('cache-status') }
+    }))
+    expect(fake.simulator.calls).toHaveLength(1)
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200]))
+    expect(new Set(responses.map((r) => r.body)).size).toBe(1)
+    expect(responses.filter((r) => r.cacheStatus === 'wxpay-cards-bff; fwd=miss; stored')).toHaveLength(1)
+    expect(responses.filter((r) => r.cacheStatus === 'wxpay-cards-bff; fwd=miss; collapsed')).toHaveLength(99)
+  })
+
+  it('no-cache requests on both replicas still make one call, and both replicas then serve the new page', async () => {
+    const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
+    await fetch(`${replicas[0]?.url}${path}`)
+    fake.simulator.enqueue({ kind: 'delay', ms: 300 })
+    const forced = await Promise.all(Array.from({ length: 20 }, async (_, i) =>
+      await fetch(`${replicas[i % 2]?.url}${path}`, { headers: { 'cache-control': 'no-cache' } })))
+    const ids = new Set(forced.map((r) => r.headers.get('x-wechatpay-request-id')))
+    expect(fake.simulator.calls).toHaveLength(2)
+    expect(ids.size).toBe(1)
+    const after = await fetch(`${replicas[1]?.url}${path}`)
+    expect(after.headers.get('x-wechatpay-request-id')).toBe([...ids][0])
+  })
+
+  it('a lock left by a replica that died expires, and another replica takes over', async () => {
+    const appid = uniqueAppid()
+    const { lock } = pageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    await redis.set(lock, 'token-of-a-dead-replica', 'PX', 600)
+    const started = Date.now()
+    const res = await fetch(`${replicas[0]?.url}/cards?appid=${appid}&offset=0&limit=10`)
+    expect(res.status).toBe(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500)
+    expect(fake.simulator.calls).toHaveLength(1)
+  })
+
+  it('a page fetched by one replica is a hit on the other', async () => {
+    const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
+    await fetch(`${replicas[0]?.url}${path}`)
+    const other = await fetch(`${replicas[1]?.url}${path}`)
+    expect(other.headers.get('cache-status')).toMatch(/^wxpay-cards-bff; hit; ttl=/)
+    expect(fake.simulator.calls).toHaveLength(1)
+  })
+
+  it('a purge on one replica is seen by the other at once', async () => {
+    const appid = uniqueAppid()
+    const path = `/cards?appid=${appid}&offset=0&limit=10`
+    await fetch(`${replicas[0]?.url}${path}`)
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
+  })
+
+  it('when the fetching replica fails, the waiting ones answer with its error instead of calling again', async () => {
+    const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
+    fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙', delayMs: 300 })
+    const responses = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const res = await fetch(`${replicas[i % 2]?.url}${path}`)
+      return await res.json() as { status: number, code: string }
+    }))
+    expect(fake.simulator.calls).toHaveLength(1)
+    for (const problem of responses) expect(problem).toMatchObject({ status: 502, code: 'SYSTEM_ERROR' })
+  })
+})

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { startTestApp } from '../helpers/app.js'
+import { privateRedis, type PrivateRedis } from '../helpers/redis-server.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+let fake: FakeWechatpay
+let redis: PrivateRedis
+
+beforeAll(async () => {
+  fake = await startFakeWechatpay()
+  redis = await privateRedis()
+})
+afterAll(async () => {
+  await redis.stop()
+  await fake.simulator.close()
+})
+
+const timed = async (url: string): Promise<{ ms: number, status: number, cacheStatus: string | null }> => {
+  const started = performance.now()
+  const res = await fetch(url)
+  await res.arrayBuffer()
+  return { ms: performance.now() - started, status: res.status, cacheStatus: res.headers.get('cache-status') }
+}
+
+describe('Redis never takes the service down', () => {
+  it('a stalled Redis (DEBUG SLEEP) costs each request at most the command timeout, then nothing', async () => {
+    await redis.start()
+    const service = await startTestApp(fake, { redisUrl: redis.url, redisCommandTimeoutMs: 100 })
+    const staller = new Redis(redis.url)
+    try {
+      const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
+      expect((await timed(path)).cacheStatus).toBe('wxpay-cards-bff; fwd=miss; stored')
+      // Blocks the whole Redis server for 3 s; not awaited, or this test would stall with it.
+      staller.call('DEBUG', 'SLEEP', '3').catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const during = []
+      for (let i = 0; i < 8; i++) during.push(await timed(path))
+      for (const res of during) expect(res.status).toBe(200)
+      // Each request is bounded by the 100 ms command timeout, not by the 3 s stall...
+      for (const res of during) expect(res.ms).toBeLessThan(1_500)
+      // ...and after three failures the cache stops asking: later requests skip Redis entirely.
+      expect(during.slice(4).every((r) => r.cacheStatus === 'wxpay-cards-bff; fwd=miss; detail=cache-unavailable')).toBe(true)
+      const ready = await (await fetch(`${service.url}/readyz`)).json() as { status: string, checks: { redis: string } }
+      expect(ready).toMatchObject({ status: 'degraded', checks: { redis: 'down' } })
+      expect(service.logs.some((l) => l.level === 40 && String(l.msg).includes('Redis failing'))).toBe(true)
+    } finally {
+      staller.disconnect()
+      await service.close()
+    }
+  }, 20_000)
+
+  it('starts and serves with Redis down, and caches again on its own once Redis is back', async () => {
+    await redis.stop()
+    const service = await startTestApp(fake, { redisUrl: redis.url })
+    try {
+      const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
+      const down = await timed(path)
+      expect(down.status).toBe(200)
+      expect(down.cacheStatus).toBe('wxpay-cards-bff; fwd=miss; detail=cache-unavailable')
+      const readyDown = await (await fetch(`${service.url}/readyz`)).json()
+      expect(readyDown).toMatchObject({ status: 'degraded', checks: { redis: 'down' } })
+
+      await redis.start()
+      const deadline = Date.now() + 10_000
+      let status = down.cacheStatus
+      while (Date.now() < deadline && !String(status).includes('; hit; ')) {
+        await new Promise((resolve) => setTimeout(resolve, 250))
+        status = (await timed(path)).cacheStatus
+      }
+      expect(status).toMatch(/; hit; /)
+      expect(await (await fetch(`${service.url}/readyz`)).json()).toMatchObject({ status: 'ok', checks: { redis: 'ok' } })
+    } finally {
+      await service.close()
+    }
+  }, 20_000)
+})

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { decodeEntry, encodeEntry, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { pageKeys, purgeKeys } from '../../src/cache/cache-keys.js'
+import { freshness } from '../../src/cache/freshness.js'
+
+const body = Buffer.from('{"data":[{"title":"会员卡 <b>&</b> 🙂"}],"total_count":1}')
+const entry: CacheEntry = { body, storedAt: 1_700_000_000_123, requestId: '08F5B8C2B506-0', etag: strongEtag(body), generation: '3.1' }
+
+describe('cache entry frames', () => {
+  it('round-trips the exact page bytes and metadata', () => {
+    const decoded = decodeEntry(encodeEntry(entry))
+    expect(decoded).toEqual(entry)
+    expect(decoded?.body.equals(body)).toBe(true)
+  })
+
+  it('refuses frames it did not write (another format version, garbage, truncation)', () => {
+    expect(decodeEntry(Buffer.from('{"data":[]}'))).toBeUndefined()
+    expect(decodeEntry(Buffer.from('WXC0' + 'x'.repeat(40)))).toBeUndefined()
+    expect(decodeEntry(encodeEntry(entry).subarray(0, 20))).toBeUndefined()
+  })
+
+  it('gives a strong ETag that changes with any byte', () => {
+    expect(strongEtag(body)).toMatch(/^"[A-Za-z0-9_-]{32}"$/)
+    expect(strongEtag(Buffer.from(body.toString().replace('1}', '2}')))).not.toBe(strongEtag(body))
+  })
+})
+
+describe('cache keys', () => {
+  it('name the merchant and the normalized query, under one hash tag per appid', () => {
+    const keys = pageKeys('1900000001', { appid: 'wxA', offset: 2, limit: 10, brand_id: '1001' })
+    expect(keys.page).toBe('wxcards:v1:{1900000001:wxA}:page:1001:2:10')
+    expect(keys.lock).toBe('wxcards:v1:{1900000001:wxA}:lock:1001:2:10')
+    expect(keys.appidGeneration).toBe('wxcards:v1:{1900000001:wxA}:gen')
+    expect(keys.brandGeneration).toBe('wxcards:v1:{1900000001:wxA}:gen:1001')
+    expect(pageKeys('1900000001', { appid: 'wxA', offset: 0, limit: 5 }).page).toBe('wxcards:v1:{1900000001:wxA}:page:~:0:5')
+  })
+
+  it('keep one merchant\'s pages apart from another\'s', () => {
+    const query = { appid: 'wxA', offset: 0, limit: 5 }
+    expect(pageKeys('1900000001', query).page).not.toBe(pageKeys('1900000002', query).page)
+  })
+
+  it('purge an appid, or one brand plus the unfiltered pages', () => {
+    expect(purgeKeys('m', 'wxA', undefined)).toEqual(['wxcards:v1:{m:wxA}:gen'])
+    expect(purgeKeys('m', 'wxA', '1001')).toEqual(['wxcards:v1:{m:wxA}:gen:1001', 'wxcards:v1:{m:wxA}:gen:~'])
+  })
+})
+
+describe('freshness', () => {
+  const policy = { ttlMs: 60_000, staleMs: 300_000 }
+  it.each([
+    [0, 'fresh', 0, 60],
+    [18_000, 'fresh', 18, 42],
+    [59_999, 'fresh', 59, 0],
+    [60_000, 'stale', 60, 0],
+    [72_000, 'stale', 72, -12],
+    [359_999, 'stale', 359, -300],
+    [360_000, 'expired', 360, -300]
+  ])('at %i ms old a page is %s (age %i, ttl %i)', (ageMs, state, ageSeconds, ttlSeconds) => {
+    expect(freshness({ storedAt: 1_000_000 }, 1_000_000 + ageMs, policy)).toEqual({ state, ageSeconds, ttlSeconds })
+  })
+
+  it('treats a page stored "in the future" (clock skew between replicas) as brand new', () => {
+    expect(freshness({ storedAt: 2_000 }, 1_000, policy)).toEqual({ state: 'fresh', ageSeconds: 0, ttlSeconds: 60 })
+  })
+})

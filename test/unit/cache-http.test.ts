@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { ifNoneMatchMatches, requestsNoCache } from '../../src/http/conditional.js'
+import { RedisGuard } from '../../src/cache/redis-guard.js'
+
+describe('If-None-Match (weak comparison)', () => {
+  const etag = '"abc"'
+  it.each([
+    ['"abc"', true], ['W/"abc"', true], ['"x", "abc"', true], ['*', true],
+    ['"abd"', false], ['abc', false], [undefined, false], ['', false]
+  ])('%j matches: %s', (header, expected) => {
+    expect(ifNoneMatchMatches(header, etag)).toBe(expected)
+  })
+})
+
+describe('a caller\'s no-cache', () => {
+  it.each([
+    [{ 'cache-control': 'no-cache' }, true],
+    [{ 'cache-control': 'max-age=0, No-Cache' }, true],
+    [{ 'cache-control': 'no-store' }, false],
+    [{ 'cache-control': 'max-age=0' }, false],
+    [{ pragma: 'no-cache' }, true],
+    [{ 'cache-control': 'max-age=10', pragma: 'no-cache' }, false],
+    [{}, false]
+  ])('%j → %s', (headers, expected) => {
+    expect(requestsNoCache(headers)).toBe(expected)
+  })
+})
+
+describe('Redis guard', () => {
+  it('falls back on failures, stops asking after three in a row, and probes again later', async () => {
+    let now = 0
+    const states: string[] = []
+    const guard = new RedisGuard({ failureThreshold: 3, openMs: 5_000, now: () => now, onStateChange: (s) => states.push(s) })
+    let calls = 0
+    const fail = async (): Promise<string> => { calls++; throw new Error('timeout') }
+    for (let i = 0; i < 3; i++) expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    expect(guard.isOpen()).toBe(true)
+    expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    expect(calls).toBe(3) // the open circuit did not call Redis
+    now = 5_001
+    expect(await guard.call(async () => 'ok', 'fallback')).toBe('ok')
+    expect(guard.healthy()).toBe(true)
+    expect(states).toEqual(['open', 'closed'])
+  })
+})

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest'
+import { CachedPages } from '../../src/cache/cached-pages.js'
+import { MemoryPageStore } from '../../src/cache/memory-store.js'
+import type { CardsQuery } from '../../src/wechatpay/cards-query.js'
+import type { VerifiedPage } from '../../src/wechatpay/client.js'
+import { UPSTREAM_FAILURES, type UpstreamErrorKind } from '../../src/wechatpay/errors.js'
+import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
+
+const QUERY: CardsQuery = { appid: 'wxA', offset: 0, limit: 5 }
+
+/** A WeChat Pay stand-in that counts calls and answers with numbered pages, or what it is told. */
+function upstream () {
+  const state = { calls: 0, next: [] as Array<() => Promise<VerifiedPage>> }
+  const fetch = async (): Promise<VerifiedPage> => {
+    state.calls++
+    const scripted = state.next.shift()
+    if (scripted !== undefined) return await scripted()
+    return { body: Buffer.from(`{"data":[],"total_count":${state.calls}}`), requestId: `REQ-${state.calls}`, serial: 'PUB_KEY_ID_1' }
+  }
+  return { state, fetch }
+}
+
+function setup (policy = { ttlMs: 60_000, staleMs: 300_000 }) {
+  const clock = { now: 1_000_000 }
+  const up = upstream()
+  const store = new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now: () => clock.now })
+  const errors: unknown[] = []
+  const pages = new CachedPages({ mchid: 'm', store, fetch: up.fetch, policy, now: () => clock.now, onBackgroundError: (e) => errors.push(e) })
+  return { clock, up, store, pages, errors }
+}
+
+const failing = (kind: UpstreamErrorKind = UPSTREAM_FAILURES.unreachable) => async (): Promise<VerifiedPage> => { throw new UpstreamError(kind, 'down') }
+const settle = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+
+describe('CachedPages', () => {
+  it('a miss fetches and stores; a hit within the TTL sends the stored bytes without a call', async () => {
+    const { clock, up, pages } = setup()
+    const miss = await pages.getPage(QUERY)
+    expect(miss).toMatchObject({ outcome: 'miss', cacheStatus: 'wxpay-cards-bff; fwd=miss; stored', ageSeconds: 0, maxAgeSeconds: 60, requestId: 'REQ-1' })
+    clock.now += 18_000
+    const hit = await pages.getPage(QUERY)
+    expect(hit).toMatchObject({ outcome: 'hit', cacheStatus: 'wxpay-cards-bff; hit; ttl=42', ageSeconds: 18, maxAgeSeconds: 42, requestId: 'REQ-1' })
+    expect(hit.body).toBe(miss.body)
+    expect(hit.etag).toBe(miss.etag)
+    expect(up.state.calls).toBe(1)
+  })
+
+  it('two spellings of one query share an entry; another page does not', async () => {
+    const { up, pages } = setup()
+    await pages.getPage({ limit: 5, offset: 0, appid: 'wxA', brand_id: undefined })
+    await pages.getPage({ appid: 'wxA', offset: 0, limit: 5 })
+    await pages.getPage({ appid: 'wxA', offset: 1, limit: 5 })
+    expect(up.state.calls).toBe(2)
+  })
+
+  it('a stale page is served at once while exactly one background refresh runs', async () => {
+    const { clock, up, pages } = setup()
+    await pages.getPage(QUERY)
+    clock.now += 72_000
+    const [a, b] = await Promise.all([pages.getPage(QUERY), pages.getPage(QUERY)])
+    expect(a).toMatchObject({ outcome: 'stale', cacheStatus: 'wxpay-cards-bff; fwd=stale; ttl=-12', maxAgeSeconds: 0, ageSeconds: 72 })
+    expect(b.outcome).toBe('stale')
+    await settle()
+    expect(up.state.calls).toBe(2)
+    const refreshed = await pages.getPage(QUERY)
+    expect(refreshed).toMatchObject({ outcome: 'hit', requestId: 'REQ-2', ageSeconds: 0 })
+  })
+
+  it('a failed background refresh keeps the stale page and is reported', async () => {
+    const { clock, up, pages, errors } = setup()
+    await pages.getPage(QUERY)
+    clock.now += 100_000
+    up.state.next.push(failing())
+    expect((await pages.getPage(QUERY)).outcome).toBe('stale')
+    await settle()
+    expect(errors).toHaveLength(1)
+    expect((await pages.getPage(QUERY)).requestId).toBe('REQ-1')
+  })
+
+  it('after TTL + stale the page is gone: a miss', async () => {
+    const { clock, up, pages } = setup()
+    await pages.getPage(QUERY)
+    clock.now += 360_000
+    expect((await pages.getPage(QUERY)).outcome).toBe('miss')
+    expect(up.state.calls).toBe(2)
+  })
+
+  it.each([
+    ['unreachable', UPSTREAM_FAILURES.unreachable],
+    ['a timeout', UPSTREAM_FAILURES.timeout],
+    ['a signature that does not verify', UPSTREAM_FAILURES.signatureInvalid],
+    ['a 429', { status: 429, type: '/problems/upstream-rate-limited', title: 'limited', retryable: true }]
+  ])('stale-if-error: %s with a usable stored page serves that page', async (_label, kind) => {
+    const { clock, up, pages } = setup()
+    await pages.getPage(QUERY)
+    clock.now += 90_000
+    up.state.next.push(failing(kind))
+    const served = await pages.getPage(QUERY, { noCache: true })
+    expect(served).toMatchObject({ outcome: 'stale-if-error', cacheStatus: 'wxpay-cards-bff; hit; ttl=-30; detail=stale-if-error', requestId: 'REQ-1' })
+  })
+
+  it('a caller error from WeChat Pay (400, 403, 404) is not masked by a stored page', async () => {
+    const { up, pages } = setup()
+    await pages.getPage(QUERY)
+    up.state.next.push(failing({ status: 403, type: '/problems/upstream-no-auth', title: 'no', retryable: false }))
+    await expect(pages.getPage(QUERY, { noCache: true })).rejects.toMatchObject({ kind: { status: 403 } })
+  })
+
+  it('errors are never cached: the next request calls again', async () => {
+    const { up, pages } = setup()
+    up.state.next.push(failing())
+    await expect(pages.getPage(QUERY)).rejects.toBeInstanceOf(UpstreamError)
+    expect((await pages.getPage(QUERY)).outcome).toBe('miss')
+    expect(up.state.calls).toBe(2)
+  })
+
+  it('no-cache fetches even when fresh, refreshes the entry, and says fwd=request', async () => {
+    const { clock, up, pages } = setup()
+    await pages.getPage(QUERY)
+    clock.now += 5_000
+    const forced = await pages.getPage(QUERY, { noCache: true })
+    expect(forced).toMatchObject({ outcome: 'bypass', cacheStatus: 'wxpay-cards-bff; fwd=request; stored', requestId: 'REQ-2' })
+    expect((await pages.getPage(QUERY)).requestId).toBe('REQ-2')
+    expect(up.state.calls).toBe(2)
+  })
+
+  it('concurrent misses (and no-cache requests) for one page share one upstream call', async () => {
+    const { up, pages } = setup()
+    let release = (): void => {}
+    up.state.next.push(async () => {
+      await new Promise<void>((resolve) => { release = resolve })
+      return { body: Buffer.from('{"data":[],"total_count":0}'), requestId: 'SLOW', serial: 's' }
+    })
+    const waiting = Array.from({ length: 50 }, async (_, i) => await pages.getPage(QUERY, { noCache: i % 10 === 0 }))
+    await settle()
+    release()
+    const results = await Promise.all(waiting)
+    expect(up.state.calls).toBe(1)
+    expect(new Set(results.map((r) => r.requestId))).toEqual(new Set(['SLOW']))
+    expect(results.filter((r) => r.cacheStatus.endsWith('; collapsed'))).toHaveLength(49)
+    expect(results[0]?.cacheStatus).toBe('wxpay-cards-bff; fwd=request; stored')
+    expect(results[1]).toMatchObject({ outcome: 'collapsed', cacheStatus: 'wxpay-cards-bff; fwd=miss; collapsed' })
+  })
+})
