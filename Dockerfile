@@ -11,7 +11,7 @@
 # pin a digest as well if builds must be bit-for-bit reproducible.
 
 # ---------------------------------------------------------------------------------------------
-# build: full install (dev dependencies included, for tsc), compile, then drop dev dependencies.
+# build: full install (dev dependencies included, for tsc), then compile.
 # ---------------------------------------------------------------------------------------------
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -24,13 +24,10 @@ RUN npm ci --no-audit --no-fund
 # Only what the compiler needs (tsconfig.build.json includes src/ alone); tests stay out.
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# Compile, then remove devDependencies (typescript, vitest, eslint...) so the runtime stage copies only
-# production packages; one RUN keeps the pruned tree in a single layer.
-RUN npm run build \
-  && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
-# runtime: just Node, package.json, production node_modules and dist/.
+# runtime: just Node, production node_modules (installed here, from the lock file) and dist/.
 # ---------------------------------------------------------------------------------------------
 FROM node:22-bookworm-slim AS runtime
 
@@ -42,11 +39,15 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Files are copied as root (COPY's default) and are not writable by the `node` user that runs
-# the app, so a compromised process cannot rewrite its own code or dependencies.
+# Files are copied and installed as root (the default) and are not writable by the `node` user that
+# runs the app, so a compromised process cannot rewrite its own code or dependencies.
 # package.json must sit next to dist/: src/version.ts reads ../package.json at start-up.
-COPY package.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+# A clean production install instead of copying a pruned tree from the build stage: no dev package
+# (typescript, vitest, playwright-core, pino-pretty...) can reach the image. --ignore-scripts: no
+# production dependency needs an install script, so none runs. The npm cache is not kept.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
 COPY --from=build /app/dist ./dist
 
 # Non-root user shipped by the official node images (uid 1000).

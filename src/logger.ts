@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module'
+
 /**
  * Paths pino censors at every level. Nothing here should ever be logged in the first place;
  * redaction is the second line of defence for headers, key material and WeChat's
@@ -21,13 +23,46 @@ export const REDACT_PATHS = [
   '*.credentials'
 ]
 
-export function loggerOptions (level: string) {
-  return {
+export interface LoggerSetup {
+  nodeEnv?: string
+  /** Where lines go instead of stdout (tests). Always JSON: a transport would take the lines elsewhere. */
+  stream?: { write: (line: string) => void } | undefined
+  /** Whether stdout is a terminal; injected by tests. */
+  isTTY?: boolean
+  /** Finds pino-pretty, or undefined when it is not installed; injected by tests. */
+  resolvePretty?: () => string | undefined
+}
+
+const PRETTY_ENVS = ['development', 'test']
+
+/**
+ * JSON lines (pino's default) everywhere except for a developer at a terminal: there, pino-pretty
+ * if it is installed. It is a devDependency, absent from the production image, so it is only looked
+ * for in development and test, and its absence falls back to JSON instead of failing start-up.
+ */
+export function loggerOptions (level: string, setup: LoggerSetup = {}) {
+  const base = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // The default request serializer is short; keep it, but never let headers in.
     serializers: {
       req: (req: { method: string, url: string }) => ({ method: req.method, url: req.url })
     }
+  }
+  if (setup.stream !== undefined) return { ...base, stream: setup.stream }
+  const isTTY = setup.isTTY ?? process.stdout.isTTY === true
+  if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) return base
+  const target = (setup.resolvePretty ?? resolvePretty)()
+  if (target === undefined) return base
+  // Redaction and serializers run in this thread, before lines reach the transport's worker.
+  return { ...base, transport: { target, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+}
+
+function resolvePretty (): string | undefined {
+  try {
+    // An absolute path: pino resolves a bare name from its own location, which may not see it.
+    return createRequire(import.meta.url).resolve('pino-pretty')
+  } catch {
+    return undefined
   }
 }

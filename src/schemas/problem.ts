@@ -2,14 +2,17 @@ import { Type } from 'typebox'
 
 /** One Problem schema (RFC 9457) shared by every error response in the OpenAPI document. */
 export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'A stable identifier of the kind of problem; resolve it against this service.' }),
+  type: Type.String({ description: 'A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it.' }),
   title: Type.String({ description: 'A short summary of the kind of problem.' }),
   status: Type.Integer({ description: 'The HTTP status of this response.' }),
   detail: Type.Optional(Type.String({ description: 'What went wrong this time; WeChat Pay\'s message when it sent one.' })),
-  instance: Type.Optional(Type.String({ description: 'The path of the request that failed.' })),
+  instance: Type.Optional(Type.String({
+    description: 'This request\'s id as a URI, `urn:request:<X-Request-Id>`: the same id as the `X-Request-Id` header and ' +
+      'every log line of the request. Quote it to the operators.',
+    examples: ['urn:request:0b7e4c1e-5d6f-4a8e-9c2b-3f1d2e4a5b6c']
+  })),
   code: Type.Optional(Type.String({ description: 'WeChat Pay\'s error code, verbatim (e.g. PARAM_ERROR, `PARAM ERROR`).' })),
   request_id: Type.Optional(Type.String({ description: 'WeChat Pay\'s Request-ID: quote it to WeChat Pay support.' })),
-  trace_id: Type.Optional(Type.String({ description: 'This service\'s request id: quote it to the operators.' })),
   invalid_params: Type.Optional(Type.Array(Type.Object({
     name: Type.String(),
     in: Type.String(),

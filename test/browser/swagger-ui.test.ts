@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { chromium, type BrowserContext } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+
+// Swagger UI against the running service, in a real browser: Debian's chromium, driven by
+// playwright-core (which never downloads a browser of its own). .ci/run installs chromium; a missing
+// browser is a failure, never a skip, so a green run always means the page was really exercised.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Set SWAGGER_UI_SCREENSHOT=/tmp/swagger-ui.png to look at the result.
+const SCREENSHOT = process.env.SWAGGER_UI_SCREENSHOT
+
+let app: FastifyInstance
+let url: string
+let context: BrowserContext | undefined
+let profile: string | undefined
+
+beforeAll(async () => {
+  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }))
+  url = await app.listen({ host: '127.0.0.1', port: 0 })
+})
+
+/** Checked inside the test, not in a hook, so a missing browser fails the test rather than skipping it. */
+async function launchChromium (): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`)
+  }
+  profile = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'))
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 1400 },
+    timeout: 10_000
+  })
+  return context
+}
+
+afterAll(async () => {
+  await context?.close()
+  await app?.close()
+  if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
+})
+
+describe('Swagger UI at /docs (sandbox mode)', () => {
+  it('"Try it out" on GET /cards executes against the service and shows a 200 page of cards', async () => {
+    const page = await (await launchChromium()).newPage()
+    page.setDefaultTimeout(8_000)
+    const failed: string[] = []
+    page.on('requestfailed', (request) => { failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`) })
+
+    await page.goto(`${url}/docs`)
+    const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
+    await operation.locator('.opblock-summary').first().click()
+    // tryItOutEnabled opens the form at once; click "Try it out" when the UI still offers it.
+    const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
+    if (await tryItOut.isVisible()) await tryItOut.click()
+
+    await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
+    await operation.locator('tr[data-param-name="offset"] input').fill('0')
+    await operation.locator('tr[data-param-name="limit"] input').fill('5')
+    // Swagger UI pre-fills the documented example; an empty field is left out of the request.
+    await operation.locator('tr[data-param-name="brand_id"] input').fill('')
+    const answer = page.waitForResponse((res) => res.url().startsWith(`${url}/cards?`))
+    await operation.locator('button.execute').click()
+    expect((await answer).status()).toBe(200)
+
+    const live = operation.locator('.live-responses-table')
+    await expect.poll(async () => (await live.locator('tbody .response-col_status').first().textContent())?.trim()).toBe('200')
+    const body = await live.locator('tbody .response-col_description .highlight-code').first().textContent()
+    expect(body).toContain('"card_id"')
+    expect(body).toContain('"total_count"')
+    expect(await operation.locator('.request-url').textContent()).toContain(`${url}/cards?appid=wxea9c30890f48d5ae&offset=0&limit=5`)
+    expect(await operation.locator('.request-url').textContent()).not.toContain('brand_id')
+    expect(failed).toEqual([])
+
+    if (SCREENSHOT !== undefined) {
+      await live.evaluate((element) => { element.scrollIntoView({ block: 'center' }) })
+      await page.screenshot({ path: SCREENSHOT })
+    }
+    await page.close()
+  }, 25_000)
+})
