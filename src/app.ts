@@ -7,10 +7,13 @@ import errorHandling from './http/error-handler.js'
 import { loggerOptions } from './logger.js'
 import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
+import protection from './plugins/protection.js'
+import redis from './plugins/redis.js'
 import wechatpay from './plugins/wechatpay.js'
 import cachePurgeRoutes from './routes/cache-purge.js'
 import cardsRoutes from './routes/cards.js'
 import healthRoutes from './routes/health.js'
+import problemRoutes from './routes/problems.js'
 import { startSandbox } from './sandbox/sandbox-mode.js'
 
 export interface AppOverrides {
@@ -24,9 +27,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 /** Composes the service. It never listens: server.ts does, and tests use inject or listen on port 0. */
 export async function buildApp (config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
+  const logController = new AccessLogController()
   const app = Fastify({
-    logger: { ...loggerOptions(config.logLevel), ...(overrides.logStream === undefined ? {} : { stream: overrides.logStream }) },
-    logController: new AccessLogController(),
+    logger: loggerOptions(config.logLevel, { nodeEnv: config.nodeEnv, stream: overrides.logStream }),
+    logController,
     // Honour a caller's X-Request-Id so one id follows a request through several services.
     genReqId: (req) => {
       const given = req.headers['x-request-id']
@@ -38,6 +42,8 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     return503OnClosing: true,
     // Requests Fastify cannot even route (a malformed URL) get a problem like everything else.
     frameworkErrors: (error, request, reply) => {
+      // Fastify sets up no response listeners on this path, so the access line is written here.
+      reply.raw.once('finish', () => { logController.requestCompleted(null, request, reply) })
       sendProblem(request, reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message })
     }
   })
@@ -45,26 +51,26 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
 
   let credentials: WechatpayCredentials | undefined = config.credentials
   let baseUrl = config.baseUrl
+  let backupBaseUrl = config.backupBaseUrl
   if (config.sandbox) {
     const sandbox = await startSandbox()
     app.addHook('onClose', async () => { await sandbox.close() })
     credentials = sandbox.credentials
     baseUrl = sandbox.url
+    backupBaseUrl = undefined
     app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, so an embedded WeChat Pay simulator with generated keys answers /cards. Nothing reaches WeChat Pay.')
   }
   if (credentials === undefined) throw new Error('WeChat Pay credentials are missing outside sandbox mode')
 
   await app.register(errorHandling)
   await app.register(docs)
-  await app.register(wechatpay, {
-    credentials,
-    baseUrl,
-    timeoutMs: config.timeoutMs,
-    ...(overrides.now === undefined ? {} : { now: overrides.now })
-  })
+  await app.register(redis, { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs })
+  await app.register(protection, { config })
+  await app.register(wechatpay, { config, credentials, baseUrl, backupBaseUrl, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(cache, { config, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(healthRoutes)
   await app.register(cardsRoutes)
   await app.register(cachePurgeRoutes)
+  await app.register(problemRoutes)
   return app
 }

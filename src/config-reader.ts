@@ -7,6 +7,9 @@ export interface ConfigReader {
   required (name: string): string | undefined
   string (name: string, fallback: string): string
   integer (name: string, fallback: number, range: { min: number, max: number }): number
+  optionalInteger (name: string, range: { min: number, max: number }): number | undefined
+  /** Comma-separated values, trimmed, empty ones dropped. */
+  list (name: string): string[]
   oneOf (name: string, allowed: string[], fallback: string): string
   url (name: string, fallback: string, protocols?: string[]): string
   optionalUrl (name: string, protocols: string[]): string | undefined
@@ -53,6 +56,12 @@ export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
         return fallback
       }
       return value
+    },
+    optionalInteger (name, range) {
+      return optional(name) === undefined ? undefined : this.integer(name, range.min, range)
+    },
+    list (name) {
+      return (optional(name) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
     },
     oneOf (name, allowed, fallback) {
       const raw = optional(name)

@@ -3,6 +3,8 @@ import { loadKeys, type KeySources } from './config-keys.js'
 import { createConfigReader } from './config-reader.js'
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com'
+/** WeChat Pay's other access point ("访问异地的接入点", reference §4). */
+export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com'
 
 /** Merchant credentials and the keys that verify WeChat Pay. Never logged: see `toJSON`. */
 export interface WechatpayCredentials {
@@ -23,7 +25,21 @@ export interface Config {
   /** Undefined in sandbox mode, where the simulator generates credentials at start-up. */
   credentials: WechatpayCredentials | undefined
   baseUrl: string
+  /** Tried after connection failures of the primary; undefined: no failover. */
+  backupBaseUrl: string | undefined
   timeoutMs: number
+  connectTimeoutMs: number
+  maxConnections: number
+  /** The merchant's WeChat Pay quota, enforced across the fleet. */
+  upstreamMaxRps: number
+  /** Bearer tokens callers must present on /cards routes; empty: no authentication. */
+  apiTokens: string[]
+  /** Per-caller requests per minute; undefined: no per-caller limit. */
+  rateLimitPerMinute: number | undefined
+  maxEventLoopDelayMs: number
+  maxHeapUsedBytes: number
+  maxRssBytes: number
+  shutdownGraceMs: number
   /** Undefined: pages are cached in process memory instead of Redis. */
   redisUrl: string | undefined
   redisCommandTimeoutMs: number
@@ -65,13 +81,31 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     credentials: undefined,
     baseUrl: read.origin('WECHATPAY_BASE_URL', DEFAULT_BASE_URL, nodeEnv === 'production' ? ['https:'] : ['http:', 'https:']),
+    backupBaseUrl: undefined,
     timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
+    connectTimeoutMs: read.integer('WECHATPAY_CONNECT_TIMEOUT_MS', 2000, { min: 50, max: 30_000 }),
+    maxConnections: read.integer('WECHATPAY_MAX_CONNECTIONS', 16, { min: 1, max: 1024 }),
+    upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS', 5, { min: 1, max: 10_000 }),
+    apiTokens: read.list('INTERNAL_API_TOKENS'),
+    rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE', { min: 1, max: 1_000_000 }),
+    maxEventLoopDelayMs: read.integer('UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 1000, { min: 0, max: 60_000 }),
+    maxHeapUsedBytes: read.integer('UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 0, { min: 0, max: 2 ** 45 }),
+    maxRssBytes: read.integer('UNDER_PRESSURE_MAX_RSS_BYTES', 0, { min: 0, max: 2 ** 45 }),
+    shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 150, { min: 10, max: 5_000 }),
     cacheTtlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 1, max: 86_400 }),
     cacheStaleSeconds: read.integer('CACHE_STALE_SECONDS', 300, { min: 0, max: 86_400 }),
     cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
     cacheMaxBytes: read.integer('CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 * 1024, max: 64 * 1024 * 1024 * 1024 })
+  }
+
+  const backup = read.optional('WECHATPAY_BACKUP_BASE_URL')
+  config.backupBaseUrl = backup === undefined
+    ? (config.baseUrl === DEFAULT_BASE_URL ? DEFAULT_BACKUP_BASE_URL : undefined)
+    : read.origin('WECHATPAY_BACKUP_BASE_URL', DEFAULT_BACKUP_BASE_URL, nodeEnv === 'production' ? ['https:'] : ['http:', 'https:'])
+  if (config.apiTokens.some((token) => token.length < 16)) {
+    read.problem('INTERNAL_API_TOKENS: every token must be at least 16 characters (a guessable token is no protection)')
   }
 
   if (!sandbox) {

@@ -17,7 +17,9 @@ try {
 
 const app = await buildApp(config)
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+// SIGTERM/SIGINT: stop accepting, let in-flight requests finish within SHUTDOWN_GRACE_MS, close
+// the upstream pools and Redis, exit 0. A second signal exits at once (close-with-grace).
+closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()

@@ -10,6 +10,7 @@ import type { CardsQuery } from '../wechatpay/cards-query.js'
  *   wxcards:v1:{mchid:appid}:gen:<brand|~>                     purge generation of one brand filter
  *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
  *   wxcards:v1:fill                                            pub/sub channel announcing fills
+ *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
  */
 export const KEY_VERSION = 'v1'
 const PREFIX = `wxcards:${KEY_VERSION}`
@@ -40,6 +41,11 @@ export function pageKeys (mchid: string, query: CardsQuery): PageKeys {
     appidGeneration: `${tag}:gen`,
     brandGeneration: `${tag}:gen:${brandPart(query.brand_id)}`
   }
+}
+
+/** One budget per merchant: WeChat Pay's quota is per merchant, whatever the appid. */
+export function budgetKey (mchid: string): string {
+  return `${PREFIX}:{${mchid}}:budget`
 }
 
 /** The generation keys a purge bumps: the appid's, or one brand's plus the unfiltered pages'. */

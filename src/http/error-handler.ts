@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { sendProblem } from './problem.js'
+import { ProblemError } from './problem-error.js'
 import { validationProblem } from './validation-problem.js'
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
@@ -14,6 +15,10 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 async function errorHandling (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UpstreamError) return sendUpstreamProblem(error, request, reply)
+    if (error instanceof ProblemError) {
+      reply.headers(error.headers)
+      return sendProblem(request, reply, error.problem)
+    }
     if (error.validation !== undefined) {
       return sendProblem(request, reply, validationProblem(error.validation, error.validationContext ?? 'request', request.queryNotes))
     }
@@ -24,7 +29,7 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
         type: '/problems/internal-error',
         title: 'Internal error',
         status,
-        detail: 'The service failed unexpectedly; quote trace_id to the operators.'
+        detail: 'The service failed unexpectedly; quote instance (the request id) to the operators.'
       })
     }
     // Fastify's own client errors (bad content type, body too large, …) keep their status and message.

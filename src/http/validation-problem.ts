@@ -7,7 +7,7 @@ export const INVALID_REQUEST_TYPE = '/problems/invalid-request'
  * One 400 that lists every bad field, so a caller fixes a request in one round trip.
  * Needs ajv's `allErrors`, set in app.ts.
  */
-export function validationProblem (errors: FastifySchemaValidationError[], context: string, notes?: Map<string, string>): Omit<Problem, 'instance' | 'trace_id'> {
+export function validationProblem (errors: FastifySchemaValidationError[], context: string, notes?: Map<string, string>): Omit<Problem, 'instance'> {
   const byName = new Map<string, string[]>()
   for (const error of errors) {
     const described = describe(error)

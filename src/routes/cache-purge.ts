@@ -4,7 +4,7 @@ import { purgeKeys } from '../cache/cache-keys.js'
 import { sendProblem } from '../http/problem.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
-import { problemResponse } from './problem-responses.js'
+import { INTERNAL_ROUTE, problemResponse } from './problem-responses.js'
 
 /**
  * DELETE /cards/cache: every cached page of an appid stops being served, on every replica, at
@@ -24,6 +24,7 @@ export default async function cachePurgeRoutes (app: FastifyInstance): Promise<v
         503: problemResponse('The cache could not be reached; nothing was dropped. Retry later.')
       }
     },
+    config: INTERNAL_ROUTE,
     preValidation: queryHygiene(PurgeQuerySchema)
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query

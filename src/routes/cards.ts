@@ -6,7 +6,7 @@ import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { cacheHeaders, problemResponse } from './problem-responses.js'
+import { INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
 
 /**
  * GET /cards: validate, take the page from the cache or a signed, verified WeChat Pay call, and
@@ -37,6 +37,7 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
         504: problemResponse('WeChat Pay did not answer in time.')
       }
     },
+    config: INTERNAL_ROUTE,
     preValidation: queryHygiene(CardsQuerySchema),
     onSend: markUncached
   }, async (request, reply) => {

@@ -6,6 +6,9 @@ export function problemResponse (description: string): { description: string, co
   }
 }
 
+/** Route config of the internal API: bearer tokens when configured, and the per-caller rate limit. */
+export const INTERNAL_ROUTE = { internal: true, rateLimit: {} }
+
 /** Headers of every cached /cards answer, for the OpenAPI document. */
 export const cacheHeaders = {
   'Cache-Status': {

@@ -1,23 +1,48 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { Pool } from 'undici'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { buildCardsTarget, type CardsQuery } from './cards-query.js'
 import { errorFromAnswer } from './error-answer.js'
 import { UPSTREAM_FAILURES } from './errors.js'
+import { HostBreaker, type BreakerState } from './host-breaker.js'
 import { checkPageShape } from './page-shape.js'
 import type { RequestSigner } from './request-signer.js'
 import type { ResponseVerifier } from './response-verifier.js'
+import { backoffMs, decideRetry } from './retry-policy.js'
+import { HostTransport, type RawAnswer } from './transport.js'
 import { UpstreamError } from './upstream-error.js'
+
+export interface UpstreamBudget {
+  /** Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`. */
+  take: (deadline: number) => Promise<void>
+}
+
+export interface AttemptReport {
+  host: string
+  attempt: number
+  outcome: string
+  durationMs: number
+  wechatCode?: string
+}
 
 export interface WechatpayClientOptions {
   baseUrl: string
+  /** Tried after connection-level failures of the primary (reference §4). */
+  backupBaseUrl?: string
   sign: RequestSigner
   verify: ResponseVerifier
   /** Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (reference §2.4 B). */
   acceptSerial: string
   userAgent: string
-  /** Bounds the whole exchange, from connecting to the last byte of the body. */
+  /** Bounds the whole exchange, retries included. */
   timeoutMs: number
+  connectTimeoutMs?: number
   connections?: number
+  maxRetries?: number
+  budget?: UpstreamBudget
+  now?: () => number
+  random?: () => number
+  onAttempt?: (report: AttemptReport) => void
+  onBreakerChange?: (host: string, state: BreakerState) => void
 }
 
 /** A verified, well-shaped page: the exact bytes WeChat Pay sent. */
@@ -28,99 +53,124 @@ export interface VerifiedPage {
   serial: string
 }
 
-// A page of 20 cards is about 20 KB; anything near this is not a card page.
-const MAX_BODY_BYTES = 1024 * 1024
-
 /**
- * One undici Pool per upstream host, with keep-alive under WeChat Pay's 8 s server timeout so we
- * never reuse a socket the server is closing (reference §2.1, Java SDK keeps 7 s).
+ * WeChat Pay over undici, within one deadline: each attempt freshly signed, bounded retries with
+ * backoff for what can heal, failover to the backup host when the primary cannot be reached, and a
+ * per-host breaker so a dead host is skipped instead of costing every request a connect timeout.
  */
 export class WechatpayClient {
-  readonly #pool: Pool
   readonly #options: WechatpayClientOptions
+  readonly #hosts: HostTransport[]
+  readonly #now: () => number
 
   constructor (options: WechatpayClientOptions) {
     this.#options = options
-    this.#pool = new Pool(options.baseUrl, {
+    this.#now = options.now ?? Date.now
+    const urls = options.backupBaseUrl === undefined ? [options.baseUrl] : [options.baseUrl, options.backupBaseUrl]
+    this.#hosts = urls.map((url) => new HostTransport(url, {
       connections: options.connections ?? 16,
-      keepAliveTimeout: 4_000,
-      keepAliveMaxTimeout: 7_000,
-      connect: { timeout: Math.min(2_000, options.timeoutMs) },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs
+      connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
+      breaker: new HostBreaker(new URL(url).host, { now: this.#now, ...(options.onBreakerChange === undefined ? {} : { onChange: options.onBreakerChange }) })
+    }))
+  }
+
+  async listCards (query: CardsQuery): Promise<VerifiedPage> {
+    return await this.request(buildCardsTarget(query), (answer) => {
+      const verified = this.verified(answer)
+      const shapeProblem = checkPageShape(answer.body)
+      if (shapeProblem !== undefined) {
+        throw new UpstreamError(UPSTREAM_FAILURES.badResponse, shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
+      }
+      return verified
     })
   }
 
-  async listCards (query: CardsQuery, signal?: AbortSignal): Promise<VerifiedPage> {
-    const target = buildCardsTarget(query)
-    const { status, headers, body } = await this.#exchange(target, signal)
-    const requestId = header(headers, 'request-id')
+  /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
+  verified (answer: RawAnswer): VerifiedPage {
+    const { status, headers, body, requestId } = answer
     if (status < 200 || status > 299) throw errorFromAnswer(status, body, requestId, header(headers, 'retry-after'))
-
     const verdict = this.#options.verify(headers, body)
     if (!verdict.ok) {
       throw new UpstreamError(UPSTREAM_FAILURES.signatureInvalid, `answer refused: ${verdict.reason}`, {
         requestId, upstreamStatus: status, verification: verdict.reason
       })
     }
-    const shapeProblem = checkPageShape(body)
-    if (shapeProblem !== undefined) {
-      throw new UpstreamError(UPSTREAM_FAILURES.badResponse, shapeProblem, { requestId, upstreamStatus: status })
-    }
     return { body, requestId, serial: verdict.serial }
   }
 
+  /**
+   * One signed GET of `target`, retried within the deadline. `interpret` turns an answer into the
+   * result or throws an UpstreamError; the retry policy decides from that error.
+   */
+  async request<T> (target: string, interpret: (answer: RawAnswer) => T): Promise<T> {
+    const { timeoutMs } = this.#options
+    const maxRetries = this.#options.maxRetries ?? 2
+    const deadline = this.#now() + timeoutMs
+    // An attempt may use half the budget, so one that times out still leaves room for a retry.
+    const attemptCap = Math.max(1_000, Math.floor(timeoutMs / 2))
+    let preferBackup = false
+    let probesRetried = 0
+    for (let attempt = 0; ; attempt++) {
+      const transport = this.#pickHost(preferBackup)
+      if (transport === undefined) {
+        throw new UpstreamError(UPSTREAM_FAILURES.unreachable, 'every WeChat Pay host is cooling down after connection failures')
+      }
+      await this.#options.budget?.take(deadline)
+      const started = this.#now()
+      let error: UpstreamError
+      try {
+        const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
+        transport.breaker.reachable()
+        const result = interpret(answer)
+        this.#report(transport, attempt, 'ok', started)
+        return result
+      } catch (err) {
+        if (!(err instanceof UpstreamError)) throw err
+        error = err
+      }
+      // Only a failure to reach the host says anything about the host.
+      const connectionFailure = error.kind === UPSTREAM_FAILURES.unreachable
+      if (connectionFailure) transport.breaker.unreachable()
+      this.#report(transport, attempt, error.verification ?? error.code ?? error.kind.type.replace('/problems/upstream-', ''), started, error.code)
+      const decision = decideRetry(error, connectionFailure, probesRetried)
+      if (!decision.retry || attempt >= maxRetries) throw error
+      if (error.verification === 'signature-probe') probesRetried++
+      const wait = backoffMs(attempt, error.retryAfterSeconds, this.#options.random)
+      // A retry that cannot finish before the deadline only delays the inevitable answer.
+      if (this.#now() + wait >= deadline - 50) throw error
+      await sleep(wait)
+      if (decision.failover && this.#hosts.length > 1) preferBackup = !preferBackup
+    }
+  }
+
+  breakerStates (): Array<{ host: string, state: BreakerState }> {
+    return this.#hosts.map((h) => ({ host: h.breaker.host, state: h.breaker.state }))
+  }
+
   async close (): Promise<void> {
-    await this.#pool.close()
+    await Promise.all(this.#hosts.map(async (h) => { await h.close() }))
   }
 
-  async #exchange (target: string, callerSignal?: AbortSignal): Promise<{ status: number, headers: IncomingHttpHeaders, body: Buffer }> {
-    const deadline = AbortSignal.timeout(this.#options.timeoutMs)
-    const signal = callerSignal === undefined ? deadline : AbortSignal.any([deadline, callerSignal])
-    try {
-      const response = await this.#pool.request({
-        method: 'GET',
-        path: target,
-        signal,
-        headers: {
-          accept: 'application/json',
-          'user-agent': this.#options.userAgent,
-          'wechatpay-serial': this.#options.acceptSerial,
-          // Signed last, right before sending, so the timestamp is as fresh as it can be.
-          authorization: this.#options.sign('GET', target)
-        }
-      })
-      const body = await readCapped(response.body, MAX_BODY_BYTES)
-      return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body }
-    } catch (err) {
-      throw transportError(err, deadline.aborted)
+  #pickHost (preferBackup: boolean): HostTransport | undefined {
+    const ordered = preferBackup ? [...this.#hosts].reverse() : this.#hosts
+    return ordered.find((h) => h.breaker.allows())
+  }
+
+  #headers (target: string): Record<string, string> {
+    return {
+      accept: 'application/json',
+      'user-agent': this.#options.userAgent,
+      'wechatpay-serial': this.#options.acceptSerial,
+      // Signed per attempt, right before sending: a fresh nonce and timestamp every time.
+      authorization: this.#options.sign('GET', target)
     }
   }
-}
 
-async function readCapped (body: AsyncIterable<Buffer> & { destroy: () => unknown }, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    size += chunk.length
-    if (size > max) {
-      body.destroy()
-      throw new UpstreamError(UPSTREAM_FAILURES.badResponse, `the body exceeds ${max} bytes`)
-    }
-    chunks.push(chunk)
+  #report (transport: HostTransport, attempt: number, outcome: string, started: number, wechatCode?: string): void {
+    this.#options.onAttempt?.({
+      host: transport.breaker.host, attempt, outcome, durationMs: this.#now() - started, ...(wechatCode === undefined ? {} : { wechatCode })
+    })
   }
-  return Buffer.concat(chunks, size)
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
-
-function transportError (err: unknown, deadlinePassed: boolean): UpstreamError {
-  if (err instanceof UpstreamError) return err
-  const code = (err as { code?: string } | null)?.code
-  if (deadlinePassed || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new UpstreamError(UPSTREAM_FAILURES.timeout, 'WeChat Pay did not answer in time', { cause: err })
-  }
-  return new UpstreamError(UPSTREAM_FAILURES.unreachable, `WeChat Pay could not be reached (${code ?? 'error'})`, { cause: err })
 }
 
 function header (headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -80,6 +80,9 @@ export const UPSTREAM_FAILURES = Object.freeze({
   },
   timeout: {
     status: 504, type: '/problems/upstream-timeout', title: 'WeChat Pay did not answer in time', retryable: true
+  },
+  overBudget: {
+    status: 503, type: '/problems/upstream-budget-exhausted', title: 'The merchant\'s WeChat Pay request budget is used up for now', retryable: true
   }
 } satisfies Record<string, UpstreamErrorKind>)
 

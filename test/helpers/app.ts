@@ -21,6 +21,9 @@ export async function startTestApp (fake: FakeWechatpay, configOverrides: Partia
     sandbox: false,
     credentials: fake.credentials,
     baseUrl: fake.simulator.url,
+    // Tests call WeChat Pay far faster than a merchant's quota allows; the budget itself is tested
+    // on purpose, with a low UPSTREAM_MAX_RPS, in upstream-resilience.test.ts.
+    upstreamMaxRps: 1000,
     ...configOverrides
   }
   const lines: string[] = []

@@ -84,12 +84,14 @@ describe('single flight across the fleet', () => {
 
   it('when the fetching replica fails, the waiting ones answer with its error instead of calling again', async () => {
     const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
-    fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙', delayMs: 300 })
+    const fault = { kind: 'error' as const, status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' }
+    fake.simulator.enqueue({ ...fault, delayMs: 300 }, fault, fault)
     const responses = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
       const res = await fetch(`${replicas[i % 2]?.url}${path}`)
       return await res.json() as { status: number, code: string }
     }))
-    expect(fake.simulator.calls).toHaveLength(1)
+    // One fetch: its first attempt and the two retries the policy allows, nothing more.
+    expect(fake.simulator.calls).toHaveLength(3)
     for (const problem of responses) expect(problem).toMatchObject({ status: 502, code: 'SYSTEM_ERROR' })
   })
 })

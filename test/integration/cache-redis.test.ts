@@ -85,7 +85,8 @@ describe('the Redis page cache', () => {
 
   it('errors are never cached', async () => {
     const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=5`
-    fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' })
+    const fault = { kind: 'error' as const, status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' }
+    fake.simulator.enqueue(fault, fault, fault)
     const failed = await get(path)
     expect(failed.status).toBe(502)
     expect(failed.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; fwd-status=500')
@@ -93,7 +94,7 @@ describe('the Redis page cache', () => {
     fake.simulator.enqueue({ kind: 'tamper' })
     expect((await get(path)).status).toBe(502)
     expect((await get(path)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
-    expect(fake.simulator.calls).toHaveLength(3)
+    expect(fake.simulator.calls).toHaveLength(5)
   })
 
   it('Cache-Control: no-cache forces a fetch and refreshes the entry', async () => {

@@ -28,7 +28,8 @@ describe('GET /cards refuses answers it cannot trust', () => {
     ['an unknown serial', { kind: 'serial', serial: '5157F09EFDC096DE15EBE81A47057A72' }, 'unknown-serial'],
     ['a signature that is not base64', { kind: 'signature', value: '!!not*base64!!' }, 'malformed-signature']
   ])('%s → 502 upstream-signature-invalid, body never served', async (_label, fault, reason) => {
-    fake.simulator.enqueue(fault)
+    // Twice: a probe earns exactly one retry, which must meet a second probe to fail.
+    fake.simulator.enqueue(fault, fault)
     const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=3`)
     expect(res.status).toBe(502)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
@@ -62,7 +63,7 @@ describe('GET /cards refuses answers it cannot trust', () => {
 
   it('serves the next, correctly signed answer after a refusal', async () => {
     const appid = uniqueAppid()
-    fake.simulator.enqueue({ kind: 'probe' })
+    fake.simulator.enqueue({ kind: 'tamper' })
     expect((await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=3`)).status).toBe(502)
     expect((await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=3`)).status).toBe(200)
   })

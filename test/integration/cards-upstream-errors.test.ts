@@ -37,13 +37,15 @@ describe('WeChat Pay error codes become problems', () => {
     [503, 'SERVICE_UNAVAILABLE', '服务不可用', 502, '/problems/upstream-unavailable'],
     [400, 'SOME_NEW_CODE', '新的错误', 400, '/problems/upstream-bad-request'],
     [502, 'GATEWAY_BROKE', 'bad gateway', 502, '/problems/upstream-error']
-  ])('%i %s → %i %s, with WeChat\'s code, message and Request-ID', async (upstreamStatus, code, message, status, type) => {
-    fake.simulator.enqueue({ kind: 'error', status: upstreamStatus, code, message })
+  ])('%i %s (%s) → %i %s, with WeChat\'s code, message and Request-ID', async (upstreamStatus, code, message, status, type) => {
+    // Three times: a retryable status is tried again twice before it becomes the answer.
+    const fault = { kind: 'error' as const, status: upstreamStatus, code, message }
+    fake.simulator.enqueue(fault, fault, fault)
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(status)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const problem = await res.json() as Record<string, unknown>
-    expect(problem).toMatchObject({ type, status, code, detail: message, instance: '/cards' })
+    expect(problem).toMatchObject({ type, status, code, detail: message, instance: `urn:request:${res.headers.get('x-request-id') ?? 'missing'}` })
     expect(problem.title).toEqual(expect.any(String))
     expect(problem.request_id).toMatch(/^[0-9A-F]+-\d+$/)
   })
@@ -78,13 +80,15 @@ describe('WeChat Pay error codes become problems', () => {
   })
 
   it('an unsigned error answer is mapped as an error, not refused as forged', async () => {
-    fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙', signed: false })
+    const fault = { kind: 'error' as const, status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙', signed: false }
+    fake.simulator.enqueue(fault, fault, fault)
     const res = await fetch(`${service.url}${cards()}`)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-system-error', code: 'SYSTEM_ERROR' })
   })
 
   it('a non-JSON error answer falls back by status', async () => {
-    fake.simulator.enqueue({ kind: 'raw', status: 503, body: '<html>busy</html>', contentType: 'text/html', signed: false })
+    const fault = { kind: 'raw' as const, status: 503, body: '<html>busy</html>', contentType: 'text/html', signed: false }
+    fake.simulator.enqueue(fault, fault, fault)
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     const problem = await res.json() as Record<string, unknown>
@@ -102,7 +106,7 @@ describe('WeChat Pay error codes become problems', () => {
   })
 
   it('a dropped connection → 502 upstream-unreachable', async () => {
-    fake.simulator.enqueue({ kind: 'drop' })
+    fake.simulator.enqueue({ kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' })
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-unreachable' })

@@ -19,7 +19,7 @@ describe('the service\'s own errors are problems too', () => {
     const res = await fetch(`${service.url}/nope?x=1`)
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
-    expect(await res.json()).toMatchObject({ type: '/problems/not-found', status: 404, instance: '/nope', detail: 'There is no route GET /nope' })
+    expect(await res.json()).toMatchObject({ type: '/problems/not-found', status: 404, detail: 'There is no route GET /nope' })
   })
 
   it('a known route with the wrong method → 405 problem with Allow', async () => {
@@ -30,10 +30,31 @@ describe('the service\'s own errors are problems too', () => {
     expect(fake.simulator.calls).toHaveLength(0)
   })
 
-  it('every problem carries the trace id the response header gives', async () => {
+  it('the problem instance is the request id the response header gives, and so is every log line\'s reqId', async () => {
     const res = await fetch(`${service.url}/nope`)
-    const problem = await res.json() as { trace_id: string }
-    expect(problem.trace_id).toBe(res.headers.get('x-request-id'))
+    const id = res.headers.get('x-request-id')
+    expect(id).toMatch(/^[0-9a-f-]{36}$/)
+    const problem = await res.json() as Record<string, unknown>
+    expect(problem.instance).toBe(`urn:request:${id ?? ''}`)
+    expect(problem).not.toHaveProperty('trace_id')
+    expect(service.logs.filter((line) => line.reqId === id).map((line) => line.msg)).toContain('request completed')
+  })
+
+  it('a well-formed caller X-Request-Id is kept; a malformed one is replaced', async () => {
+    const kept = await fetch(`${service.url}/nope`, { headers: { 'x-request-id': 'edge-1.2:abc_DEF' } })
+    expect(kept.headers.get('x-request-id')).toBe('edge-1.2:abc_DEF')
+    expect(await kept.json()).toMatchObject({ instance: 'urn:request:edge-1.2:abc_DEF' })
+    const replaced = await fetch(`${service.url}/nope`, { headers: { 'x-request-id': 'bad id <script>' } })
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('a malformed URL (which skips the onRequest hooks) still gets a request id, a problem and an access line', async () => {
+    const res = await fetch(`${service.url}/%`, { headers: { 'x-request-id': 'bad-url-1' } })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('x-request-id')).toBe('bad-url-1')
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(await res.json()).toMatchObject({ status: 400, instance: 'urn:request:bad-url-1' })
+    await expect.poll(() => service.logs.filter((line) => line.reqId === 'bad-url-1')).not.toEqual([])
   })
 
   it('an unexpected failure → 500 problem with no stack trace or internal message', async () => {

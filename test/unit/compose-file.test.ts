@@ -16,7 +16,10 @@ const LISTED = [
   'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_FILE', 'WECHATPAY_PUBLIC_KEY',
   'WECHATPAY_APIV3_KEY', 'WECHATPAY_BASE_URL', 'WECHATPAY_TIMEOUT_MS',
   'REDIS_URL', 'CACHE_TTL_SECONDS', 'CACHE_STALE_SECONDS',
-  'REDIS_COMMAND_TIMEOUT_MS', 'CACHE_MAX_ENTRIES', 'CACHE_MAX_BYTES'
+  'REDIS_COMMAND_TIMEOUT_MS', 'CACHE_MAX_ENTRIES', 'CACHE_MAX_BYTES',
+  'WECHATPAY_BACKUP_BASE_URL', 'WECHATPAY_CONNECT_TIMEOUT_MS', 'WECHATPAY_MAX_CONNECTIONS', 'UPSTREAM_MAX_RPS',
+  'INTERNAL_API_TOKENS', 'RATE_LIMIT_PER_MINUTE', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS',
+  'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SHUTDOWN_GRACE_MS'
 ]
 
 /** Names read through the config reader: `read.string('HOST'`, `optional('X'`, ... */
@@ -159,6 +162,13 @@ describe('Dockerfile', () => {
   it('is multi-stage and the final stage runs on node:22', () => {
     expect(instructions.filter((line) => /^FROM\s/i.test(line)).length).toBeGreaterThanOrEqual(2)
     expect(finalStage[0]).toMatch(/^FROM\s+(?:--platform=\S+\s+)?node:22[-.@\s]/i)
+  })
+
+  it('installs production dependencies in the final stage from the lock file, copying no node_modules', () => {
+    expect(find('RUN').some((line) => /\bnpm ci\b.*--omit=dev\b/.test(line))).toBe(true)
+    expect(find('COPY').some((line) => /^COPY\s+package\.json\s+package-lock\.json\s/i.test(line))).toBe(true)
+    expect(find('COPY').filter((line) => /node_modules/.test(line))).toEqual([])
+    expect(find('COPY').some((line) => /--from=\S+\s+\S*dist\s/.test(line))).toBe(true)
   })
 
   it('runs as the non-root node user', () => {

@@ -130,7 +130,17 @@ describe('loadConfig: sandbox mode', () => {
       cacheTtlSeconds: 60,
       cacheStaleSeconds: 300,
       cacheMaxEntries: 10_000,
-      cacheMaxBytes: 64 * 1024 * 1024
+      cacheMaxBytes: 64 * 1024 * 1024,
+      backupBaseUrl: 'https://api2.mch.weixin.qq.com',
+      connectTimeoutMs: 2000,
+      maxConnections: 16,
+      upstreamMaxRps: 5,
+      apiTokens: [],
+      rateLimitPerMinute: undefined,
+      maxEventLoopDelayMs: 1000,
+      maxHeapUsedBytes: 0,
+      maxRssBytes: 0,
+      shutdownGraceMs: 10_000
     })
   })
 
@@ -419,5 +429,28 @@ describe('loadConfig: fail-closed details', () => {
   it('never echoes a REDIS_URL, which may hold a password', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://:s3cret@cache:6379' })).toThrow(ConfigError)
     try { loadConfig({ REDIS_URL: 'http://:s3cret@cache:6379' }) } catch (err) { expect(String(err)).not.toContain('s3cret') }
+  })
+})
+
+describe('loadConfig: resilience and callers', () => {
+  it('fails over to api2 only when the primary is the default, unless told otherwise', () => {
+    expect(loadConfig({}).backupBaseUrl).toBe('https://api2.mch.weixin.qq.com')
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com' }).backupBaseUrl).toBeUndefined()
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com', WECHATPAY_BACKUP_BASE_URL: 'https://api2.mch.weixin.qq.com' }).backupBaseUrl)
+      .toBe('https://api2.mch.weixin.qq.com')
+  })
+
+  it('reads comma-separated tokens and refuses short ones without echoing them', () => {
+    const tokens = loadConfig({ INTERNAL_API_TOKENS: ' frontend-0123456789abcdef , sync-service-0123456789 ,' }).apiTokens
+    expect(tokens).toEqual(['frontend-0123456789abcdef', 'sync-service-0123456789'])
+    let message = ''
+    try { loadConfig({ INTERNAL_API_TOKENS: 'short-secret' }) } catch (err) { message = String(err) }
+    expect(message).toMatch(/INTERNAL_API_TOKENS: every token must be at least 16 characters/)
+    expect(message).not.toContain('short-secret')
+  })
+
+  it('reads the per-caller limit only when set', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).rateLimitPerMinute).toBe(600)
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/)
   })
 })

@@ -1,0 +1,62 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Redis } from 'ioredis'
+import type { RedisGuard } from '../cache/redis-guard.js'
+import type { UpstreamBudget } from '../wechatpay/client.js'
+import { UPSTREAM_FAILURES } from '../wechatpay/errors.js'
+import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { GCRA_SCRIPT, gcra, type GcraParams } from './gcra.js'
+
+export interface BudgetOptions {
+  /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
+  maxRps: number
+  /** Redis key of the shared budget; without Redis the budget is this process's alone. */
+  redis?: { client: Redis, guard: RedisGuard, key: string }
+  /** The longest a request waits for its turn before giving up on the upstream. */
+  maxWaitMs?: number
+  now?: () => number
+}
+
+/**
+ * The merchant's WeChat Pay quota (5 requests/s for the sibling card APIs, reference §0) shared by
+ * every replica through one GCRA key in Redis. While Redis is away each process keeps the whole
+ * rate locally, so a fleet may briefly exceed it, but no replica is ever blocked by Redis' absence.
+ */
+export class FleetBudget implements UpstreamBudget {
+  readonly #params: GcraParams
+  readonly #options: BudgetOptions
+  readonly #now: () => number
+  #localTat: number | undefined
+
+  constructor (options: BudgetOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#params = { intervalMs: 1000 / options.maxRps, burst: Math.max(1, Math.floor(options.maxRps)) }
+  }
+
+  async take (deadline: number): Promise<void> {
+    const maxWait = this.#options.maxWaitMs ?? 1_000
+    for (;;) {
+      const waitMs = await this.#tryTake()
+      if (waitMs === 0) return
+      const remaining = Math.min(deadline - this.#now() - 100, maxWait)
+      if (waitMs > remaining) {
+        throw new UpstreamError(UPSTREAM_FAILURES.overBudget, `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
+          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
+        })
+      }
+      await sleep(waitMs)
+    }
+  }
+
+  /** 0 when the request may go now, else how long to wait. */
+  async #tryTake (): Promise<number> {
+    const { redis } = this.#options
+    if (redis !== undefined) {
+      const answer = await redis.guard.call(async () => await redis.client.eval(GCRA_SCRIPT, 1, redis.key, this.#params.intervalMs, this.#params.burst), undefined)
+      if (Array.isArray(answer)) return answer[0] === 1 ? 0 : Number(answer[1])
+    }
+    const result = gcra(this.#localTat, this.#now(), this.#params)
+    this.#localTat = result.tat
+    return result.allowed ? 0 : result.waitMs
+  }
+}

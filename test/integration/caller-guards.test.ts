@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+const FRONTEND = 'frontend-token-0123456789abcdef'
+const SYNC = 'sync-service-token-abcdef0123456789'
+let fake: FakeWechatpay
+
+beforeAll(async () => { fake = await startFakeWechatpay() })
+afterAll(async () => { await fake.simulator.close() })
+
+describe('INTERNAL_API_TOKENS', () => {
+  let service: TestApp
+  beforeAll(async () => { service = await startTestApp(fake, { apiTokens: [FRONTEND, SYNC] }) })
+  afterAll(async () => { await service.close() })
+
+  const cards = (): string => `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`
+
+  it.each([
+    ['no Authorization', {}],
+    ['a wrong token', { authorization: 'Bearer frontend-token-0123456789abcdeX' }],
+    ['another scheme', { authorization: `Basic ${FRONTEND}` }],
+    ['an empty bearer', { authorization: 'Bearer ' }]
+  ])('%s → 401 problem with WWW-Authenticate, and no upstream call', async (_label, headers) => {
+    const before = fake.simulator.calls.length
+    const res = await fetch(cards(), { headers })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="wxpay-cards-bff"')
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(await res.json()).toMatchObject({ type: '/problems/unauthorized', status: 401 })
+    expect(fake.simulator.calls.length).toBe(before)
+  })
+
+  it('each configured token is accepted, on /cards and on the purge route', async () => {
+    expect((await fetch(cards(), { headers: { authorization: `Bearer ${FRONTEND}` } })).status).toBe(200)
+    expect((await fetch(cards(), { headers: { authorization: `bearer ${SYNC}` } })).status).toBe(200)
+    const purge = await fetch(`${service.url}/cards/cache?appid=wx1`, { method: 'DELETE', headers: { authorization: `Bearer ${SYNC}` } })
+    expect(purge.status).toBe(204)
+    expect((await fetch(`${service.url}/cards/cache?appid=wx1`, { method: 'DELETE' })).status).toBe(401)
+  })
+
+  it('health, readiness, docs and problem pages stay open', async () => {
+    for (const path of ['/healthz', '/readyz', '/docs/json', '/problems/unauthorized']) {
+      expect((await fetch(`${service.url}${path}`)).status).toBe(200)
+    }
+  })
+
+  it('tokens never reach the logs', async () => {
+    await fetch(cards(), { headers: { authorization: `Bearer ${FRONTEND}` } })
+    await fetch(cards(), { headers: { authorization: 'Bearer a-wrong-guess-of-the-token-123' } })
+    const logs = service.rawLogs()
+    for (const secret of [FRONTEND, SYNC, 'a-wrong-guess-of-the-token-123']) expect(logs).not.toContain(secret)
+  })
+})
+
+describe('RATE_LIMIT_PER_MINUTE', () => {
+  it('limits each caller separately (by token, else by address), shared through Redis, with a 429 problem', async () => {
+    const service = await startTestApp(fake, { apiTokens: [FRONTEND, SYNC], rateLimitPerMinute: 3, redisUrl: SHARED_REDIS_URL })
+    try {
+      // The Redis keys of the limit outlive this test run by a minute: use fresh tokens each run.
+      const statuses = async (token: string, n: number): Promise<number[]> => await Promise.all(Array.from({ length: n }, async () =>
+        (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).status))
+      const frontend = await statuses(FRONTEND, 5)
+      expect(frontend.filter((s) => s === 200)).toHaveLength(3)
+      expect(frontend.filter((s) => s === 429)).toHaveLength(2)
+      expect((await statuses(SYNC, 1))[0]).toBe(200)
+      const limited = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${FRONTEND}` } })
+      expect(limited.status).toBe(429)
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(await limited.json()).toMatchObject({ type: '/problems/rate-limited', status: 429 })
+    } finally {
+      await service.close()
+    }
+  })
+})
+
+describe('hostile input', () => {
+  let service: TestApp
+  beforeAll(async () => { service = await startTestApp(fake) })
+  afterAll(async () => { await service.close() })
+
+  it('a query longer than 2 KB → 414 problem, no upstream call', async () => {
+    const before = fake.simulator.calls.length
+    const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1&pad=${'x'.repeat(2100)}`)
+    expect(res.status).toBe(414)
+    expect(await res.json()).toMatchObject({ type: '/problems/query-too-long', status: 414 })
+    expect(fake.simulator.calls.length).toBe(before)
+  })
+})
