@@ -48,6 +48,14 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     }
   })
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // While closing, answers to requests in flight carry Connection: close, so their keep-alive
+  // sockets end with them and shutdown does not wait for idle connections to time out.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
 
   let credentials: WechatpayCredentials | undefined = config.credentials
   let baseUrl = config.baseUrl

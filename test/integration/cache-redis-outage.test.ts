@@ -75,4 +75,36 @@ describe('Redis never takes the service down', () => {
       await service.close()
     }
   }, 20_000)
+
+  it('under load, a Redis stall (DEBUG SLEEP) and killed connections (CLIENT KILL) fail no request', async () => {
+    await redis.start()
+    const service = await startTestApp(fake, { redisUrl: redis.url, redisCommandTimeoutMs: 100 })
+    const admin = new Redis(redis.url)
+    try {
+      const appids = Array.from({ length: 5 }, uniqueAppid)
+      const statuses: number[] = []
+      const load = { running: true }
+      const worker = async (w: number): Promise<void> => {
+        for (let i = 0; load.running; i++) {
+          const res = await fetch(`${service.url}/cards?appid=${appids[(w + i) % appids.length]}&offset=${i % 3}&limit=5`)
+          await res.arrayBuffer()
+          statuses.push(res.status)
+        }
+      }
+      const workers = Promise.all(Array.from({ length: 10 }, async (_, w) => { await worker(w) }))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      admin.call('DEBUG', 'SLEEP', '1').catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      load.running = false
+      await workers
+      expect(statuses.length).toBeGreaterThan(50)
+      expect(statuses.filter((s) => s !== 200)).toEqual([])
+    } finally {
+      admin.disconnect()
+      await service.close()
+    }
+  }, 20_000)
 })

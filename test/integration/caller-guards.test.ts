@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -57,16 +58,18 @@ describe('INTERNAL_API_TOKENS', () => {
 
 describe('RATE_LIMIT_PER_MINUTE', () => {
   it('limits each caller separately (by token, else by address), shared through Redis, with a 429 problem', async () => {
-    const service = await startTestApp(fake, { apiTokens: [FRONTEND, SYNC], rateLimitPerMinute: 3, redisUrl: SHARED_REDIS_URL })
+    // The limit's Redis counters outlive a run by a minute: fresh tokens keep runs independent.
+    const FRONTEND_RUN = `frontend-${randomUUID()}`
+    const SYNC_RUN = `sync-${randomUUID()}`
+    const service = await startTestApp(fake, { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3, redisUrl: SHARED_REDIS_URL })
     try {
-      // The Redis keys of the limit outlive this test run by a minute: use fresh tokens each run.
       const statuses = async (token: string, n: number): Promise<number[]> => await Promise.all(Array.from({ length: n }, async () =>
         (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).status))
-      const frontend = await statuses(FRONTEND, 5)
+      const frontend = await statuses(FRONTEND_RUN, 5)
       expect(frontend.filter((s) => s === 200)).toHaveLength(3)
       expect(frontend.filter((s) => s === 429)).toHaveLength(2)
-      expect((await statuses(SYNC, 1))[0]).toBe(200)
-      const limited = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${FRONTEND}` } })
+      expect((await statuses(SYNC_RUN, 1))[0]).toBe(200)
+      const limited = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${FRONTEND_RUN}` } })
       expect(limited.status).toBe(429)
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
       expect(await limited.json()).toMatchObject({ type: '/problems/rate-limited', status: 429 })
@@ -88,4 +91,25 @@ describe('hostile input', () => {
     expect(await res.json()).toMatchObject({ type: '/problems/query-too-long', status: 414 })
     expect(fake.simulator.calls.length).toBe(before)
   })
+})
+
+describe('load shedding (under-pressure)', () => {
+  it('answers 503 problems with Retry-After under pressure, keeping /healthz open', async () => {
+    // A heap limit of 1 byte puts the service under pressure from its first sample on (about 1 s).
+    const service = await startTestApp(fake, { maxHeapUsedBytes: 1 })
+    try {
+      const deadline = Date.now() + 5_000
+      let res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
+      while (res.status !== 503 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
+      }
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('5')
+      expect(await res.json()).toMatchObject({ type: '/problems/overloaded', status: 503 })
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200)
+    } finally {
+      await service.close()
+    }
+  }, 15_000)
 })
