@@ -39,10 +39,24 @@ export function parseFillMessage (text: string): { key: string, outcome: FillOut
     const message = JSON.parse(text) as { key?: unknown, ok?: unknown, error?: unknown }
     if (typeof message.key !== 'string' || typeof message.ok !== 'boolean') return undefined
     if (message.ok) return { key: message.key, outcome: { ok: true } }
-    const error = message.error as SharedError | undefined
-    if (error === undefined || typeof error.kind?.status !== 'number' || typeof error.kind.type !== 'string') return undefined
-    return { key: message.key, outcome: { ok: false, error } }
+    const error = asSharedError(message.error)
+    return error === undefined ? undefined : { key: message.key, outcome: { ok: false, error } }
   } catch {
     return undefined
   }
+}
+
+/** A shared error as JSON text, checked just enough to rebuild an UpstreamError from it. */
+export function parseSharedError (text: string): SharedError | undefined {
+  try {
+    return asSharedError(JSON.parse(text))
+  } catch {
+    return undefined
+  }
+}
+
+function asSharedError (value: unknown): SharedError | undefined {
+  const error = value as SharedError | undefined
+  if (error === undefined || error === null || typeof error.kind?.status !== 'number' || typeof error.kind.type !== 'string') return undefined
+  return error
 }

@@ -39,10 +39,9 @@ export class FleetFill {
     const deadline = this.#now() + waitMs
     for (;;) {
       const attempt = await lock.acquire(keys.lock, lockTtlMs)
-      if (attempt.acquired || attempt.unavailable) {
-        if (!attempt.acquired) return await fetch()
-        return await this.#fetchHoldingLock(keys, attempt.token, fetch)
-      }
+      if (attempt.acquired) return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+      if (attempt.unavailable) return await fetch()
+      if (attempt.failure !== undefined) throw restoreError(attempt.failure)
       const outcome = await lock.waitForFill(keys.page, Math.max(1, Math.min(pollMs, deadline - this.#now())))
       if (outcome !== undefined && !outcome.ok) throw restoreError(outcome.error)
       const read = await store.read(keys)
@@ -56,15 +55,21 @@ export class FleetFill {
 
   async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
     const { lock } = this.#options
+    let filled: Filled
     try {
-      const filled = await fetch()
-      await lock.announce(keys.page, { ok: true })
-      return filled
+      filled = await fetch()
     } catch (err) {
-      if (err instanceof UpstreamError) await lock.announce(keys.page, { ok: false, error: shareError(err) })
+      if (err instanceof UpstreamError) {
+        const error = shareError(err)
+        await lock.fail(keys.lock, token, error)
+        await lock.announce(keys.page, { ok: false, error })
+      } else {
+        await lock.release(keys.lock, token)
+      }
       throw err
-    } finally {
-      await lock.release(keys.lock, token)
     }
+    await lock.announce(keys.page, { ok: true })
+    await lock.release(keys.lock, token)
+    return filled
   }
 }

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { FILL_CHANNEL } from './cache-keys.js'
-import { parseFillMessage, type FillOutcome } from './fill-outcome.js'
+import { parseFillMessage, parseSharedError, type FillOutcome, type SharedError } from './fill-outcome.js'
 import type { RedisGuard } from './redis-guard.js'
 
 /** Deletes the lock only if it still holds our token: an expired lock re-taken by another replica survives. */
 const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
+/** Turns our lock into a short-lived failure marker, again only if it is still ours. */
+const FAIL_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("set", KEYS[1], ARGV[2], "PX", ARGV[3]) else return 0 end'
+const FAILURE_PREFIX = 'failed:'
+// Long enough for every waiter's next poll to see it; short enough not to hide a recovery.
+const FAILURE_MARKER_MS = 1_000
 
-export type LockResult = { acquired: true, token: string } | { acquired: false, unavailable: boolean }
+export type LockResult =
+  | { acquired: true, token: string }
+  | { acquired: false, unavailable: boolean, failure?: SharedError }
 
 /**
  * One replica fetches a page while the others wait for its result. The lock is `SET NX PX` with a
@@ -36,15 +43,28 @@ export class FleetLock {
     })
   }
 
+  /** When the lock is held, also says whether its last holder just failed (see `fail`). */
   async acquire (lockKey: string, ttlMs: number): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
     const answer = await this.#guard.call(async () => await this.#redis.set(lockKey, token, 'PX', ttlMs, 'NX'), 'unavailable' as const)
     if (answer === 'OK') return { acquired: true, token }
-    return { acquired: false, unavailable: answer === 'unavailable' }
+    if (answer === 'unavailable') return { acquired: false, unavailable: true }
+    const holder = await this.#guard.call(async () => await this.#redis.get(lockKey), null)
+    const failure = holder?.startsWith(FAILURE_PREFIX) === true ? parseSharedError(holder.slice(FAILURE_PREFIX.length)) : undefined
+    return { acquired: false, unavailable: false, ...(failure === undefined ? {} : { failure }) }
   }
 
   async release (lockKey: string, token: string): Promise<void> {
     await this.#guard.call(async () => await this.#redis.eval(RELEASE_SCRIPT, 1, lockKey, token), undefined)
+  }
+
+  /**
+   * Releases the lock by leaving the failure in its place for a second. A waiter whose poll falls
+   * between the pub/sub announcement and the release would otherwise find the lock free and call
+   * WeChat Pay again; it reads the failure instead.
+   */
+  async fail (lockKey: string, token: string, error: SharedError): Promise<void> {
+    await this.#guard.call(async () => await this.#redis.eval(FAIL_SCRIPT, 1, lockKey, token, FAILURE_PREFIX + JSON.stringify(error), FAILURE_MARKER_MS), undefined)
   }
 
   async announce (pageKey: string, outcome: FillOutcome): Promise<void> {
