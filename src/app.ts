@@ -7,10 +7,12 @@ import errorHandling from './http/error-handler.js'
 import { loggerOptions } from './logger.js'
 import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
+import metrics from './plugins/metrics.js'
 import protection from './plugins/protection.js'
 import redis from './plugins/redis.js'
 import wechatpay from './plugins/wechatpay.js'
 import cachePurgeRoutes from './routes/cache-purge.js'
+import cardsAllRoutes from './routes/cards-all.js'
 import cardsRoutes from './routes/cards.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
@@ -71,12 +73,14 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   if (credentials === undefined) throw new Error('WeChat Pay credentials are missing outside sandbox mode')
 
   await app.register(errorHandling)
+  await app.register(metrics)
   await app.register(docs)
   await app.register(redis, { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs })
   await app.register(protection, { config })
   await app.register(wechatpay, { config, credentials, baseUrl, backupBaseUrl, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(cache, { config, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(healthRoutes)
+  await app.register(cardsAllRoutes, { maxCards: config.cardsAllMax, concurrency: Math.min(4, config.upstreamMaxRps) })
   await app.register(cardsRoutes)
   await app.register(cachePurgeRoutes)
   await app.register(problemRoutes)

@@ -12,48 +12,68 @@ export interface KeySources {
 
 export interface LoadedKeys {
   privateKey: KeyObject
-  publicKeyId: string
-  publicKey: KeyObject
+  publicKeyId: string | undefined
+  publicKey: KeyObject | undefined
+  apiv3Key: Buffer | undefined
 }
 
 type Report = (message: string) => void
 
+const BOTH_OPTIONS = 'Set one of: (1) public-key mode, WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE ' +
+  '(or WECHATPAY_PUBLIC_KEY), the WeChat Pay public key from merchant platform > Account > API security ' +
+  '(微信支付公钥; every merchant since late 2024 has one); or (2) platform-certificate mode, WECHATPAY_APIV3_KEY, ' +
+  'the 32-byte APIv3 key, with which the service downloads WeChat Pay\'s platform certificates. ' +
+  'During WeChat Pay\'s migration from certificates to the public key, set both.'
+
 /**
  * Parses key material once, at start-up, into KeyObjects: signing then never re-parses PEM,
  * and a bad key fails the start instead of the first request. Messages name the variable,
- * never the key's content.
+ * never the key's content. Answers verify with the public key, with platform certificates
+ * unlocked by the APIv3 key, or with either (reference §2.4); at least one must be configured.
  */
 export function loadKeys (sources: KeySources, report: Report): LoadedKeys | undefined {
   const privateKey = parseKey('WECHATPAY_PRIVATE_KEY', sources.privateKeyFile, sources.privateKeyPem, 'private', report)
   if (privateKey !== undefined) checkRsa2048('WECHATPAY_PRIVATE_KEY', privateKey, report)
 
-  if (sources.apiv3Key !== undefined && Buffer.byteLength(sources.apiv3Key) !== 32) {
-    report('WECHATPAY_APIV3_KEY must be exactly 32 bytes (the APIv3 key set in the merchant platform)')
+  let apiv3Key: Buffer | undefined
+  let apiv3Ok = true
+  if (sources.apiv3Key !== undefined) {
+    // The key is used as it is typed: its UTF-8 bytes are the AES-256 key (reference §2.4 A).
+    apiv3Key = Buffer.from(sources.apiv3Key, 'utf8')
+    if (apiv3Key.length !== 32) {
+      report('WECHATPAY_APIV3_KEY must be exactly 32 bytes (the APIv3 key set in the merchant platform)')
+      apiv3Ok = false
+    }
   }
 
   const hasPublicKey = sources.publicKeyId !== undefined || sources.publicKeyFile !== undefined || sources.publicKeyPem !== undefined
-  if (!hasPublicKey) {
-    report('no key to verify WeChat Pay answers: set WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE ' +
-      '(or WECHATPAY_PUBLIC_KEY) from merchant platform > Account > API security. ' +
-      'Platform-certificate mode (WECHATPAY_APIV3_KEY alone) is not supported by this version.')
+  if (!hasPublicKey && apiv3Key === undefined) {
+    report(`no key to verify WeChat Pay answers. ${BOTH_OPTIONS}`)
     return undefined
   }
-  const publicKeyId = sources.publicKeyId
-  if (publicKeyId === undefined) {
-    report('WECHATPAY_PUBLIC_KEY_ID is required with a WeChat Pay public key (it looks like PUB_KEY_ID_0114...)')
-  } else if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(publicKeyId)) {
-    report('WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_ followed by letters or digits')
+  let publicKeyId: string | undefined
+  let publicKey: KeyObject | undefined
+  let publicOk = true
+  if (hasPublicKey) {
+    publicKeyId = sources.publicKeyId
+    const alone = apiv3Key === undefined ? '' : '; for platform-certificate mode alone, leave WECHATPAY_PUBLIC_KEY_FILE and WECHATPAY_PUBLIC_KEY empty'
+    if (publicKeyId === undefined) {
+      report(`WECHATPAY_PUBLIC_KEY_ID is required with a WeChat Pay public key (it looks like PUB_KEY_ID_0114...)${alone}`)
+    } else if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(publicKeyId)) {
+      report('WECHATPAY_PUBLIC_KEY_ID must look like PUB_KEY_ID_ followed by letters or digits')
+    }
+    publicKey = parseKey('WECHATPAY_PUBLIC_KEY', sources.publicKeyFile, sources.publicKeyPem, 'public', report)
+    if (publicKey !== undefined) checkRsa2048('WECHATPAY_PUBLIC_KEY', publicKey, report)
+    publicOk = publicKey !== undefined && publicKeyId !== undefined
   }
-  const publicKey = parseKey('WECHATPAY_PUBLIC_KEY', sources.publicKeyFile, sources.publicKeyPem, 'public', report)
-  if (publicKey !== undefined) checkRsa2048('WECHATPAY_PUBLIC_KEY', publicKey, report)
 
-  if (privateKey === undefined || publicKey === undefined || publicKeyId === undefined) return undefined
+  if (privateKey === undefined || !publicOk || !apiv3Ok) return undefined
   // The most common set-up mistake (reference §5.1): verifying with the merchant's own key.
-  if (sameKey(createPublicKey(privateKey), publicKey)) {
+  if (publicKey !== undefined && sameKey(createPublicKey(privateKey), publicKey)) {
     report('WECHATPAY_PUBLIC_KEY is the merchant\'s own key; it must be WeChat Pay\'s public key')
     return undefined
   }
-  return { privateKey, publicKeyId, publicKey }
+  return { privateKey, publicKeyId, publicKey, apiv3Key }
 }
 
 function parseKey (name: string, file: string | undefined, inline: string | undefined, kind: 'private' | 'public', report: Report): KeyObject | undefined {

@@ -6,13 +6,19 @@ export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com'
 /** WeChat Pay's other access point ("访问异地的接入点", reference §4). */
 export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com'
 
-/** Merchant credentials and the keys that verify WeChat Pay. Never logged: see `toJSON`. */
+/**
+ * Merchant credentials and the keys that verify WeChat Pay: the public key, the APIv3 key that
+ * unlocks platform certificates, or both during WeChat Pay's migration. Never logged: see `toJSON`.
+ */
 export interface WechatpayCredentials {
   mchid: string
   merchantSerialNo: string
   privateKey: KeyObject
-  publicKeyId: string
-  publicKey: KeyObject
+  /** Public-key mode: set together with `publicKey`. */
+  publicKeyId: string | undefined
+  publicKey: KeyObject | undefined
+  /** Platform-certificate mode: the 32-byte APIv3 key that decrypts /v3/certificates. */
+  apiv3Key: Buffer | undefined
 }
 
 export interface Config {
@@ -28,6 +34,8 @@ export interface Config {
   /** Tried after connection failures of the primary; undefined: no failover. */
   backupBaseUrl: string | undefined
   timeoutMs: number
+  /** Platform-certificate mode: hours between downloads of /v3/certificates. */
+  certRefreshHours: number
   connectTimeoutMs: number
   maxConnections: number
   /** The merchant's WeChat Pay quota, enforced across the fleet. */
@@ -47,6 +55,10 @@ export interface Config {
   cacheStaleSeconds: number
   cacheMaxEntries: number
   cacheMaxBytes: number
+  /** With Redis: how long a replica answers a hot page from its own memory; 0 turns the layer off. */
+  cacheLocalTtlMs: number
+  /** Most cards GET /cards/all returns; longer lists must be paged with /cards. */
+  cardsAllMax: number
 }
 
 export class ConfigError extends Error {
@@ -83,6 +95,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: read.origin('WECHATPAY_BASE_URL', DEFAULT_BASE_URL, nodeEnv === 'production' ? ['https:'] : ['http:', 'https:']),
     backupBaseUrl: undefined,
     timeoutMs: read.integer('WECHATPAY_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
+    certRefreshHours: read.integer('WECHATPAY_CERT_REFRESH_HOURS', 12, { min: 1, max: 168 }),
     connectTimeoutMs: read.integer('WECHATPAY_CONNECT_TIMEOUT_MS', 2000, { min: 50, max: 30_000 }),
     maxConnections: read.integer('WECHATPAY_MAX_CONNECTIONS', 16, { min: 1, max: 1024 }),
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS', 5, { min: 1, max: 10_000 }),
@@ -97,7 +110,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     cacheTtlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 1, max: 86_400 }),
     cacheStaleSeconds: read.integer('CACHE_STALE_SECONDS', 300, { min: 0, max: 86_400 }),
     cacheMaxEntries: read.integer('CACHE_MAX_ENTRIES', 10_000, { min: 1, max: 10_000_000 }),
-    cacheMaxBytes: read.integer('CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 * 1024, max: 64 * 1024 * 1024 * 1024 })
+    cacheMaxBytes: read.integer('CACHE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024 * 1024, max: 64 * 1024 * 1024 * 1024 }),
+    cacheLocalTtlMs: read.integer('CACHE_LOCAL_TTL_MS', 1000, { min: 0, max: 60_000 }),
+    // 1000 cards are 50 pages: 10 s of a 5/s quota when nothing is cached.
+    cardsAllMax: read.integer('CARDS_ALL_MAX', 1000, { min: 1, max: 10_000 })
   }
 
   const backup = read.optional('WECHATPAY_BACKUP_BASE_URL')

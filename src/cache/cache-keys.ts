@@ -10,11 +10,14 @@ import type { CardsQuery } from '../wechatpay/cards-query.js'
  *   wxcards:v1:{mchid:appid}:gen:<brand|~>                     purge generation of one brand filter
  *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
  *   wxcards:v1:fill                                            pub/sub channel announcing fills
+ *   wxcards:v1:purge                                           pub/sub channel announcing purges
  *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
  */
 export const KEY_VERSION = 'v1'
 const PREFIX = `wxcards:${KEY_VERSION}`
 export const FILL_CHANNEL = `${PREFIX}:fill`
+/** Purges, announced so every replica drops its in-process copies at once. */
+export const PURGE_CHANNEL = `${PREFIX}:purge`
 
 export interface PageKeys {
   page: string

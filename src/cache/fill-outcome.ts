@@ -34,22 +34,14 @@ export function restoreError (shared: SharedError): UpstreamError {
 }
 
 /** Parses a pub/sub message; anything malformed is ignored (waiters fall back to polling). */
-export function parseFillMessage (text: string): { key: string, outcome: FillOutcome } | undefined {
+export function parseFillMessage (text: string): { key: string, holder: string, outcome: FillOutcome } | undefined {
   try {
-    const message = JSON.parse(text) as { key?: unknown, ok?: unknown, error?: unknown }
-    if (typeof message.key !== 'string' || typeof message.ok !== 'boolean') return undefined
-    if (message.ok) return { key: message.key, outcome: { ok: true } }
+    const message = JSON.parse(text) as { key?: unknown, holder?: unknown, ok?: unknown, error?: unknown }
+    if (typeof message.key !== 'string' || typeof message.holder !== 'string' || typeof message.ok !== 'boolean') return undefined
+    const { key, holder } = message
+    if (message.ok) return { key, holder, outcome: { ok: true } }
     const error = asSharedError(message.error)
-    return error === undefined ? undefined : { key: message.key, outcome: { ok: false, error } }
-  } catch {
-    return undefined
-  }
-}
-
-/** A shared error as JSON text, checked just enough to rebuild an UpstreamError from it. */
-export function parseSharedError (text: string): SharedError | undefined {
-  try {
-    return asSharedError(JSON.parse(text))
+    return error === undefined ? undefined : { key, holder, outcome: { ok: false, error } }
   } catch {
     return undefined
   }

@@ -3,7 +3,7 @@ import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
 import type { Filled } from './cached-pages.js'
 import type { PageKeys } from './cache-keys.js'
-import { restoreError, shareError } from './fill-outcome.js'
+import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
 import type { FleetLock } from './fleet-lock.js'
 import type { PageStore } from './page-store.js'
 
@@ -37,39 +37,46 @@ export class FleetFill {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
     const deadline = this.#now() + waitMs
+    // The holders this request saw: only their announcements may answer it.
+    const holders = new Set<string>()
     for (;;) {
       const attempt = await lock.acquire(keys.lock, lockTtlMs)
-      if (attempt.acquired) return await this.#fetchHoldingLock(keys, attempt.token, fetch)
-      if (attempt.unavailable) return await fetch()
-      if (attempt.failure !== undefined) throw restoreError(attempt.failure)
-      const outcome = await lock.waitForFill(keys.page, Math.max(1, Math.min(pollMs, deadline - this.#now())))
+      let outcome: FillOutcome | undefined
+      if (attempt.acquired) {
+        // A holder we saw may have just released; its announcement may still be in flight.
+        if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
+        outcome = lock.recentOutcome(keys.page, holders)
+        if (outcome === undefined) return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+        await lock.release(keys.lock, attempt.token)
+      } else if (attempt.unavailable) {
+        return await fetch()
+      } else {
+        holders.add(attempt.holder)
+        outcome = await lock.waitForFill(keys.page, Math.max(1, Math.min(pollMs, deadline - this.#now())), holders)
+      }
       if (outcome !== undefined && !outcome.ok) throw restoreError(outcome.error)
       const read = await store.read(keys)
       if (read?.entry !== undefined && usable(read.entry)) return { entry: read.entry, stored: false, collapsed: true }
+      // Announced, yet not in the store (the holder could not write it): fetch it ourselves.
+      if (outcome?.ok === true) holders.clear()
       if (this.#now() >= deadline) {
         throw new UpstreamError(UPSTREAM_FAILURES.timeout, 'another replica\'s fetch of this page did not finish in time')
       }
-      // Still locked: keep waiting. Lock gone without a usable page: the next acquire takes over.
     }
   }
 
   async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
     const { lock } = this.#options
-    let filled: Filled
+    // Announce before releasing, so a waiter that then finds the lock free has the outcome already.
     try {
-      filled = await fetch()
+      const filled = await fetch()
+      await lock.announce(keys.page, token, { ok: true })
+      return filled
     } catch (err) {
-      if (err instanceof UpstreamError) {
-        const error = shareError(err)
-        await lock.fail(keys.lock, token, error)
-        await lock.announce(keys.page, { ok: false, error })
-      } else {
-        await lock.release(keys.lock, token)
-      }
+      if (err instanceof UpstreamError) await lock.announce(keys.page, token, { ok: false, error: shareError(err) })
       throw err
+    } finally {
+      await lock.release(keys.lock, token)
     }
-    await lock.announce(keys.page, { ok: true })
-    await lock.release(keys.lock, token)
-    return filled
   }
 }

@@ -1,78 +1,94 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { FILL_CHANNEL } from './cache-keys.js'
-import { parseFillMessage, parseSharedError, type FillOutcome, type SharedError } from './fill-outcome.js'
+import { FILL_CHANNEL, PURGE_CHANNEL } from './cache-keys.js'
+import { parseFillMessage, type FillOutcome } from './fill-outcome.js'
 import type { RedisGuard } from './redis-guard.js'
 
+/** Takes the lock, or says who holds it, in one round trip on any Redis version. */
+const ACQUIRE_SCRIPT = 'local v = redis.call("get", KEYS[1]) if v then return {0, v} end redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
 /** Deletes the lock only if it still holds our token: an expired lock re-taken by another replica survives. */
 const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
-/** Turns our lock into a short-lived failure marker, again only if it is still ours. */
-const FAIL_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("set", KEYS[1], ARGV[2], "PX", ARGV[3]) else return 0 end'
-const FAILURE_PREFIX = 'failed:'
-// Long enough for every waiter's next poll to see it; short enough not to hide a recovery.
-const FAILURE_MARKER_MS = 1_000
+// How long an announcement is remembered for requests that were already waiting when it came.
+const RECENT_MS = 2_000
 
 export type LockResult =
   | { acquired: true, token: string }
-  | { acquired: false, unavailable: boolean, failure?: SharedError }
+  | { acquired: false, unavailable: true }
+  | { acquired: false, unavailable: false, holder: string }
+
+interface Recent { at: number, holder: string, outcome: FillOutcome }
 
 /**
  * One replica fetches a page while the others wait for its result. The lock is `SET NX PX` with a
  * random token; it expires on its own if its holder dies. The holder announces the outcome on a
  * pub/sub channel; waiters also poll, because pub/sub drops messages across reconnects.
+ * Announcements name the holder's token and are remembered for two seconds, so a waiter that was
+ * between two polls when one arrived still sees it. A waiter only takes the outcome of a holder it
+ * saw holding the lock: a failure is never served to a request that came after it (errors are
+ * never cached), whatever the clocks say.
  */
 export class FleetLock {
   readonly #redis: Redis
   readonly #subscriber: Redis
   readonly #guard: RedisGuard
-  readonly #waiters = new Map<string, Set<(outcome: FillOutcome) => void>>()
+  readonly #now: () => number
+  readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
+  readonly #recent = new Map<string, Recent>()
+  #onPurge: ((generationKeys: string[]) => void) | undefined
+  #onFill: ((pageKey: string) => void) | undefined
 
-  constructor (redis: Redis, guard: RedisGuard) {
+  constructor (redis: Redis, guard: RedisGuard, now: () => number = Date.now) {
     this.#redis = redis
     this.#guard = guard
+    this.#now = now
     this.#subscriber = redis.duplicate()
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
-    this.#subscriber.on('ready', () => { this.#subscriber.subscribe(FILL_CHANNEL).catch(() => {}) })
-    this.#subscriber.on('message', (_channel: string, text: string) => {
-      const message = parseFillMessage(text)
-      if (message === undefined) return
-      const waiters = this.#waiters.get(message.key)
-      if (waiters === undefined) return
-      this.#waiters.delete(message.key)
-      for (const wake of waiters) wake(message.outcome)
+    this.#subscriber.on('ready', () => { this.#subscriber.subscribe(FILL_CHANNEL, PURGE_CHANNEL).catch(() => {}) })
+    this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel === PURGE_CHANNEL) this.#onPurge?.(parsePurge(text))
+      else this.#received(text)
     })
   }
 
-  /** When the lock is held, also says whether its last holder just failed (see `fail`). */
   async acquire (lockKey: string, ttlMs: number): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
-    const answer = await this.#guard.call(async () => await this.#redis.set(lockKey, token, 'PX', ttlMs, 'NX'), 'unavailable' as const)
-    if (answer === 'OK') return { acquired: true, token }
-    if (answer === 'unavailable') return { acquired: false, unavailable: true }
-    const holder = await this.#guard.call(async () => await this.#redis.get(lockKey), null)
-    const failure = holder?.startsWith(FAILURE_PREFIX) === true ? parseSharedError(holder.slice(FAILURE_PREFIX.length)) : undefined
-    return { acquired: false, unavailable: false, ...(failure === undefined ? {} : { failure }) }
+    const answer = await this.#guard.call(async () => await this.#redis.eval(ACQUIRE_SCRIPT, 1, lockKey, token, ttlMs), undefined)
+    if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
+    return answer[0] === 1 ? { acquired: true, token } : { acquired: false, unavailable: false, holder: String(answer[1]) }
   }
 
   async release (lockKey: string, token: string): Promise<void> {
     await this.#guard.call(async () => await this.#redis.eval(RELEASE_SCRIPT, 1, lockKey, token), undefined)
   }
 
-  /**
-   * Releases the lock by leaving the failure in its place for a second. A waiter whose poll falls
-   * between the pub/sub announcement and the release would otherwise find the lock free and call
-   * WeChat Pay again; it reads the failure instead.
-   */
-  async fail (lockKey: string, token: string, error: SharedError): Promise<void> {
-    await this.#guard.call(async () => await this.#redis.eval(FAIL_SCRIPT, 1, lockKey, token, FAILURE_PREFIX + JSON.stringify(error), FAILURE_MARKER_MS), undefined)
+  async announce (pageKey: string, holder: string, outcome: FillOutcome): Promise<void> {
+    await this.#guard.call(async () => await this.#redis.publish(FILL_CHANNEL, JSON.stringify({ key: pageKey, holder, ...outcome })), undefined)
   }
 
-  async announce (pageKey: string, outcome: FillOutcome): Promise<void> {
-    await this.#guard.call(async () => await this.#redis.publish(FILL_CHANNEL, JSON.stringify({ key: pageKey, ...outcome })), undefined)
+  /** Tells every replica (this one included) that these purge generations were bumped. */
+  async announcePurge (generationKeys: string[]): Promise<void> {
+    await this.#guard.call(async () => await this.#redis.publish(PURGE_CHANNEL, JSON.stringify(generationKeys)), undefined)
   }
 
-  /** Resolves with the announced outcome, or undefined after `ms` without one. */
-  async waitForFill (pageKey: string, ms: number): Promise<FillOutcome | undefined> {
+  onPurge (handler: (generationKeys: string[]) => void): void {
+    this.#onPurge = handler
+  }
+
+  /** Called for every page any replica filled, so in-process copies of it can be dropped. */
+  onFill (handler: (pageKey: string) => void): void {
+    this.#onFill = handler
+  }
+
+  /** The remembered outcome of one of the holders this waiter saw, if any. */
+  recentOutcome (pageKey: string, holders: Set<string>): FillOutcome | undefined {
+    const recent = this.#recent.get(pageKey)
+    return recent !== undefined && holders.has(recent.holder) ? recent.outcome : undefined
+  }
+
+  /** Resolves with the outcome of a holder in `holders`, or undefined after `ms` without one. */
+  async waitForFill (pageKey: string, ms: number, holders: Set<string>): Promise<FillOutcome | undefined> {
+    const known = this.recentOutcome(pageKey, holders)
+    if (known !== undefined) return known
     return await new Promise((resolve) => {
       let waiters = this.#waiters.get(pageKey)
       if (waiters === undefined) {
@@ -80,7 +96,8 @@ export class FleetLock {
         this.#waiters.set(pageKey, waiters)
       }
       const set = waiters
-      const wake = (outcome: FillOutcome | undefined): void => {
+      const wake = (outcome: FillOutcome | undefined, holder?: string): void => {
+        if (holder !== undefined && !holders.has(holder)) return
         clearTimeout(timer)
         set.delete(wake)
         if (set.size === 0 && this.#waiters.get(pageKey) === set) this.#waiters.delete(pageKey)
@@ -93,5 +110,28 @@ export class FleetLock {
 
   async close (): Promise<void> {
     this.#subscriber.disconnect()
+  }
+
+  #received (text: string): void {
+    const message = parseFillMessage(text)
+    if (message === undefined) return
+    const now = this.#now()
+    for (const [key, recent] of this.#recent) {
+      if (now - recent.at <= RECENT_MS) break // insertion order: the rest are newer
+      this.#recent.delete(key)
+    }
+    this.#recent.delete(message.key)
+    this.#recent.set(message.key, { at: now, holder: message.holder, outcome: message.outcome })
+    if (message.outcome.ok) this.#onFill?.(message.key)
+    for (const wake of [...(this.#waiters.get(message.key) ?? [])]) wake(message.outcome, message.holder)
+  }
+}
+
+function parsePurge (text: string): string[] {
+  try {
+    const keys: unknown = JSON.parse(text)
+    return Array.isArray(keys) ? keys.filter((key): key is string => typeof key === 'string') : []
+  } catch {
+    return []
   }
 }

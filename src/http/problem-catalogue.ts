@@ -76,6 +76,29 @@ export const PROBLEM_CATALOGUE: Readonly<Record<string, ProblemDoc>> = Object.fr
     retry: 'Yes, after `Retry-After`.',
     operator: 'Redis: reachability from the replicas, `REDIS_URL`, memory, and `/readyz` ("degraded" while Redis is down).'
   },
+  'keys-unavailable': {
+    title: 'No key to verify WeChat Pay\'s answers is available',
+    status: 503,
+    what: 'The service holds no key that can verify WeChat Pay\'s answers, so it does not call WeChat Pay: WECHATPAY_APIV3_KEY does not decrypt the platform certificates, or they could not be downloaded yet. `/readyz` says which (`checks.keys`, `keys.detail`).',
+    retry: 'Yes, after `Retry-After`, ideally on another replica; it lasts until a certificate refresh succeeds.',
+    operator: '`/readyz` and the error in the log: WECHATPAY_APIV3_KEY (APIv3密钥 in merchant platform > Account > API security), reachability of /v3/certificates, or configure the public key (WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE). See README "Which key mode am I in?".'
+  },
+  'too-many-cards': {
+    title: 'Too many card templates for one answer',
+    status: 422,
+    what: 'GET /cards/all returns at most CARDS_ALL_MAX cards, and this appid (or brand) has more; `detail` says how many. Only page 0 was read.',
+    retry: 'No: page through the list with GET /cards (offset is a page index from 0, limit up to 20).',
+    operator: 'Whether CARDS_ALL_MAX suits the merchant: each 20 cards over it cost one WeChat Pay call, within UPSTREAM_MAX_RPS.'
+  },
+  // 503, not 409 or 502: nothing is wrong with the request (409 would say so) or with WeChat Pay's
+  // answers (502); the list was being edited, which passes, and 503 + Retry-After is what clients retry.
+  'cards-changed-during-walk': {
+    title: 'The card list changed while it was being read',
+    status: 503,
+    what: 'GET /cards/all found a page whose `total_count` (or number of cards) disagreed with page 0\'s, read every page again from WeChat Pay, and found a disagreement again. No partial list was returned.',
+    retry: 'Yes, after `Retry-After`: once the merchant stops editing card templates the walk succeeds.',
+    operator: 'Nothing usually: someone was creating or deleting card templates. If it persists, the warning "a page disagreed with page 0" in the log names the page.'
+  },
   'internal-error': {
     title: 'Internal error',
     status: 500,

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { CachedPages } from '../cache/cached-pages.js'
 import { FleetFill } from '../cache/fleet-fill.js'
 import { FleetLock } from '../cache/fleet-lock.js'
+import { LayeredPageStore } from '../cache/layered-store.js'
 import { MemoryPageStore } from '../cache/memory-store.js'
 import type { PageStore } from '../cache/page-store.js'
 import { RedisPageStore } from '../cache/redis-store.js'
@@ -28,9 +29,19 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
       'cache: in-process memory (no REDIS_URL); set REDIS_URL to share pages between replicas')
   } else {
     const { client, guard, location } = app.redis
-    store = new RedisPageStore(client, guard)
-    const lock = new FleetLock(client, guard)
-    fleet = new FleetFill({ lock, store, waitMs: config.timeoutMs, lockTtlMs: config.timeoutMs + 2_000, ...clock })
+    const shared = new RedisPageStore(client, guard)
+    const lock = new FleetLock(client, guard, now)
+    // Waiters look for another replica's fill in Redis itself, never in this process's copies.
+    fleet = new FleetFill({ lock, store: shared, waitMs: config.timeoutMs, lockTtlMs: config.timeoutMs + 2_000, ...clock })
+    if (config.cacheLocalTtlMs > 0) {
+      const local = new MemoryPageStore({ maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxBytes, ...clock })
+      const layered = new LayeredPageStore(shared, local, { localTtlMs: config.cacheLocalTtlMs, announcePurge: async (keys) => { await lock.announcePurge(keys) } })
+      lock.onPurge((keys) => { layered.dropLocal(keys).catch(() => {}) })
+      lock.onFill((pageKey) => { layered.dropPage(pageKey) })
+      store = layered
+    } else {
+      store = shared
+    }
     app.log.info({ cache: 'redis', redis: location }, 'cache: Redis, shared by every replica')
     app.addHook('onClose', async () => { await lock.close() })
   }

@@ -15,6 +15,8 @@ export interface SharedRedis {
   guard: RedisGuard
   /** scheme://host:port, without the password, for logs and readiness. */
   location: string
+  /** single, sentinel or cluster: for readiness and metrics. */
+  topology: string
 }
 
 /**
@@ -42,7 +44,7 @@ async function redisPlugin (app: FastifyInstance, options: RedisPluginOptions): 
       else app.log.info({ redis: location }, 'Redis answering again')
     }
   })
-  app.decorate('redis', { client, guard, location })
+  app.decorate('redis', { client, guard, location, topology: 'single' })
   app.addHook('onClose', async () => { client.disconnect() })
   await firstContact(client)
 }

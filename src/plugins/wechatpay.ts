@@ -3,10 +3,14 @@ import fp from 'fastify-plugin'
 import { FleetBudget } from '../budget/upstream-budget.js'
 import { budgetKey } from '../cache/cache-keys.js'
 import type { Config, WechatpayCredentials } from '../config.js'
-import { WechatpayClient } from '../wechatpay/client.js'
+import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
+import { CertificateManager, type KeyMode } from '../wechatpay/certificates/certificate-manager.js'
+import { CertificateSharing } from '../wechatpay/certificates/certificate-sharing.js'
+import { KeyGatedClient } from '../wechatpay/certificates/key-gated-client.js'
+import type { WechatpayClient } from '../wechatpay/client.js'
 import { KeyStore } from '../wechatpay/key-store.js'
 import { createRequestSigner } from '../wechatpay/request-signer.js'
-import { createResponseVerifier } from '../wechatpay/response-verifier.js'
+import { createResponseVerifier, type ResponseVerifier } from '../wechatpay/response-verifier.js'
 import { USER_AGENT } from '../version.js'
 
 export interface WechatpayPluginOptions {
@@ -19,19 +23,45 @@ export interface WechatpayPluginOptions {
   now?: () => number
 }
 
-/** Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`. */
+/**
+ * Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`, with the
+ * keys that verify answers: the public key, platform certificates (downloaded and refreshed by
+ * `app.certificates`), or both during WeChat Pay's migration (reference §2.4).
+ */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
   const { config, credentials, now } = options
   const clock = now === undefined ? {} : { now }
   const keys = new KeyStore()
-  keys.set(credentials.publicKeyId, credentials.publicKey)
+  if (credentials.publicKeyId !== undefined && credentials.publicKey !== undefined) keys.set(credentials.publicKeyId, credentials.publicKey)
+
+  const certificates: CertificateManager = new CertificateManager({
+    mchid: credentials.mchid,
+    publicKeyId: credentials.publicKeyId,
+    apiv3Key: credentials.apiv3Key,
+    keys,
+    download: async () => await download(),
+    sharing: app.redis === undefined ? undefined : new CertificateSharing(app.redis.client, app.redis.guard, credentials.mchid, clock),
+    refreshIntervalMs: config.certRefreshHours * 3_600_000,
+    sharedWaitMs: config.timeoutMs + 1_000,
+    log: app.log,
+    ...clock
+  })
+  const verify = createResponseVerifier({ keys, ...clock })
+  // Each answer verifies with the key it names; a serial we do not hold may be a rotation, so it
+  // starts a refresh. That answer is still refused: only later ones benefit.
+  const verifyAndFollow: ResponseVerifier = (headers, body) => {
+    certificates.prune()
+    const verdict = verify(headers, body)
+    if (!verdict.ok && verdict.reason === 'unknown-serial' && verdict.serial !== undefined) certificates.unknownSerial(verdict.serial)
+    return verdict
+  }
 
   const budget = new FleetBudget({
     maxRps: config.upstreamMaxRps,
     ...(app.redis === undefined ? {} : { redis: { client: app.redis.client, guard: app.redis.guard, key: budgetKey(credentials.mchid) } }),
     ...clock
   })
-  const client = new WechatpayClient({
+  const client = new KeyGatedClient({
     baseUrl: options.baseUrl,
     ...(options.backupBaseUrl === undefined ? {} : { backupBaseUrl: options.backupBaseUrl }),
     sign: createRequestSigner({
@@ -40,8 +70,8 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
       privateKey: credentials.privateKey,
       ...clock
     }),
-    verify: createResponseVerifier({ keys, ...clock }),
-    acceptSerial: credentials.publicKeyId,
+    verify: verifyAndFollow,
+    acceptSerial: () => certificates.acceptSerial(),
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
@@ -49,18 +79,49 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     budget,
     ...clock,
     onAttempt: (report) => {
+      if (app.hasDecorator('metrics')) app.metrics.upstreamAttempt(report)
       if (report.outcome !== 'ok') app.log.debug({ upstream: report }, 'WeChat Pay attempt failed')
     },
     onBreakerChange: (host, state) => {
       if (state === 'open') app.log.warn({ host }, 'WeChat Pay host unreachable repeatedly; skipping it for a cool-down')
       else app.log.info({ host }, 'WeChat Pay host reachable again')
     }
+  }, () => certificates.health())
+  const download = createCertificateDownload({
+    client, keys, apiv3Key: credentials.apiv3Key ?? Buffer.alloc(32), holdsCertificates: () => certificates.certificates().length > 0, ...clock
   })
+
+  app.addHook('onClose', async () => {
+    certificates.close()
+    await client.close()
+  })
+  try {
+    await certificates.start()
+  } catch (err) {
+    app.log.fatal((err as Error).message)
+    throw err
+  }
+  logKeyMode(app, certificates.mode, credentials.publicKeyId, certificates, config.certRefreshHours)
 
   app.decorate('wechatpay', client)
   app.decorate('merchantId', credentials.mchid)
   app.decorate('verificationKeys', keys)
-  app.addHook('onClose', async () => { await client.close() })
+  app.decorate('certificates', certificates)
+  // Read by the metrics plugin at scrape time; undefined while no platform certificate is held.
+  app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
+}
+
+/** The start-up line that answers "which key mode am I in?" (README). */
+function logKeyMode (app: FastifyInstance, mode: KeyMode, publicKeyId: string | undefined, certificates: CertificateManager, refreshHours: number): void {
+  const held = certificates.certificates().map(({ serial, expiresAt }) => ({ serial, expires: expiresAt.toISOString() }))
+  const fields = { key_mode: mode, public_key_id: publicKeyId, platform_certificates: held, keys: certificates.health().check }
+  const certs = `${held.length} platform certificate(s), downloaded with WECHATPAY_APIV3_KEY and refreshed every ${refreshHours} h`
+  const message = mode === 'public-key'
+    ? `WeChat Pay key mode: public key. Answers verify with ${String(publicKeyId)}, which every request names in Wechatpay-Serial`
+    : mode === 'platform-certificate'
+      ? `WeChat Pay key mode: platform certificates. Answers verify with ${certs}`
+      : `WeChat Pay key mode: both (the migration). Requests name ${String(publicKeyId)}; each answer verifies with the key it names: the public key or ${certs}`
+  app.log.info(fields, message)
 }
 
 declare module 'fastify' {
@@ -69,6 +130,8 @@ declare module 'fastify' {
     /** The merchant whose pages this service serves: part of every cache key. */
     merchantId: string
     verificationKeys: KeyStore
+    /** Key mode, key health and platform certificates (their newest expiry for metrics). */
+    certificates: CertificateManager
   }
 }
 

@@ -16,11 +16,23 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       response: { 200: HealthSchema, 503: HealthSchema }
     }
   }, async (_request, reply) => {
-    const keys = app.verificationKeys.size > 0 ? 'ok' : 'missing'
+    // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
+    const keyHealth = app.certificates.health()
+    const keys = keyHealth.check
     // The cache fails open, so a Redis outage degrades the service but does not stop it serving.
     const cache = app.pageStore.health()
-    const ready = keys === 'ok'
+    const ready = keyHealth.usable
     const status = !ready ? 'unavailable' : cache === 'down' ? 'degraded' : 'ok'
-    return await reply.code(ready ? 200 : 503).send({ status, checks: { keys, redis: cache } })
+    const expiry = app.certificates.newestExpiry()
+    return await reply.code(ready ? 200 : 503).send({
+      status,
+      checks: { keys, redis: cache },
+      keys: {
+        mode: app.certificates.mode,
+        platform_certificates: app.certificates.certificates().length,
+        ...(expiry === undefined ? {} : { newest_certificate_expiry: expiry.toISOString() }),
+        ...(keyHealth.detail === undefined ? {} : { detail: keyHealth.detail })
+      }
+    })
   })
 }

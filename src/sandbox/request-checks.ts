@@ -4,6 +4,7 @@ import { parseCardsQuery, type CardsQuery } from './cards-query.js'
 import type { AuthCheck } from './request-auth.js'
 
 export const CARDS_PATH = '/v3/marketing/membercard-open/cards'
+export const CERTIFICATES_PATH = '/v3/certificates'
 
 // WeChat echoes a truncated copy of the 签名串 it expected (§3.1 real 401 example).
 const SIGN_MESSAGE_ECHO = 128
@@ -14,8 +15,14 @@ export interface RequestFacts {
   headers: IncomingHttpHeaders
   bodyTooLarge: boolean
   auth: AuthCheck
-  signingSerial: string
+  /** Whether a Wechatpay-Serial names a key WeChat Pay has for this merchant (public key id or platform certificate). */
+  knownSerial: (serial: string) => boolean
 }
+
+export type CheckedRequest =
+  | { route: 'cards', query: CardsQuery }
+  | { route: 'certificates' }
+  | { reject: Answer }
 
 /*
  * The simulator signs its own 400/401/404/405 rejections. WeChat Pay signs ordinary 4xx answers
@@ -53,7 +60,7 @@ function signError (facts: RequestFacts): { reject: Answer } {
  * Steps 2–6 of every exchange, in WeChat's order: required headers (§1.5), Authorization (§1.1–§1.4),
  * Wechatpay-Serial (§1.5, §2.4 B), routing, then the query rules of the endpoint page.
  */
-export function checkRequest (facts: RequestFacts): { query: CardsQuery } | { reject: Answer } {
+export function checkRequest (facts: RequestFacts): CheckedRequest {
   const { headers } = facts
   if (!present(headers.accept) || !present(headers['user-agent'])) {
     return reject(400, 'INVALID_REQUEST', 'Http头缺少Accept或User-Agent')
@@ -62,18 +69,19 @@ export function checkRequest (facts: RequestFacts): { query: CardsQuery } | { re
   if (!facts.auth.summary.ok) return signError(facts)
 
   const serial = headers['wechatpay-serial']
-  if (serial !== undefined && serial !== facts.signingSerial) {
+  if (serial !== undefined && (typeof serial !== 'string' || !facts.knownSerial(serial))) {
     return reject(400, 'PARAM_ERROR', 'Wechatpay-Serial 无效', {
-      field: 'Wechatpay-Serial', value: serial, issue: 'unknown WeChat Pay public key id or certificate serial', location: 'header'
+      field: 'Wechatpay-Serial', value: String(serial), issue: 'unknown WeChat Pay public key id or certificate serial', location: 'header'
     })
   }
 
   const cut = facts.url.indexOf('?')
   const path = cut === -1 ? facts.url : facts.url.slice(0, cut)
-  if (path !== CARDS_PATH) return reject(404, 'NOT_FOUND', '请求的资源不存在')
+  if (path !== CARDS_PATH && path !== CERTIFICATES_PATH) return reject(404, 'NOT_FOUND', '请求的资源不存在')
   if (facts.method !== 'GET') return reject(405, 'METHOD_NOT_ALLOWED', '不支持的HTTP方法', undefined, { Allow: 'GET' })
+  if (path === CERTIFICATES_PATH) return { route: 'certificates' }
 
   const parsed = parseCardsQuery(cut === -1 ? '' : facts.url.slice(cut + 1))
   if ('problem' in parsed) return reject(400, 'PARAM_ERROR', parsed.problem.message, parsed.problem.detail)
-  return parsed
+  return { route: 'cards', query: parsed.query }
 }

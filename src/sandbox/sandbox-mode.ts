@@ -1,5 +1,6 @@
 import type { WechatpayCredentials } from '../config.js'
 import { generateSandboxCredentials } from './credentials.js'
+import { generateApiv3Key, generatePlatformCertificate } from './platform-certificates.js'
 import { startSimulator } from './simulator.js'
 
 export interface Sandbox {
@@ -11,15 +12,20 @@ export interface Sandbox {
 /**
  * Sandbox mode: a simulator on loopback with fresh key pairs, so a newcomer gets real pages from
  * /cards at once. The service still signs and verifies every call; only the peer is simulated.
+ * Both key modes are on, as for a merchant in WeChat Pay's migration (reference §2.4): the service
+ * downloads the simulator's platform certificate at start-up, and answers verify with the public key.
  */
 export async function startSandbox (): Promise<Sandbox> {
   const generated = generateSandboxCredentials()
+  const apiv3Key = generateApiv3Key()
   const simulator = await startSimulator({
     mchid: generated.mchid,
     merchantSerialNo: generated.merchantSerialNo,
     merchantPublicKey: generated.merchantPublicKey,
     signingKey: generated.wechatpayPrivateKey,
-    signingSerial: generated.wechatpayPublicKeyId
+    signingSerial: generated.wechatpayPublicKeyId,
+    certificates: [generatePlatformCertificate()],
+    apiv3Key
   })
   return {
     credentials: {
@@ -27,7 +33,8 @@ export async function startSandbox (): Promise<Sandbox> {
       merchantSerialNo: generated.merchantSerialNo,
       privateKey: generated.merchantPrivateKey,
       publicKeyId: generated.wechatpayPublicKeyId,
-      publicKey: generated.wechatpayPublicKey
+      publicKey: generated.wechatpayPublicKey,
+      apiv3Key: Buffer.from(apiv3Key, 'utf8')
     },
     url: simulator.url,
     close: async () => { await simulator.close() }

@@ -4,23 +4,33 @@ import type { AddressInfo } from 'node:net'
 import { errorAnswer, writeAnswer, type Answer } from './answer-writer.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
+import { certificateListing, generateApiv3Key, generatePlatformCertificate, type PlatformCertificate, type PlatformCertificateOptions } from './platform-certificates.js'
 import { checkAuthorization, type AuthSummary } from './request-auth.js'
 import { checkRequest } from './request-checks.js'
 
 export type { Fault } from './faults.js'
+export type { PlatformCertificate } from './platform-certificates.js'
 
 /**
- * An in-process WeChat Pay APIv3 that serves GET /v3/marketing/membercard-open/cards: it verifies
- * merchant signatures and signs its answers as WeChat Pay does (reference §1–§3). It only uses node
- * built-ins, never the service's own signer or verifier, so a mistake in one shows up as a failing
- * test instead of hiding in both. It logs nothing: the service logs.
+ * An in-process WeChat Pay APIv3 that serves GET /v3/marketing/membercard-open/cards and
+ * GET /v3/certificates: it verifies merchant signatures and signs its answers as WeChat Pay does
+ * (reference §1–§3), with its public key or a platform certificate (§2.4), which it can rotate.
+ * It only uses node built-ins, never the service's own signer, verifier or decryptor, so a mistake
+ * in one shows up as a failing test instead of hiding in both. It logs nothing: the service logs.
  */
 export interface SimulatorOptions {
   mchid: string
   merchantSerialNo: string
   merchantPublicKey: KeyObject
+  /** WeChat Pay's public key pair; `signingSerial` is its PUB_KEY_ID_… (reference §2.4 B). */
   signingKey: KeyObject
   signingSerial: string
+  /** Platform certificates listed by GET /v3/certificates (reference §2.4 A); the last one signs. */
+  certificates?: PlatformCertificate[]
+  /** The merchant's APIv3 key, which encrypts that listing; generated when absent. */
+  apiv3Key?: string
+  /** What /v3/certificates answers when there is no certificate: 404 RESOURCE_NOT_EXISTS (default) or `{"data":[]}`. */
+  noCertificates?: 'not-found' | 'empty-list'
   host?: string
   port?: number
   now?: () => number
@@ -38,6 +48,21 @@ export interface RecordedCall {
 export interface Simulator {
   readonly url: string
   readonly calls: RecordedCall[]
+  readonly apiv3Key: string
+  /** The merchant resets its APIv3 key in the merchant platform: the listing is encrypted with the new one. */
+  setApiv3Key (key: string): void
+  /** What /v3/certificates lists now. */
+  readonly certificates: readonly PlatformCertificate[]
+  /** Lists a certificate; with `signing`, platform-certificate answers are signed with it from now on. */
+  addCertificate (certificate: PlatformCertificate, options?: { signing?: boolean }): void
+  removeCertificate (serial: string): void
+  /** A rotation as WeChat Pay does it: a new certificate is listed and signs from now on. */
+  rotateCertificate (options?: PlatformCertificateOptions): PlatformCertificate
+  /**
+   * Signs every answer with this key (a PUB_KEY_ID_… or a listed serial); undefined restores the
+   * default: the public key when the request's Wechatpay-Serial names it, else the signing certificate.
+   */
+  signWith (serial: string | undefined): void
   enqueue (...faults: Fault[]): void
   setCards (appid: string, cards: unknown[]): void
   reset (): void
@@ -78,6 +103,10 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const faults: Fault[] = []
   const overrides = new Map<string, unknown[]>()
   const sleepers = new Set<() => void>()
+  const certificates: PlatformCertificate[] = [...(opts.certificates ?? [])]
+  let apiv3Key = opts.apiv3Key ?? generateApiv3Key()
+  let signingCertificate = certificates.at(-1)
+  let forcedSerial: string | undefined
   let closed = false
 
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
@@ -85,8 +114,22 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     const timer = setTimeout(wake, ms)
     sleepers.add(wake)
   })
-  const send = (res: ServerResponse, answer: Answer, fault?: Fault): void => {
-    writeAnswer(res, answer, { key: opts.signingKey, serial: opts.signingSerial, nowMs: now() }, isShapingFault(fault) ? fault : undefined)
+  const knownSerial = (serial: string): boolean => serial === opts.signingSerial || certificates.some((c) => c.serial === serial)
+  // During the migration WeChat Pay signs with the public key only for requests that name it (§2.4 B).
+  const signerFor = (requested: unknown): { key: KeyObject, serial: string } => {
+    const serial = forcedSerial ?? (requested === opts.signingSerial || signingCertificate === undefined ? opts.signingSerial : signingCertificate.serial)
+    const certificate = certificates.find((c) => c.serial === serial)
+    return certificate === undefined ? { key: opts.signingKey, serial: opts.signingSerial } : { key: certificate.privateKey, serial: certificate.serial }
+  }
+  const send = (req: IncomingMessage, res: ServerResponse, answer: Answer, fault?: Fault): void => {
+    writeAnswer(res, answer, { ...signerFor(req.headers['wechatpay-serial']), nowMs: now() }, isShapingFault(fault) ? fault : undefined)
+  }
+  const listing = (): Answer => {
+    if (certificates.length === 0 && opts.noCertificates !== 'empty-list') {
+      // The message merchants onboarded since late 2024 get (reference §2.4 A, wechatpay-php README).
+      return errorAnswer(404, 'RESOURCE_NOT_EXISTS', '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥', undefined, true)
+    }
+    return { status: 200, body: certificateListing(certificates, apiv3Key), contentType: 'application/json; charset=utf-8', signed: true }
   }
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,26 +159,27 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       if (closed || res.destroyed) return
       const answer = errorAnswer(fault.status, fault.code, fault.message ?? fault.code, fault.detail, fault.signed ?? false)
       if (fault.headers !== undefined) answer.headers = fault.headers
-      return send(res, answer)
+      return send(req, res, answer)
     }
     if (fault?.kind === 'delay') {
       await sleep(fault.ms)
       if (closed || res.destroyed) return
     }
 
-    const checked = checkRequest({ method, url, headers: req.headers, bodyTooLarge: body === undefined, auth, signingSerial: opts.signingSerial })
-    // A `raw` fault stands in for a successful page only; a rejected request is still rejected.
-    if ('reject' in checked) return send(res, checked.reject, fault?.kind === 'raw' ? undefined : fault)
+    const checked = checkRequest({ method, url, headers: req.headers, bodyTooLarge: body === undefined, auth, knownSerial })
+    // A `raw` fault stands in for a successful answer only; a rejected request is still rejected.
+    if ('reject' in checked) return send(req, res, checked.reject, fault?.kind === 'raw' ? undefined : fault)
     if (fault?.kind === 'raw') {
       const answer: Answer = { status: fault.status, body: Buffer.from(fault.body, 'utf8'), contentType: fault.contentType ?? 'application/json; charset=utf-8', signed: fault.signed ?? true }
-      return send(res, answer)
+      return send(req, res, answer)
     }
+    if (checked.route === 'certificates') return send(req, res, listing(), fault)
 
     // The endpoint page: `offset` is a page index from 0, so page n holds cards [n*limit, n*limit+limit).
     const { appid, offset, limit, brandId } = checked.query
     const cards = overrides.get(appid) ?? cardsFor(appid, brandId)
     const page = { data: cards.slice(offset * limit, offset * limit + limit), need_dynamic_code: false, total_count: cards.length, offset, limit }
-    send(res, { status: 200, body: Buffer.from(JSON.stringify(page), 'utf8'), contentType: 'application/json; charset=utf-8', signed: true }, fault)
+    send(req, res, { status: 200, body: Buffer.from(JSON.stringify(page), 'utf8'), contentType: 'application/json; charset=utf-8', signed: true }, fault)
   }
 
   const server = createServer((req, res) => {
@@ -156,10 +200,32 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     calls,
+    get apiv3Key () { return apiv3Key },
+    setApiv3Key: (key) => { apiv3Key = key },
+    get certificates () { return [...certificates] },
+    addCertificate: (certificate, options = {}) => {
+      certificates.push(certificate)
+      if (options.signing === true) signingCertificate = certificate
+    },
+    removeCertificate: (serial) => {
+      const at = certificates.findIndex((c) => c.serial === serial)
+      if (at !== -1) certificates.splice(at, 1)
+      if (signingCertificate?.serial === serial) signingCertificate = certificates.at(-1)
+    },
+    rotateCertificate: (options = {}) => {
+      const certificate = generatePlatformCertificate({ effectiveTime: new Date(now()), ...options })
+      certificates.push(certificate)
+      signingCertificate = certificate
+      return certificate
+    },
+    signWith: (serial) => {
+      if (serial !== undefined && !knownSerial(serial)) throw new Error(`the simulator holds no key ${serial}`)
+      forcedSerial = serial
+    },
     enqueue: (...more) => { faults.push(...more) },
     // Overrides are served as given for that appid, whatever brand_id asks for.
     setCards: (appid, cards) => { overrides.set(appid, [...cards]) },
-    reset: () => { calls.length = 0; faults.length = 0; overrides.clear() },
+    reset: () => { calls.length = 0; faults.length = 0; overrides.clear(); forcedSerial = undefined },
     close: () => new Promise<void>((resolve) => {
       closed = true
       for (const wake of [...sleepers]) wake()

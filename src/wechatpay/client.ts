@@ -30,8 +30,11 @@ export interface WechatpayClientOptions {
   backupBaseUrl?: string
   sign: RequestSigner
   verify: ResponseVerifier
-  /** Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (reference §2.4 B). */
-  acceptSerial: string
+  /**
+   * Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (reference §2.4 B).
+   * A function when it changes (the newest platform certificate); undefined: the header is not sent.
+   */
+  acceptSerial: string | (() => string | undefined)
   userAgent: string
   /** Bounds the whole exchange, retries included. */
   timeoutMs: number
@@ -157,10 +160,12 @@ export class WechatpayClient {
   }
 
   #headers (target: string): Record<string, string> {
+    const { acceptSerial } = this.#options
+    const serial = typeof acceptSerial === 'function' ? acceptSerial() : acceptSerial
     return {
       accept: 'application/json',
       'user-agent': this.#options.userAgent,
-      'wechatpay-serial': this.#options.acceptSerial,
+      ...(serial === undefined ? {} : { 'wechatpay-serial': serial }),
       // Signed per attempt, right before sending: a fresh nonce and timestamp every time.
       authorization: this.#options.sign('GET', target)
     }

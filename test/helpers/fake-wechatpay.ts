@@ -1,6 +1,16 @@
 import { generateSandboxCredentials, type SandboxCredentials } from '../../src/sandbox/credentials.js'
+import { generatePlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sandbox/simulator.js'
 import type { WechatpayCredentials } from '../../src/config.js'
+
+export type FakeKeyMode = 'public-key' | 'platform-certificate' | 'both'
+
+export interface FakeWechatpayOptions extends Partial<SimulatorOptions> {
+  /** Which keys the service is given (default: the public key only). WeChat Pay always has its public key. */
+  keyMode?: FakeKeyMode
+  /** The APIv3 key the service is given instead of the simulator's: a wrong key. */
+  serviceApiv3Key?: string
+}
 
 export interface FakeWechatpay {
   simulator: Simulator
@@ -12,17 +22,22 @@ export interface FakeWechatpay {
 /**
  * The test suite's WeChat Pay: the simulator on port 0 with freshly generated keys. It verifies
  * the service's signatures and signs its answers with code that shares nothing with the client.
+ * In the certificate modes it starts with one platform certificate unless given `certificates`.
  */
-export async function startFakeWechatpay (options: Partial<SimulatorOptions> = {}): Promise<FakeWechatpay> {
+export async function startFakeWechatpay (options: FakeWechatpayOptions = {}): Promise<FakeWechatpay> {
+  const { keyMode = 'public-key', serviceApiv3Key, ...simulatorOptions } = options
   const generated = generateSandboxCredentials()
+  const certificates = keyMode === 'public-key' ? undefined : [generatePlatformCertificate()]
   const simulator = await startSimulator({
     mchid: generated.mchid,
     merchantSerialNo: generated.merchantSerialNo,
     merchantPublicKey: generated.merchantPublicKey,
     signingKey: generated.wechatpayPrivateKey,
     signingSerial: generated.wechatpayPublicKeyId,
-    ...options
+    ...(certificates === undefined ? {} : { certificates }),
+    ...simulatorOptions
   })
+  const withPublicKey = keyMode !== 'platform-certificate'
   return {
     simulator,
     generated,
@@ -30,8 +45,9 @@ export async function startFakeWechatpay (options: Partial<SimulatorOptions> = {
       mchid: generated.mchid,
       merchantSerialNo: generated.merchantSerialNo,
       privateKey: generated.merchantPrivateKey,
-      publicKeyId: generated.wechatpayPublicKeyId,
-      publicKey: generated.wechatpayPublicKey
+      publicKeyId: withPublicKey ? generated.wechatpayPublicKeyId : undefined,
+      publicKey: withPublicKey ? generated.wechatpayPublicKey : undefined,
+      apiv3Key: keyMode === 'public-key' ? undefined : Buffer.from(serviceApiv3Key ?? simulator.apiv3Key, 'utf8')
     }
   }
 }

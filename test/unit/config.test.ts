@@ -125,12 +125,14 @@ describe('loadConfig: sandbox mode', () => {
       credentials: undefined,
       baseUrl: 'https://api.mch.weixin.qq.com',
       timeoutMs: 5000,
+      certRefreshHours: 12,
       redisUrl: undefined,
       redisCommandTimeoutMs: 150,
       cacheTtlSeconds: 60,
       cacheStaleSeconds: 300,
       cacheMaxEntries: 10_000,
       cacheMaxBytes: 64 * 1024 * 1024,
+      cacheLocalTtlMs: 1000,
       backupBaseUrl: 'https://api2.mch.weixin.qq.com',
       connectTimeoutMs: 2000,
       maxConnections: 16,
@@ -140,7 +142,8 @@ describe('loadConfig: sandbox mode', () => {
       maxEventLoopDelayMs: 1000,
       maxHeapUsedBytes: 0,
       maxRssBytes: 0,
-      shutdownGraceMs: 10_000
+      shutdownGraceMs: 10_000,
+      cardsAllMax: 1000
     })
   })
 
@@ -233,9 +236,9 @@ describe('loadConfig: credentials', () => {
     expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
     expect(credentials.publicKeyId).toBe(PUB_KEY_ID)
     expect(credentials.privateKey.type).toBe('private')
-    expect(credentials.publicKey.type).toBe('public')
+    expect(credentials.publicKey?.type).toBe('public')
     expect(sameKey(credentials.privateKey, merchant.publicKey)).toBe(true)
-    expect(sameKey(credentials.publicKey, wechat.publicKey)).toBe(true)
+    expect(sameKey(credentials.publicKey as KeyObject, wechat.publicKey)).toBe(true)
   })
 
   it('loads one-line inline PEMs with literal "\\n" sequences', () => {
@@ -250,7 +253,7 @@ describe('loadConfig: credentials', () => {
     if (credentials === undefined) throw new Error('expected credentials')
     expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
     expect(sameKey(credentials.privateKey, merchant.publicKey)).toBe(true)
-    expect(sameKey(credentials.publicKey, wechat.publicKey)).toBe(true)
+    expect(sameKey(credentials.publicKey as KeyObject, wechat.publicKey)).toBe(true)
   })
 
   it('also works outside production when WECHATPAY_MCHID is set', () => {
@@ -391,18 +394,31 @@ describe('loadConfig: APIv3 key', () => {
     expect(error.message).not.toContain(key)
   })
 
-  it('explains the public-key settings when only the APIv3 key is set', () => {
-    const error = configError(validEnv({
+  it('accepts the APIv3 key alone: platform-certificate mode', () => {
+    const credentials = loadConfig(validEnv({
       WECHATPAY_APIV3_KEY: 'a'.repeat(32),
       WECHATPAY_PUBLIC_KEY_ID: undefined,
-      WECHATPAY_PUBLIC_KEY_FILE: undefined
-    }))
+      WECHATPAY_PUBLIC_KEY_FILE: ''
+    })).credentials
+    expect(credentials?.apiv3Key?.equals(Buffer.from('a'.repeat(32)))).toBe(true)
+    expect(credentials?.publicKeyId).toBeUndefined()
+    expect(credentials?.publicKey).toBeUndefined()
+    expect(JSON.stringify(credentials)).not.toContain('a'.repeat(32))
+  })
+
+  it('explains both key modes when neither the public key nor the APIv3 key is set', () => {
+    const error = configError(validEnv({ WECHATPAY_PUBLIC_KEY_ID: undefined, WECHATPAY_PUBLIC_KEY_FILE: undefined }))
     expect(error.problems).toHaveLength(1)
     const problem = error.problems[0] as string
-    expect(problem).toContain('WECHATPAY_PUBLIC_KEY_ID')
-    expect(problem).toContain('WECHATPAY_PUBLIC_KEY_FILE')
-    expect(problem).toMatch(/WECHATPAY_APIV3_KEY alone/)
-    expect(problem).toMatch(/not supported/)
+    for (const name of ['WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY_FILE', 'WECHATPAY_APIV3_KEY']) expect(problem).toContain(name)
+    expect(problem).toMatch(/public-key mode/)
+    expect(problem).toMatch(/platform-certificate mode/)
+    expect(problem).toMatch(/migration/)
+  })
+
+  it('reads WECHATPAY_CERT_REFRESH_HOURS within 1-168', () => {
+    expect(loadConfig({ WECHATPAY_CERT_REFRESH_HOURS: '24' }).certRefreshHours).toBe(24)
+    expect(() => loadConfig({ WECHATPAY_CERT_REFRESH_HOURS: '0' })).toThrow(/WECHATPAY_CERT_REFRESH_HOURS/)
   })
 })
 

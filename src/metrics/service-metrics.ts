@@ -1,0 +1,84 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** What the metrics read from the running service at scrape time (no bookkeeping on hot paths). */
+export interface MetricSources {
+  redis: () => { topology: string, up: boolean } | undefined
+  breakers: () => Array<{ host: string, state: 'open' | 'closed' }>
+  certificateExpiry: () => Date | undefined
+}
+
+const VERIFICATION_REASONS = new Set(['missing-headers', 'unknown-serial', 'timestamp-skew', 'signature-probe', 'malformed-signature', 'bad-signature'])
+
+/**
+ * Every metric the service exposes at /metrics, on a registry of its own (one per app, so tests
+ * and several apps in one process never collide). Names follow Prometheus conventions: `_total`
+ * counters, `_seconds` histograms, base units.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry()
+  readonly requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served, by route, method and status.', labelNames: ['route', 'method', 'status'], registers: [this.registry] })
+  readonly requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route, method and status.',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry]
+  })
+
+  readonly cacheOutcomes = new Counter({ name: 'cards_cache_outcomes_total', help: 'How /cards pages were obtained: hit, miss, stale, stale-if-error, bypass (no-cache), collapsed.', labelNames: ['outcome'], registers: [this.registry] })
+  readonly upstreamDuration = new Histogram({
+    name: 'wechatpay_request_duration_seconds',
+    help: 'WeChat Pay attempts by host, outcome (ok, a WeChat code, a verification failure, timeout, unreachable) and WeChat code.',
+    labelNames: ['host', 'outcome', 'wechat_code'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry]
+  })
+
+  readonly upstreamRetries = new Counter({ name: 'wechatpay_retries_total', help: 'WeChat Pay attempts that were retries, by host.', labelNames: ['host'], registers: [this.registry] })
+  readonly verificationFailures = new Counter({ name: 'wechatpay_verification_failures_total', help: 'WeChat Pay answers refused by signature verification, by reason.', labelNames: ['reason'], registers: [this.registry] })
+
+  constructor (sources: MetricSources) {
+    collectDefaultMetrics({ register: this.registry })
+    const registers = [this.registry]
+    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
+    new Gauge({
+      name: 'redis_up',
+      help: '1 when Redis answers, 0 when the cache is failing open; absent without Redis.',
+      labelNames: ['topology'],
+      registers,
+      collect () {
+        this.reset()
+        const redis = sources.redis()
+        if (redis !== undefined) this.set({ topology: redis.topology }, redis.up ? 1 : 0)
+      }
+    })
+    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
+    new Gauge({
+      name: 'wechatpay_circuit_open',
+      help: '1 while a WeChat Pay host is skipped after repeated connection failures.',
+      labelNames: ['host'],
+      registers,
+      collect () {
+        this.reset()
+        for (const { host, state } of sources.breakers()) this.set({ host }, state === 'open' ? 1 : 0)
+      }
+    })
+    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
+    new Gauge({
+      name: 'wechatpay_platform_certificate_expiry_timestamp_seconds',
+      help: 'Expiry of the newest WeChat Pay platform certificate (platform-certificate mode only).',
+      registers,
+      collect () {
+        this.reset()
+        const expiry = sources.certificateExpiry()
+        if (expiry !== undefined) this.set(Math.floor(expiry.getTime() / 1000))
+      }
+    })
+  }
+
+  upstreamAttempt (report: { host: string, attempt: number, outcome: string, durationMs: number, wechatCode?: string }): void {
+    this.upstreamDuration.observe({ host: report.host, outcome: report.outcome, wechat_code: report.wechatCode ?? '' }, report.durationMs / 1000)
+    if (report.attempt > 0) this.upstreamRetries.inc({ host: report.host })
+    if (VERIFICATION_REASONS.has(report.outcome)) this.verificationFailures.inc({ reason: report.outcome })
+  }
+}

@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { strongEtag } from '../cache/cache-entry.js'
+import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
+import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
+import { walkFreshness } from '../cards/walk-cache-status.js'
+import { ifNoneMatchMatches, requestsNoCache } from '../http/conditional.js'
+import { ProblemError } from '../http/problem-error.js'
+import { queryHygiene } from '../http/query-hygiene.js'
+import { CardsAllSchema } from '../schemas/cards-all.js'
+import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
+import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
+
+export interface CardsAllOptions {
+  /** CARDS_ALL_MAX. */
+  maxCards: number
+  /** Pages in flight at once; kept at or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
+  concurrency: number
+}
+
+// One X-Wechatpay-Request-Id cannot name several calls: the pages' ids are in the debug log instead.
+const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
+
+/**
+ * GET /cards/all: every card template of an appid in one answer, read page by page through the
+ * same cache, single flight and upstream budget as /cards (see src/cards/page-walk.ts).
+ */
+export default async function cardsAllRoutes (app: FastifyInstance, options: CardsAllOptions): Promise<void> {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/cards/all', {
+    schema: {
+      summary: 'List every member-card template in one call',
+      description: `Reads WeChat Pay's pages of ${WALK_PAGE_SIZE} (page 0 first, for \`total_count\`, then the rest a few at a time) ` +
+        'through the same cache as `GET /cards`, and returns every card in WeChat Pay\'s order, each exactly as WeChat Pay sent it. ' +
+        'It never returns a partial list: a failed page fails the call, naming the page. Lists over `CARDS_ALL_MAX` cards are ' +
+        'refused (422): page through them with `GET /cards`. `Cache-Status` is a hit only when every page was; ' +
+        '`Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304.',
+      tags: ['cards'],
+      querystring: CardsAllQuerySchema,
+      response: {
+        200: {
+          description: 'Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, ' +
+            'else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page\'s, `max-age` the least freshness left.',
+          headers: walkHeaders,
+          content: { 'application/json': { schema: CardsAllSchema } }
+        },
+        304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
+        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).'),
+        403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).'),
+        404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).'),
+        422: problemResponse('The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.'),
+        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate; see Retry-After.'),
+        502: problemResponse('A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page.'),
+        503: problemResponse('The upstream budget had no room for a page, or the list kept changing while it was read ' +
+          '(`/problems/cards-changed-during-walk`); see Retry-After.'),
+        504: problemResponse('WeChat Pay did not answer a page in time.')
+      }
+    },
+    config: INTERNAL_ROUTE,
+    preValidation: queryHygiene(CardsAllQuerySchema),
+    onSend: markUncached
+  }, async (request, reply) => {
+    const { appid, brand_id: brandId } = request.query
+    const noCache = requestsNoCache(request.headers)
+    let walk
+    try {
+      walk = await walkAllCards({
+        appid,
+        brandId,
+        getPage: async (query, pageOptions) => await app.cardsCache.getPage(query, pageOptions),
+        maxCards: options.maxCards,
+        concurrency: options.concurrency,
+        noCache,
+        onRestart: (reason) => { request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message }, 'cards/all: a page disagreed with page 0; reading every page again') }
+      })
+    } catch (err) {
+      const fwdStatus = err instanceof PageFailedError ? err.error.upstreamStatus : undefined
+      reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', fwdStatus === undefined ? {} : { fwdStatus }))
+      throw walkProblem(err, options.maxCards)
+    }
+    const fresh = walkFreshness(walk.pages, noCache)
+    request.log.debug({ pages: walk.pages.length, hits: fresh.hits, restarted: walk.restarted, wechat_request_ids: walk.pages.map((p) => p.requestId) }, 'cards/all: walked')
+    const etag = strongEtag(walk.body)
+    reply.header('cache-status', fresh.cacheStatus)
+      .header('etag', etag)
+      .header('age', String(fresh.ageSeconds))
+      .header('cache-control', `private, max-age=${fresh.maxAgeSeconds}`)
+    if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return await reply.code(304).send()
+    return await reply.type('application/json; charset=utf-8').send(walk.body)
+  })
+}
+
+/** What a failed walk tells the caller; anything unrecognized goes on to the error handler as is. */
+function walkProblem (err: unknown, maxCards: number): unknown {
+  if (err instanceof PageFailedError) {
+    // The page's own problem (type, status, WeChat Pay's code and Request-ID), with the page named.
+    const { error, page, pageCount } = err
+    const which = `page ${page} (offset=${page}, limit=${WALK_PAGE_SIZE}${pageCount === undefined ? '' : ` of ${pageCount} pages`})`
+    return new UpstreamError(error.kind, `${which} failed: ${error.wechatMessage ?? error.message}`, {
+      code: error.code,
+      requestId: error.requestId,
+      upstreamStatus: error.upstreamStatus,
+      retryAfterSeconds: error.retryAfterSeconds,
+      verification: error.verification,
+      cause: error
+    })
+  }
+  if (err instanceof TooManyCardsError) {
+    const lastPage = Math.ceil(err.totalCount / WALK_PAGE_SIZE) - 1
+    return new ProblemError({
+      type: '/problems/too-many-cards',
+      title: 'Too many card templates for one answer',
+      status: 422,
+      detail: `This list has ${err.totalCount} card templates, more than the ${maxCards} GET /cards/all returns. ` +
+        `Page through it with GET /cards?offset=0&limit=${WALK_PAGE_SIZE} up to offset=${lastPage}.`
+    })
+  }
+  if (err instanceof CardsChangedError) {
+    return new ProblemError({
+      type: '/problems/cards-changed-during-walk',
+      title: 'The card list changed while it was being read',
+      status: 503,
+      detail: `The list changed during the walk and again after reading every page afresh (${err.message}); ` +
+        'no partial list is returned. Retry shortly.'
+    }, { 'retry-after': '1' })
+  }
+  return err
+}
+
+/** Every answer says what the cache did; problems are never to be stored by callers. */
+async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
+  if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
+  return payload
+}

@@ -1,0 +1,38 @@
+import { createDecipheriv } from 'node:crypto'
+
+/** The 16-byte GCM tag WeChat Pay appends to every ciphertext (reference §2.4 A). */
+const TAG_BYTES = 16
+
+/**
+ * The APIv3 key did not open a certificate: the GCM tag does not verify. With a genuine answer
+ * that means the configured key is not the merchant's APIv3 key (or it was reset since).
+ */
+export class Apiv3KeyRejectedError extends Error {
+  constructor () {
+    super('WECHATPAY_APIV3_KEY does not decrypt WeChat Pay\'s platform certificates (the AES-256-GCM tag does not verify): ' +
+      'it is not the APIv3 key set in merchant platform > Account > API security (APIv3密钥), or that key was reset since')
+    this.name = 'Apiv3KeyRejectedError'
+  }
+}
+
+/**
+ * AEAD_AES_256_GCM decryption as WeChat Pay uses it for certificates and notifications: key = the
+ * 32 bytes of the APIv3 key, IV = the `nonce` string's bytes, AAD = `associated_data`, and the
+ * last 16 bytes of the Base64-decoded `ciphertext` are the tag. Returns the plaintext, or throws
+ * Apiv3KeyRejectedError when the tag fails (a RangeError for input too short to hold a tag); a
+ * wrong tag never yields unauthenticated bytes. @see reference §2.4 A; wechatpay-go `utils/aes.go`.
+ */
+export function decryptAead (apiv3Key: Buffer, nonce: string, associatedData: string, ciphertextBase64: string): Buffer {
+  const sealed = Buffer.from(ciphertextBase64, 'base64')
+  if (nonce === '' || sealed.length <= TAG_BYTES) throw new RangeError('the nonce is empty or the ciphertext is shorter than its tag')
+  const decipher = createDecipheriv('aes-256-gcm', apiv3Key, Buffer.from(nonce, 'utf8'), { authTagLength: TAG_BYTES })
+  decipher.setAAD(Buffer.from(associatedData, 'utf8'))
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))
+  const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES))
+  try {
+    // final() is where GCM compares the tag; update()'s output must not be used before it passes.
+    return Buffer.concat([plaintext, decipher.final()])
+  } catch {
+    throw new Apiv3KeyRejectedError()
+  }
+}

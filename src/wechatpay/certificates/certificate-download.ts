@@ -1,0 +1,80 @@
+import type { WechatpayClient } from '../client.js'
+import { errorFromAnswer } from '../error-answer.js'
+import { UPSTREAM_FAILURES } from '../errors.js'
+import { KeyStore } from '../key-store.js'
+import { createResponseVerifier, type VerificationResult } from '../response-verifier.js'
+import type { RawAnswer } from '../transport.js'
+import { UpstreamError } from '../upstream-error.js'
+import { parseCertificateList, type CertificateList } from './certificate-list.js'
+
+export const CERTIFICATES_PATH = '/v3/certificates'
+
+/** What one download found: a list (perhaps empty), or WeChat Pay saying the merchant has none. */
+export type Download =
+  | { kind: 'listed', body: Buffer, list: CertificateList, trust: 'signature' | 'gcm-tag' }
+  | { kind: 'none', reason: string }
+
+export interface DownloadOptions {
+  client: WechatpayClient
+  /** The keys answers verify with now: the public key and the certificates held. */
+  keys: KeyStore
+  apiv3Key: Buffer
+  /** Whether a platform certificate is already trusted; until one is, the GCM tag is the trust. */
+  holdsCertificates: () => boolean
+  now?: () => number
+}
+
+/**
+ * `GET /v3/certificates` through the client's signed request path (retries, deadline, budget).
+ * The answer's signature must verify with a key we hold, or with a certificate of the list itself
+ * (a rotation: WeChat Pay signs with the new one), whose authenticity is the GCM tag under the
+ * APIv3 key. Only the first download, before any certificate is trusted, may lack a verifiable
+ * signature altogether: like the official SDKs it then relies on the tag alone (reference §2.4 A).
+ */
+export function createCertificateDownload (options: DownloadOptions): () => Promise<Download> {
+  const { client, apiv3Key } = options
+  return async () => await client.request(CERTIFICATES_PATH, (answer): Download => {
+    if (answer.status === 404) {
+      const error = errorFromAnswer(answer.status, answer.body, answer.requestId, undefined)
+      if (error.code === 'RESOURCE_NOT_EXISTS') return { kind: 'none', reason: `GET ${CERTIFICATES_PATH} answered 404 RESOURCE_NOT_EXISTS` }
+      throw error
+    }
+    // Any other non-2xx becomes the usual UpstreamError (and retry decision).
+    if (answer.status < 200 || answer.status > 299) client.verified(answer)
+    // Signed with a key we hold: verified before anything is decrypted, so a tampered body is
+    // refused as such rather than taken for a wrong APIv3 key.
+    const serial = answer.headers['wechatpay-serial']
+    const held = typeof serial === 'string' && options.keys.get(serial) !== undefined
+    if (held) refuseUnless(createResponseVerifier({ keys: options.keys, ...(options.now === undefined ? {} : { now: options.now }) })(answer.headers, answer.body), answer)
+    const list = parseCertificateList(answer.body, apiv3Key)
+    const trust = held ? 'signature' : checkWithList(answer, list, options)
+    if (list.certificates.length === 0) return { kind: 'none', reason: `GET ${CERTIFICATES_PATH} listed no certificate` }
+    return { kind: 'listed', body: answer.body, list, trust }
+  })
+}
+
+function refuseUnless (verdict: VerificationResult, answer: RawAnswer): void {
+  if (verdict.ok) return
+  throw new UpstreamError(UPSTREAM_FAILURES.signatureInvalid, `certificate list refused: ${verdict.reason}`, {
+    requestId: answer.requestId, upstreamStatus: answer.status, verification: verdict.reason
+  })
+}
+
+/** Signed with a key we do not hold: a certificate of the list itself, or (first download only) the GCM tag alone. */
+function checkWithList (answer: RawAnswer, list: CertificateList, options: DownloadOptions): 'signature' | 'gcm-tag' {
+  const now = options.now ?? Date.now
+  const candidates = new KeyStore()
+  for (const serial of options.keys.serials()) {
+    const key = options.keys.get(serial)
+    if (key !== undefined) candidates.set(serial, key)
+  }
+  for (const cert of list.certificates) {
+    if (cert.expiresAt.getTime() > now() && candidates.get(cert.serial) === undefined) candidates.set(cert.serial, cert.publicKey)
+  }
+  const verdict = createResponseVerifier({ keys: candidates, now })(answer.headers, answer.body)
+  if (verdict.ok) return 'signature'
+  const bootstrap = !options.holdsCertificates() && (verdict.reason === 'unknown-serial' || verdict.reason === 'missing-headers')
+  if (bootstrap) return 'gcm-tag'
+  refuseUnless(verdict, answer)
+  return 'signature'
+}

@@ -1,0 +1,246 @@
+import type { KeyStore } from '../key-store.js'
+import { Apiv3KeyRejectedError } from './aead.js'
+import type { Download } from './certificate-download.js'
+import type { PlatformCertificate } from './certificate-list.js'
+import { CertificateSet } from './certificate-set.js'
+import type { CertificateSharing } from './certificate-sharing.js'
+import { CertificateSource } from './certificate-source.js'
+import { RefreshSchedule } from './refresh-schedule.js'
+
+/** How answers can be verified: WeChat Pay's public key, platform certificates, or both (the migration). */
+export type KeyMode = 'public-key' | 'platform-certificate' | 'both'
+
+export type KeyCheck = 'ok' | 'apiv3-key-rejected' | 'no-platform-certificates' | 'certificates-unavailable' | 'certificates-pending'
+
+export interface KeyHealth {
+  /** Whether answers can be verified now; false: /cards answers 503 and /readyz is not ready. */
+  usable: boolean
+  check: KeyCheck
+  /** For operators: what is wrong and what to set. */
+  detail?: string
+}
+
+interface Log {
+  info: (fields: object, message: string) => void
+  warn: (fields: object, message: string) => void
+  error: (fields: object, message: string) => void
+  debug: (fields: object, message: string) => void
+}
+
+export interface CertificateManagerOptions {
+  mchid: string
+  publicKeyId: string | undefined
+  /** Undefined: public-key mode only, nothing is downloaded. */
+  apiv3Key: Buffer | undefined
+  /** Where verification looks keys up; the manager adds and removes certificates there. */
+  keys: KeyStore
+  download: () => Promise<Download>
+  sharing?: CertificateSharing | undefined
+  refreshIntervalMs: number
+  /** Longest wait for another replica's download before giving up on it. */
+  sharedWaitMs: number
+  log: Log
+  now?: () => number
+  /** Unknown-serial refreshes: at most one per this, per replica. */
+  minIntervalMs?: number
+  /** How long start-up waits for the first download before going on without it. */
+  startupWaitMs?: number
+}
+
+const NEAR_EXPIRY_MS = 30 * 86_400_000
+const PUBLIC_KEY_SETTINGS = 'set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE (or WECHATPAY_PUBLIC_KEY), ' +
+  'the WeChat Pay public key from merchant platform > Account > API security (微信支付公钥)'
+
+/**
+ * The platform certificates of platform-certificate mode (reference §2.4 A), and the key health of
+ * every mode. Certificates are downloaded at start-up, every refresh interval, and when an answer
+ * names a serial we do not hold (single flight, once a minute per replica, one download per
+ * minute for the fleet through Redis), so a rotation is followed without a restart.
+ */
+export class CertificateManager {
+  readonly #options: CertificateManagerOptions
+  readonly #now: () => number
+  readonly #schedule: RefreshSchedule
+  readonly #held: CertificateSet
+  readonly #source: CertificateSource
+  #flight: Promise<void> | undefined
+  #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #rejected: string | undefined
+  #problem: { check: KeyCheck, detail: string } | undefined
+  readonly #warnedSerials = new Set<string>()
+
+  constructor (options: CertificateManagerOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#held = new CertificateSet(options.keys)
+    this.#source = new CertificateSource({
+      download: options.download,
+      sharing: options.sharing,
+      apiv3Key: options.apiv3Key ?? Buffer.alloc(0),
+      sharedWaitMs: options.sharedWaitMs,
+      now: this.#now
+    })
+    this.#schedule = new RefreshSchedule(options.refreshIntervalMs, (reason) => { this.refresh(reason).catch(() => {}) })
+  }
+
+  get mode (): KeyMode {
+    if (this.#options.apiv3Key === undefined) return 'public-key'
+    return this.#options.publicKeyId === undefined ? 'platform-certificate' : 'both'
+  }
+
+  /** The first download. Throws only when the merchant has no certificate and no public key is configured. */
+  async start (): Promise<void> {
+    if (this.#options.apiv3Key === undefined) return
+    this.#problem = { check: 'certificates-pending', detail: 'the first download of the platform certificates has not finished' }
+    this.#schedule.startPeriodic()
+    const first = this.refresh('start-up')
+    let timer: NodeJS.Timeout | undefined
+    // Past this the service starts anyway, not ready, and the download goes on in the background.
+    await Promise.race([first, new Promise((resolve) => { timer = setTimeout(resolve, this.#options.startupWaitMs ?? 8_000) })])
+    clearTimeout(timer)
+    if (this.#problem?.check === 'no-platform-certificates') throw new Error(this.#problem.detail)
+  }
+
+  /** Wechatpay-Serial for requests: the public key ID, else the newest certificate in use (reference §1.5). */
+  acceptSerial (): string | undefined {
+    if (this.#options.publicKeyId !== undefined) return this.#options.publicKeyId
+    this.prune()
+    return this.#held.newest(this.#now())?.serial
+  }
+
+  newestExpiry (): Date | undefined {
+    this.prune()
+    return this.#held.newestExpiry()
+  }
+
+  certificates (): Array<{ serial: string, expiresAt: Date }> {
+    this.prune()
+    return this.#held.list().map(({ serial, expiresAt }) => ({ serial, expiresAt }))
+  }
+
+  health (): KeyHealth {
+    this.prune()
+    if (this.#rejected !== undefined) return { usable: false, check: 'apiv3-key-rejected', detail: this.#rejected }
+    if (this.#options.publicKeyId !== undefined || this.#held.size > 0) {
+      return this.#problem === undefined ? { usable: true, check: 'ok' } : { usable: true, check: 'ok', detail: this.#problem.detail }
+    }
+    const problem = this.#problem ?? { check: 'certificates-unavailable' as const, detail: 'no platform certificate is held' }
+    return { usable: false, ...problem }
+  }
+
+  /** Drops certificates past their expiry; with none left, a refresh looks for successors. */
+  prune (): void {
+    const expired = this.#held.prune(this.#now())
+    for (const cert of expired) {
+      this.#options.log.warn({ serial: cert.serial, expired: cert.expiresAt.toISOString() }, 'WeChat Pay platform certificate expired; dropped')
+    }
+    if (expired.length > 0 && this.#held.size === 0) this.#maybeRefresh('expired')
+  }
+
+  /** An answer named a serial we do not hold: perhaps a rotation, perhaps a forgery. Either way at most one download. */
+  unknownSerial (serial: string): void {
+    if (this.#options.apiv3Key === undefined) return
+    if (serial.startsWith('PUB_KEY_ID_')) {
+      // No certificate download can help: the answer is signed with a public key we were not given.
+      if (this.#warnedSerials.size < 16 && !this.#warnedSerials.has(serial)) {
+        this.#warnedSerials.add(serial)
+        this.#options.log.warn({ serial }, `an answer is signed with WeChat Pay public key ${serial}, which is not configured: ${PUBLIC_KEY_SETTINGS}`)
+      }
+      return
+    }
+    this.#maybeRefresh('unknown-serial', serial)
+  }
+
+  /** Single flight: a refresh already running is joined, never doubled. Never throws. */
+  async refresh (reason: string): Promise<void> {
+    if (this.#flight === undefined) {
+      this.#flight = this.#run(reason).finally(() => { this.#flight = undefined })
+    }
+    await this.#flight
+  }
+
+  close (): void {
+    this.#schedule.stop()
+  }
+
+  #maybeRefresh (reason: string, serial?: string): void {
+    if (this.#flight !== undefined) return
+    const sinceLast = this.#now() - this.#lastAttemptAt
+    if (sinceLast < (this.#options.minIntervalMs ?? 60_000)) {
+      this.#options.log.debug({ serial, reason }, 'certificate refresh skipped: one ran less than a minute ago')
+      return
+    }
+    this.#options.log.info({ serial, reason }, 'refreshing WeChat Pay platform certificates')
+    this.refresh(reason).catch(() => {})
+  }
+
+  async #run (reason: string): Promise<void> {
+    this.#lastAttemptAt = this.#now()
+    try {
+      const outcome = await this.#source.obtain()
+      if (outcome.kind === 'skipped') {
+        if (this.#held.size === 0) this.#schedule.retryLater()
+        return
+      }
+      this.#rejected = undefined
+      if (outcome.kind === 'none') return this.#applyNone(outcome.reason)
+      for (const { serial, reason: why } of outcome.skipped) this.#options.log.warn({ serial, reason: why }, 'a listed platform certificate was left out')
+      this.#apply(outcome.certificates, outcome.via, reason)
+    } catch (err) {
+      this.#failed(err, reason)
+    }
+  }
+
+  #apply (listed: PlatformCertificate[], via: string, reason: string): void {
+    const now = this.#now()
+    const usable = listed.filter((cert) => cert.expiresAt.getTime() > now)
+    if (usable.length === 0) {
+      this.#applyNone('every listed platform certificate has expired')
+      return
+    }
+    const { added, dropped } = this.#held.replace(usable)
+    this.#problem = undefined
+    this.#schedule.succeeded()
+
+    const expiry = this.#held.newestExpiry()
+    const fields = { reason, via, serials: usable.map((cert) => cert.serial), added, dropped, newest_expiry: expiry?.toISOString() }
+    if (added.length > 0 || dropped.length > 0) this.#options.log.info(fields, `WeChat Pay platform certificates: ${this.#held.size} held`)
+    else this.#options.log.debug(fields, 'WeChat Pay platform certificates unchanged')
+    if (expiry !== undefined && expiry.getTime() - now < NEAR_EXPIRY_MS) {
+      const days = Math.floor((expiry.getTime() - now) / 86_400_000)
+      this.#options.log.warn({ newest_expiry: expiry.toISOString(), days_left: days },
+        `the newest WeChat Pay platform certificate expires in ${days} days and no successor is listed yet; ` +
+        `WeChat Pay lists one before the switch. If none comes, ${PUBLIC_KEY_SETTINGS}`)
+    }
+  }
+
+  #applyNone (reason: string): void {
+    this.#held.replace([])
+    if (this.#options.publicKeyId !== undefined) {
+      this.#problem = undefined
+      this.#schedule.succeeded()
+      this.#options.log.info({ reason }, 'no WeChat Pay platform certificate for this merchant: answers verify with the public key alone')
+      return
+    }
+    const detail = `WeChat Pay has no platform certificate for merchant ${this.#options.mchid} (${reason}): ` +
+      `it verifies with the WeChat Pay public key. For that, ${PUBLIC_KEY_SETTINGS}`
+    this.#problem = { check: 'no-platform-certificates', detail }
+    this.#options.log.error({ reason }, detail)
+    this.#schedule.retryLater()
+  }
+
+  #failed (err: unknown, reason: string): void {
+    const usable = this.#options.publicKeyId !== undefined || this.#held.size > 0
+    if (err instanceof Apiv3KeyRejectedError) {
+      this.#rejected = err.message
+      this.#options.log.error({ reason }, `${err.message}. /cards answers 503 until a refresh succeeds`)
+    } else {
+      const detail = `downloading the platform certificates failed: ${(err as Error).message}`
+      this.#problem = { check: 'certificates-unavailable', detail }
+      const fields = { reason, err: { type: (err as Error).name, message: (err as Error).message } }
+      if (usable) this.#options.log.warn(fields, `${detail}; answers still verify with the keys held`)
+      else this.#options.log.error(fields, `${detail}; no key can verify answers yet`)
+    }
+    this.#schedule.retryLater()
+  }
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Redis } from 'ioredis'
+import { KEY_VERSION } from '../../cache/cache-keys.js'
+import type { RedisGuard } from '../../cache/redis-guard.js'
+
+/** Deletes the claim only while it still holds our token. */
+const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
+
+/**
+ * The Redis keys of one merchant's certificate refresh (hash tag {mchid}, like the budget key):
+ *   wxcards:v1:{mchid}:certs-refresh   the claim: SET NX PX, one download per minute for the fleet
+ *   wxcards:v1:{mchid}:certs           the last list downloaded, as WeChat Pay sent it
+ */
+export function certificateKeys (mchid: string): { claim: string, listing: string } {
+  const tag = `wxcards:${KEY_VERSION}:{${mchid}}`
+  return { claim: `${tag}:certs-refresh`, listing: `${tag}:certs` }
+}
+
+/** A list one replica downloaded; `body` null: WeChat Pay has no certificate for the merchant. */
+export interface SharedListing { fetchedAt: number, body: string | null }
+
+export type Claim = 'won' | 'taken' | 'unavailable'
+
+export interface SharingOptions {
+  /** How long a claim stands: the fleet downloads at most once per this. */
+  claimMs?: number
+  pollMs?: number
+  now?: () => number
+}
+
+/**
+ * Shares certificate refreshes between replicas so a fleet that meets a new serial at once makes
+ * one download: the replica that wins the claim downloads and publishes the answer's body; the
+ * others read it. The body is stored still encrypted: each replica decrypts it with its own APIv3
+ * key, so whoever can write to Redis still cannot slip in a certificate. Every call fails open:
+ * without Redis each replica refreshes on its own.
+ */
+export class CertificateSharing {
+  readonly #redis: Redis
+  readonly #guard: RedisGuard
+  readonly #keys: { claim: string, listing: string }
+  readonly #claimMs: number
+  readonly #pollMs: number
+  readonly #now: () => number
+  #token: string | undefined
+
+  constructor (redis: Redis, guard: RedisGuard, mchid: string, options: SharingOptions = {}) {
+    this.#redis = redis
+    this.#guard = guard
+    this.#keys = certificateKeys(mchid)
+    this.#claimMs = options.claimMs ?? 60_000
+    this.#pollMs = options.pollMs ?? 200
+    this.#now = options.now ?? Date.now
+  }
+
+  async claim (): Promise<Claim> {
+    const token = randomBytes(16).toString('hex')
+    const answer = await this.#guard.call(async () => await this.#redis.set(this.#keys.claim, token, 'PX', this.#claimMs, 'NX'), 'unavailable' as const)
+    if (answer === 'OK') this.#token = token
+    return answer === 'OK' ? 'won' : answer === 'unavailable' ? 'unavailable' : 'taken'
+  }
+
+  /** After a failed download: the next replica (or our own retry) need not wait out the minute. */
+  async release (): Promise<void> {
+    const token = this.#token
+    this.#token = undefined
+    if (token !== undefined) await this.#guard.call(async () => await this.#redis.eval(RELEASE_SCRIPT, 1, this.#keys.claim, token), undefined)
+  }
+
+  async publish (listing: SharedListing): Promise<void> {
+    // Kept for a day: a replica only reads it while a claim stands, so it is never older than that.
+    await this.#guard.call(async () => await this.#redis.set(this.#keys.listing, JSON.stringify(listing), 'PX', 86_400_000), undefined)
+  }
+
+  async read (): Promise<SharedListing | undefined> {
+    const text = await this.#guard.call(async () => await this.#redis.get(this.#keys.listing), null)
+    if (text === null) return undefined
+    try {
+      const parsed = JSON.parse(text) as { fetchedAt?: unknown, body?: unknown }
+      if (typeof parsed.fetchedAt !== 'number' || (parsed.body !== null && typeof parsed.body !== 'string')) return undefined
+      return { fetchedAt: parsed.fetchedAt, body: parsed.body }
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The shared list once it is newer than `than`, or undefined after `ms` (its downloader failed or is slow). */
+  async waitForNewer (than: number, ms: number): Promise<SharedListing | undefined> {
+    const deadline = this.#now() + ms
+    for (;;) {
+      const listing = await this.read()
+      if (listing !== undefined && listing.fetchedAt > than) return listing
+      if (this.#now() + this.#pollMs > deadline) return undefined
+      await sleep(this.#pollMs)
+    }
+  }
+}

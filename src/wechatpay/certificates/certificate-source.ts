@@ -1,0 +1,63 @@
+import type { Download } from './certificate-download.js'
+import { parseCertificateList, type PlatformCertificate } from './certificate-list.js'
+import type { CertificateSharing } from './certificate-sharing.js'
+
+/** What one refresh found; `skipped`: another replica holds the claim and shared nothing newer in time. */
+export type Obtained =
+  | { kind: 'listed', certificates: PlatformCertificate[], skipped: Array<{ serial: string, reason: string }>, via: 'download' | 'download (first, trusted on its GCM tag)' | 'shared' }
+  | { kind: 'none', reason: string }
+  | { kind: 'skipped' }
+
+export interface CertificateSourceOptions {
+  download: () => Promise<Download>
+  sharing: CertificateSharing | undefined
+  apiv3Key: Buffer
+  /** Longest wait for another replica's download. */
+  sharedWaitMs: number
+  now: () => number
+}
+
+/**
+ * Where a refresh gets the list: a download of its own, or, while another replica's claim stands
+ * (it downloaded within the minute, or is downloading), that replica's list from Redis. A failed
+ * download releases the claim, so the fleet need not wait out the minute to try again.
+ */
+export class CertificateSource {
+  readonly #options: CertificateSourceOptions
+  /** When the list last applied here was fetched: a shared list must be newer to be used. */
+  #appliedAt = 0
+
+  constructor (options: CertificateSourceOptions) {
+    this.#options = options
+  }
+
+  async obtain (): Promise<Obtained> {
+    const { sharing } = this.#options
+    if (sharing === undefined) return this.#fromDownload(await this.#options.download(), this.#options.now())
+    if (await sharing.claim() === 'taken') {
+      const shared = await sharing.waitForNewer(this.#appliedAt, this.#options.sharedWaitMs)
+      if (shared === undefined) return { kind: 'skipped' }
+      this.#appliedAt = shared.fetchedAt
+      if (shared.body === null) return { kind: 'none', reason: 'another replica found no platform certificate' }
+      // Still encrypted: decrypting it here under our own APIv3 key is what makes it trustworthy.
+      const list = parseCertificateList(Buffer.from(shared.body, 'utf8'), this.#options.apiv3Key)
+      return { kind: 'listed', ...list, via: 'shared' }
+    }
+    let download: Download
+    try {
+      download = await this.#options.download()
+    } catch (err) {
+      await sharing.release()
+      throw err
+    }
+    const fetchedAt = this.#options.now()
+    await sharing.publish({ fetchedAt, body: download.kind === 'listed' ? download.body.toString('utf8') : null })
+    return this.#fromDownload(download, fetchedAt)
+  }
+
+  #fromDownload (download: Download, fetchedAt: number): Obtained {
+    this.#appliedAt = fetchedAt
+    if (download.kind === 'none') return download
+    return { kind: 'listed', ...download.list, via: download.trust === 'gcm-tag' ? 'download (first, trusted on its GCM tag)' : 'download' }
+  }
+}

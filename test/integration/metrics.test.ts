@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+let fake: FakeWechatpay
+let service: TestApp
+
+beforeAll(async () => {
+  fake = await startFakeWechatpay()
+  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, apiTokens: ['metrics-test-token-0123456789'] })
+})
+afterAll(async () => {
+  await service.close()
+  await fake.simulator.close()
+})
+
+const auth = { authorization: 'Bearer metrics-test-token-0123456789' }
+
+/** The value of one sample line of the exposition, or undefined when absent. */
+function sample (text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line === undefined ? undefined : Number(line.slice(series.length + 1))
+}
+
+describe('GET /metrics', () => {
+  it('is Prometheus text, open without a token', async () => {
+    const res = await fetch(`${service.url}/metrics`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
+    const text = await res.text()
+    expect(text).toContain('# TYPE http_requests_total counter')
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m)
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m)
+  })
+
+  it('counts requests by route pattern, cache outcomes, upstream attempts, retries and verification failures', async () => {
+    const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=2`
+    await fetch(`${service.url}${path}`, { headers: auth }) // miss
+    await fetch(`${service.url}${path}`, { headers: auth }) // hit
+    fake.simulator.enqueue({ kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' })
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`, { headers: auth }) // a retry, then ok
+    fake.simulator.enqueue({ kind: 'tamper' })
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`, { headers: auth }) // refused
+    await fetch(`${service.url}/no-such-route?x=${uniqueAppid()}`)
+
+    const text = await (await fetch(`${service.url}/metrics`)).text()
+    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="200"}')).toBeGreaterThanOrEqual(3)
+    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="502"}')).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'http_requests_total{route="unmatched",method="GET",status="404"}')).toBeGreaterThanOrEqual(1)
+    expect(text).not.toContain('no-such-route')
+    expect(sample(text, 'cards_cache_outcomes_total{outcome="hit"}')).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'cards_cache_outcomes_total{outcome="miss"}')).toBeGreaterThanOrEqual(2)
+    const host = new URL(fake.simulator.url).host
+    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="ok",wechat_code=""}`)).toBeGreaterThanOrEqual(2)
+    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="SYSTEM_ERROR",wechat_code="SYSTEM_ERROR"}`)).toBe(1)
+    expect(sample(text, `wechatpay_retries_total{host="${host}"}`)).toBe(1)
+    expect(sample(text, 'wechatpay_verification_failures_total{reason="bad-signature"}')).toBe(1)
+    expect(sample(text, 'redis_up{topology="single"}')).toBe(1)
+    expect(sample(text, `wechatpay_circuit_open{host="${host}"}`)).toBe(0)
+  })
+})
