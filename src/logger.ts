@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import pino from 'pino'
 
 /**
  * Paths pino censors at every level. Nothing here should ever be logged in the first place;
@@ -51,7 +52,11 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   }
   if (setup.stream !== undefined) return { ...base, stream: setup.stream }
   const isTTY = setup.isTTY ?? process.stdout.isTTY === true
-  if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) return base
+  if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) {
+    // Buffered, asynchronous writes to stdout: a request never waits on the log pipe. Pino flushes
+    // the buffer when the process exits, and server.ts flushes it on shutdown.
+    return { ...base, stream: pino.destination({ dest: 1, sync: false, minLength: 4096 }) }
+  }
   const target = (setup.resolvePretty ?? resolvePretty)()
   if (target === undefined) return base
   // Redaction and serializers run in this thread, before lines reach the transport's worker.

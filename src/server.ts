@@ -23,6 +23,7 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ sign
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()
+  app.log.flush()
 })
 
 await app.listen({ host: config.host, port: config.port })

@@ -106,6 +106,19 @@ describe('failover to the backup host', () => {
     }
   })
 
+  it('with every host cooling down, /readyz stays 200 but says degraded: cached pages still serve', async () => {
+    const app = await startTestApp(fake, { baseUrl: `http://127.0.0.1:${await freePort()}`, backupBaseUrl: undefined })
+    try {
+      expect(await (await fetch(`${app.url}/readyz`)).json()).toMatchObject({ status: 'ok', checks: { upstream: 'ok' } })
+      for (let i = 0; i < 3; i++) expect((await fetch(`${app.url}${cards()}`)).status).toBe(502)
+      const ready = await fetch(`${app.url}/readyz`)
+      expect(ready.status).toBe(200)
+      expect(await ready.json()).toMatchObject({ status: 'degraded', checks: { upstream: 'unreachable' } })
+    } finally {
+      await app.close()
+    }
+  })
+
   it('an HTTP error from the primary does not fail over: the host is up', async () => {
     const other = await startFakeWechatpay()
     const app = await startTestApp(fake, { baseUrl: fake.simulator.url, backupBaseUrl: other.simulator.url })

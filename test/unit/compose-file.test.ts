@@ -120,6 +120,11 @@ describe('docker-compose.yml', () => {
     expect(variables.filter((name) => !(env[name] ?? '').startsWith('${' + name))).toEqual([])
   })
 
+  it('sets no variable the service does not read (a typo there would be silently ignored)', () => {
+    const env = environmentOf(services.app)
+    expect(Object.keys(env).filter((name) => !variables.includes(name))).toEqual([])
+  })
+
   it('points the app at the redis service and defaults to sandbox-capable NODE_ENV', () => {
     const env = environmentOf(services.app)
     expect(env.REDIS_URL).toMatch(/redis:\/\/redis:6379/)
