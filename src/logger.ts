@@ -53,9 +53,9 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   if (setup.stream !== undefined) return { ...base, stream: setup.stream }
   const isTTY = setup.isTTY ?? process.stdout.isTTY === true
   if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) {
-    // Buffered, asynchronous writes to stdout: a request never waits on the log pipe. Pino flushes
+    // Asynchronous writes to stdout: a request never waits on the log pipe. Pino flushes
     // the buffer when the process exits, and server.ts flushes it on shutdown.
-    return { ...base, stream: pino.destination({ dest: 1, sync: false, minLength: 4096 }) }
+    return { ...base, stream: pino.destination({ dest: 1, sync: false }) }
   }
   const target = (setup.resolvePretty ?? resolvePretty)()
   if (target === undefined) return base

@@ -23,7 +23,8 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ sign
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()
-  app.log.flush()
+  // The logger writes asynchronously; hand its buffer to stdout before the process ends.
+  ;(app.log as unknown as { flush?: () => void }).flush?.()
 })
 
 await app.listen({ host: config.host, port: config.port })
