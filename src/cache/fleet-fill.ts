@@ -66,17 +66,25 @@ export class FleetFill {
   }
 
   async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
-    const { lock } = this.#options
-    // Announce before releasing, so a waiter that then finds the lock free has the outcome already.
+    // Unset when the fetch failed in a way not worth sharing (a bug): the lock is simply released.
+    let outcome: FillOutcome | undefined
     try {
       const filled = await fetch()
-      await lock.announce(keys.page, token, { ok: true })
+      outcome = { ok: true }
       return filled
     } catch (err) {
-      if (err instanceof UpstreamError) await lock.announce(keys.page, token, { ok: false, error: shareError(err) })
+      if (err instanceof UpstreamError) outcome = { ok: false, error: shareError(err) }
       throw err
     } finally {
-      await lock.release(keys.lock, token)
+      // Not awaited: the caller's answer need not wait two more round trips. Announce before
+      // releasing, so a waiter that then finds the lock free has the outcome already.
+      this.#settle(keys, token, outcome).catch(() => {})
     }
+  }
+
+  async #settle (keys: PageKeys, token: string, outcome: FillOutcome | undefined): Promise<void> {
+    const { lock } = this.#options
+    if (outcome !== undefined) await lock.announce(keys.page, token, outcome)
+    await lock.release(keys.lock, token)
   }
 }
