@@ -41,7 +41,9 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     // allErrors: one 400 lists every bad field. removeAdditional off: an unknown or misspelt
     // parameter is an error to report, not something to drop silently.
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
-    return503OnClosing: true,
+    // While closing, requests on open connections are still served (and /readyz says
+    // shutting-down); Fastify's own 503 would be neither a problem nor carry a request id.
+    return503OnClosing: false,
     // Requests Fastify cannot even route (a malformed URL) get a problem like everything else.
     frameworkErrors: (error, request, reply) => {
       // Fastify sets up no response listeners on this path, so the access line is written here.

@@ -23,7 +23,7 @@ export function gcra (storedTat: number | undefined, now: number, { intervalMs, 
   const tat = Math.max(storedTat ?? now, now)
   const tolerance = (burst - 1) * intervalMs
   const earliest = tat - tolerance
-  if (now < earliest) return { allowed: false, waitMs: Math.ceil(earliest - now), tat }
+  if (now < earliest) return { allowed: false, waitMs: Math.max(1, Math.ceil(earliest - now)), tat }
   return { allowed: true, waitMs: 0, tat: tat + intervalMs }
 }
 
@@ -40,7 +40,7 @@ local stored = tonumber(redis.call('GET', KEYS[1]))
 local tat = now
 if stored and stored > now then tat = stored end
 local earliest = tat - (burst - 1) * interval
-if now < earliest then return {0, earliest - now} end
+if now < earliest then return {0, math.max(1, math.ceil(earliest - now))} end
 tat = tat + interval
 redis.call('SET', KEYS[1], tat, 'PX', math.max(1000, tat - now + 1000))
 return {1, 0}

@@ -30,16 +30,18 @@ export class FleetBudget implements UpstreamBudget {
   constructor (options: BudgetOptions) {
     this.#options = options
     this.#now = options.now ?? Date.now
-    this.#params = { intervalMs: 1000 / options.maxRps, burst: Math.max(1, Math.floor(options.maxRps)) }
+    // A burst of one: no second-long window ever holds more than UPSTREAM_MAX_RPS calls (plus the
+    // one at its edge); a larger burst would allow nearly twice the rate in a window after a lull.
+    this.#params = { intervalMs: 1000 / options.maxRps, burst: 1 }
   }
 
   async take (deadline: number): Promise<void> {
-    const maxWait = this.#options.maxWaitMs ?? 1_000
+    // One bound for all the waiting this attempt does, not one per loop.
+    const giveUpAt = Math.min(deadline - 100, this.#now() + (this.#options.maxWaitMs ?? 1_000))
     for (;;) {
       const waitMs = await this.#tryTake()
       if (waitMs === 0) return
-      const remaining = Math.min(deadline - this.#now() - 100, maxWait)
-      if (waitMs > remaining) {
+      if (this.#now() + waitMs > giveUpAt) {
         throw new UpstreamError(UPSTREAM_FAILURES.overBudget, `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
           retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
         })

@@ -76,9 +76,12 @@ export class FleetFill {
       if (err instanceof UpstreamError) outcome = { ok: false, error: shareError(err) }
       throw err
     } finally {
-      // Not awaited: the caller's answer need not wait two more round trips. Announce before
-      // releasing, so a waiter that then finds the lock free has the outcome already.
-      this.#settle(keys, token, outcome).catch(() => {})
+      // A success is settled after answering: the page is in the store, so a late arrival finds
+      // it there. A failure is settled first, so no request that arrives after the caller's error
+      // can still see the lock held and take that error as its own (errors are never cached).
+      const settled = this.#settle(keys, token, outcome)
+      if (outcome?.ok === true) settled.catch(() => {})
+      else await settled
     }
   }
 

@@ -34,6 +34,8 @@ export class FleetLock {
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
   readonly #recent = new Map<string, Recent>()
+  /** Tokens of fills this process announced: its own copies of those pages are the new ones. */
+  readonly #own = new Set<string>()
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined
 
@@ -62,6 +64,9 @@ export class FleetLock {
   }
 
   async announce (pageKey: string, holder: string, outcome: FillOutcome): Promise<void> {
+    // Emptied as our own announcements come back; bounded in case the subscriber is away.
+    if (this.#own.size > 1_000) this.#own.clear()
+    this.#own.add(holder)
     await this.#guard.call(async () => await this.#redis.publish(FILL_CHANNEL, JSON.stringify({ key: pageKey, holder, ...outcome })), undefined)
   }
 
@@ -122,7 +127,8 @@ export class FleetLock {
     }
     this.#recent.delete(message.key)
     this.#recent.set(message.key, { at: now, holder: message.holder, outcome: message.outcome })
-    if (message.outcome.ok) this.#onFill?.(message.key)
+    const own = this.#own.delete(message.holder)
+    if (message.outcome.ok && !own) this.#onFill?.(message.key)
     for (const wake of [...(this.#waiters.get(message.key) ?? [])]) wake(message.outcome, message.holder)
   }
 }

@@ -1,65 +1,73 @@
 import type { CacheEntry } from './cache-entry.js'
 import type { PageKeys } from './cache-keys.js'
-import type { MemoryPageStore } from './memory-store.js'
 import type { PageStore, StoredRead, StoreHealth } from './page-store.js'
 
 export interface LayeredStoreOptions {
   /** How long this process may answer from its own copy before asking Redis again. */
   localTtlMs: number
+  /** Most pages kept in this process. */
+  maxEntries: number
   /** Announces a purge to every replica; each one then drops its own copies. */
   announcePurge: (generationKeys: string[]) => Promise<void>
+  now?: () => number
 }
+
+interface Copy { entry: CacheEntry, until: number }
 
 /**
  * A small in-process layer of verified pages in front of Redis: a hot page is answered from
  * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request.
- * Consistent with the fleet: purges clear this layer here at once and on every replica through a
- * pub/sub announcement, so does every fill announced by any replica (a no-cache refresh), and the
- * short TTL bounds staleness should an announcement be lost. Entries
- * keep their Redis fetch time, so freshness, Age and Cache-Status are the same from either layer.
+ * A copy is only ever what Redis held a moment ago (it is never checked against purge
+ * generations of its own), and it is dropped here at once on any purge and on any fill that a
+ * replica announces; the short TTL bounds staleness should an announcement be lost. Entries keep
+ * their Redis fetch time, so freshness, Age and Cache-Status are the same from either layer.
  */
 export class LayeredPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #shared: PageStore
-  readonly #local: MemoryPageStore
+  readonly #copies = new Map<string, Copy>()
   readonly #options: LayeredStoreOptions
+  readonly #now: () => number
 
-  constructor (shared: PageStore, local: MemoryPageStore, options: LayeredStoreOptions) {
+  constructor (shared: PageStore, options: LayeredStoreOptions) {
     this.#shared = shared
-    this.#local = local
     this.#options = options
+    this.#now = options.now ?? Date.now
   }
 
   async read (keys: PageKeys): Promise<StoredRead | undefined> {
-    const local = await this.#local.read(keys)
-    // The entry's own stamp is the shared generation it was stored under.
-    if (local.entry !== undefined) return { entry: local.entry, generation: local.entry.generation }
+    const copy = this.#copies.get(keys.page)
+    if (copy !== undefined && copy.until > this.#now()) {
+      // The entry's own stamp is the shared generation it was stored under.
+      return { entry: copy.entry, generation: copy.entry.generation }
+    }
     const shared = await this.#shared.read(keys)
-    if (shared?.entry !== undefined) await this.#local.write(keys, shared.entry, this.#options.localTtlMs)
+    if (shared?.entry !== undefined) this.#keep(keys.page, shared.entry)
+    else this.#copies.delete(keys.page)
     return shared
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
     const stored = await this.#shared.write(keys, entry, retentionMs)
-    if (stored) await this.#local.write(keys, entry, Math.min(retentionMs, this.#options.localTtlMs))
+    if (stored) this.#keep(keys.page, entry)
     return stored
   }
 
   async purge (generationKeys: string[]): Promise<boolean> {
-    await this.dropLocal(generationKeys)
+    this.dropLocal()
     const purged = await this.#shared.purge(generationKeys)
     if (purged) await this.#options.announcePurge(generationKeys)
     return purged
   }
 
-  /** Another replica purged: stop answering from the copies it made obsolete. */
-  async dropLocal (generationKeys: string[]): Promise<void> {
-    await this.#local.purge(generationKeys)
+  /** A purge anywhere in the fleet: purges are rare, so every copy goes and Redis decides again. */
+  dropLocal (): void {
+    this.#copies.clear()
   }
 
   /** A replica stored a newer copy of this page: read it from Redis next time. */
   dropPage (pageKey: string): void {
-    this.#local.delete(pageKey)
+    this.#copies.delete(pageKey)
   }
 
   health (): StoreHealth {
@@ -67,7 +75,17 @@ export class LayeredPageStore implements PageStore {
   }
 
   async close (): Promise<void> {
-    await this.#local.close()
+    this.#copies.clear()
     await this.#shared.close()
+  }
+
+  #keep (pageKey: string, entry: CacheEntry): void {
+    this.#copies.delete(pageKey)
+    this.#copies.set(pageKey, { entry, until: this.#now() + this.#options.localTtlMs })
+    // Insertion order is age order: the first key is the oldest copy.
+    if (this.#copies.size > this.#options.maxEntries) {
+      const oldest = this.#copies.keys().next().value
+      if (oldest !== undefined) this.#copies.delete(oldest)
+    }
   }
 }

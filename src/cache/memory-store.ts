@@ -61,12 +61,6 @@ export class MemoryPageStore implements PageStore {
     return true
   }
 
-  /** Forgets one page (another replica just stored a newer copy of it). */
-  delete (pageKey: string): void {
-    const slot = this.#slots.get(pageKey)
-    if (slot !== undefined) this.#remove(pageKey, slot)
-  }
-
   health (): 'memory' {
     return 'memory'
   }

@@ -18,6 +18,7 @@ export class AccessLogController extends LogController {
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(request.cacheOutcome === undefined ? {} : { cache: request.cacheOutcome }),
+      ...(request.upstreamMs === undefined ? {} : { upstream_ms: Math.round(request.upstreamMs * 100) / 100 }),
       ...(request.wechatRequestId === undefined ? {} : { wechat_request_id: request.wechatRequestId })
     }
     // An error here is a failed write to the socket, after the status was chosen.

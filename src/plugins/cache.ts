@@ -34,9 +34,13 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
     // Waiters look for another replica's fill in Redis itself, never in this process's copies.
     fleet = new FleetFill({ lock, store: shared, waitMs: config.timeoutMs, lockTtlMs: config.timeoutMs + 2_000, ...clock })
     if (config.cacheLocalTtlMs > 0) {
-      const local = new MemoryPageStore({ maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxBytes, ...clock })
-      const layered = new LayeredPageStore(shared, local, { localTtlMs: config.cacheLocalTtlMs, announcePurge: async (keys) => { await lock.announcePurge(keys) } })
-      lock.onPurge((keys) => { layered.dropLocal(keys).catch(() => {}) })
+      const layered = new LayeredPageStore(shared, {
+        localTtlMs: config.cacheLocalTtlMs,
+        maxEntries: config.cacheMaxEntries,
+        announcePurge: async (keys) => { await lock.announcePurge(keys) },
+        ...clock
+      })
+      lock.onPurge(() => { layered.dropLocal() })
       lock.onFill((pageKey) => { layered.dropPage(pageKey) })
       store = layered
     } else {

@@ -6,7 +6,7 @@ import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
+import { GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
 
 /**
  * GET /cards: validate, take the page from the cache or a signed, verified WeChat Pay call, and
@@ -29,12 +29,14 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
           content: { 'application/json': { schema: CardsPageSchema } }
         },
         304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
-        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).'),
-        403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).'),
-        404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).'),
-        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate; see Retry-After.'),
-        502: problemResponse('WeChat Pay failed, refused our signature, or sent an answer that did not verify.'),
-        504: problemResponse('WeChat Pay did not answer in time.')
+        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).', 400),
+        403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).', 403),
+        404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).', 404),
+        ...GUARD_PROBLEMS,
+        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.', 429),
+        502: problemResponse('WeChat Pay failed, refused our signature, or sent an answer that did not verify.', 502),
+        503: problemResponse('The fleet\'s upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After.', 503),
+        504: problemResponse('WeChat Pay did not answer in time.', 504)
       }
     },
     config: INTERNAL_ROUTE,
@@ -44,14 +46,18 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
     const { appid, offset, limit, brand_id: brandId } = request.query
     const noCache = requestsNoCache(request.headers)
     let page
+    const started = performance.now()
     try {
       page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache })
     } catch (err) {
+      request.upstreamMs = performance.now() - started
       const fwdStatus = err instanceof UpstreamError ? err.upstreamStatus : undefined
       reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', fwdStatus === undefined ? {} : { fwdStatus }))
       throw err
     }
     request.cacheOutcome = page.outcome
+    // Time spent getting the page from WeChat Pay (or waiting for the request that did); none for hits.
+    if (page.outcome !== 'hit' && page.outcome !== 'stale') request.upstreamMs = performance.now() - started
     if (page.requestId !== undefined) {
       request.wechatRequestId = page.requestId
       reply.header('x-wechatpay-request-id', page.requestId)
@@ -76,5 +82,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** What the cache did for this request, for the access log. */
     cacheOutcome?: string
+    /** Milliseconds this request spent on WeChat Pay, for the access log. */
+    upstreamMs?: number
   }
 }

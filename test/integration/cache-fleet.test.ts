@@ -104,4 +104,21 @@ describe('single flight across the fleet', () => {
     expect((await fetch(`${replicas[1]?.url}${path}`)).status).toBe(200)
     expect(fake.simulator.calls).toHaveLength(4)
   })
+
+  it('a hot page is answered from the replica\'s memory, and any replica\'s purge drops that copy at once', async () => {
+    const appid = uniqueAppid()
+    const path = `/cards?appid=${appid}&offset=0&limit=10`
+    // Purge first, so the page is stamped with a non-zero generation, as in a long-running fleet.
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    await fetch(`${replicas[0]?.url}${path}`)
+    const { page } = pageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    await redis.del(page)
+    // Redis no longer has it, yet replica 0 answers from its own copy for a moment.
+    expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toMatch(/; hit; /)
+    expect(fake.simulator.calls).toHaveLength(1)
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
+    expect(fake.simulator.calls).toHaveLength(2)
+  })
 })

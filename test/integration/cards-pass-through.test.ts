@@ -69,7 +69,13 @@ describe('GET /cards pass-through', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123')
     const access = service.logs.filter((l) => l.reqId === 'trace-abc-123' && l.msg === 'request completed')
     expect(access).toHaveLength(1)
-    expect(access[0]).toMatchObject({ method: 'GET', url: '/cards?appid=wx1&offset=0&limit=1', status: 200, wechat_request_id: wechatId })
+    expect(access[0]).toMatchObject({ method: 'GET', url: '/cards?appid=wx1&offset=0&limit=1', status: 200, cache: 'miss', wechat_request_id: wechatId })
+    expect(access[0]?.upstream_ms).toEqual(expect.any(Number))
+    // A hit spends nothing on WeChat Pay, and its line says so by leaving upstream_ms out.
+    await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { 'x-request-id': 'trace-abc-124' } })
+    const hit = service.logs.find((l) => l.reqId === 'trace-abc-124' && l.msg === 'request completed')
+    expect(hit).toMatchObject({ cache: 'hit', status: 200 })
+    expect(hit?.upstream_ms).toBeUndefined()
     expect(typeof access[0]?.duration_ms).toBe('number')
     // One line per request: Fastify's own "incoming request" line is replaced, not added to.
     expect(service.logs.filter((l) => l.reqId === 'trace-abc-123')).toHaveLength(1)

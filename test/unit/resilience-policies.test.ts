@@ -37,7 +37,7 @@ describe('the upstream budget without Redis', () => {
     let now = 10_000
     const budget = new FleetBudget({ maxRps: 2, maxWaitMs: 100, now: () => now })
     await budget.take(now + 5_000)
-    await budget.take(now + 5_000)
+    // The next slot is 500 ms away, past the 100 ms this caller may wait.
     const refusal = await budget.take(now + 5_000).catch((err: unknown) => err)
     expect(refusal).toBeInstanceOf(UpstreamError)
     expect(refusal).toMatchObject({ kind: UPSTREAM_FAILURES.overBudget, retryAfterSeconds: 1 })
