@@ -1,10 +1,12 @@
+import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
+
 export interface RedisGuardOptions {
   /** Consecutive failures that open the circuit. */
   failureThreshold?: number
   /** How long the cache stops asking Redis once the circuit is open. */
   openMs?: number
   now?: () => number
-  onStateChange?: (state: 'open' | 'closed', error?: unknown) => void
+  onStateChange?: (state: BreakerState, error?: unknown) => void
 }
 
 /**
@@ -13,44 +15,36 @@ export interface RedisGuardOptions {
  * costs each request nothing rather than a timeout each. The first call after the pause is a probe.
  */
 export class RedisGuard {
-  readonly #threshold: number
-  readonly #openMs: number
-  readonly #now: () => number
-  readonly #onStateChange: RedisGuardOptions['onStateChange']
-  #failures = 0
-  #openUntil = 0
+  readonly #breaker: CircuitBreaker
 
   constructor (options: RedisGuardOptions = {}) {
-    this.#threshold = options.failureThreshold ?? 3
-    this.#openMs = options.openMs ?? 5_000
-    this.#now = options.now ?? Date.now
-    this.#onStateChange = options.onStateChange
+    this.#breaker = new CircuitBreaker({
+      threshold: options.failureThreshold ?? 3,
+      cooldownMs: options.openMs ?? 5_000,
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.onStateChange === undefined ? {} : { onChange: options.onStateChange })
+    })
   }
 
   /** The call's result, or `fallback` when Redis failed or the circuit is open. Never throws. */
   async call<T, F> (work: () => Promise<T>, fallback: F): Promise<T | F> {
-    if (this.isOpen()) return fallback
+    if (!this.#breaker.allows()) return fallback
     try {
       const result = await work()
-      if (this.#failures >= this.#threshold) this.#onStateChange?.('closed')
-      this.#failures = 0
+      this.#breaker.succeeded()
       return result
     } catch (err) {
-      this.#failures++
-      if (this.#failures >= this.#threshold) {
-        if (this.#failures === this.#threshold) this.#onStateChange?.('open', err)
-        this.#openUntil = this.#now() + this.#openMs
-      }
+      this.#breaker.failed(err)
       return fallback
     }
   }
 
   isOpen (): boolean {
-    return this.#openUntil > this.#now()
+    return !this.#breaker.allows()
   }
 
   /** Healthy unless failures are piling up. */
   healthy (): boolean {
-    return this.#failures < this.#threshold
+    return this.#breaker.healthy()
   }
 }

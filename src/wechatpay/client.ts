@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { buildCardsTarget, type CardsQuery } from './cards-query.js'
 import { errorFromAnswer } from './error-answer.js'
 import { UPSTREAM_FAILURES } from './errors.js'
-import { HostBreaker, type BreakerState } from './host-breaker.js'
+import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
 import { checkPageShape } from './page-shape.js'
 import type { RequestSigner } from './request-signer.js'
 import type { ResponseVerifier } from './response-verifier.js'
@@ -73,7 +73,7 @@ export class WechatpayClient {
     this.#hosts = urls.map((url) => new HostTransport(url, {
       connections: options.connections ?? 16,
       connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
-      breaker: new HostBreaker(new URL(url).host, { now: this.#now, ...(options.onBreakerChange === undefined ? {} : { onChange: options.onBreakerChange }) })
+      breaker: new CircuitBreaker({ now: this.#now, onChange: (state) => { options.onBreakerChange?.(new URL(url).host, state) } })
     }))
   }
 
@@ -123,7 +123,7 @@ export class WechatpayClient {
       let error: UpstreamError
       try {
         const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
-        transport.breaker.reachable()
+        transport.breaker.succeeded()
         const result = interpret(answer)
         this.#report(transport, attempt, 'ok', started)
         return result
@@ -133,7 +133,7 @@ export class WechatpayClient {
       }
       // Only a failure to reach the host says anything about the host.
       const connectionFailure = error.kind === UPSTREAM_FAILURES.unreachable
-      if (connectionFailure) transport.breaker.unreachable()
+      if (connectionFailure) transport.breaker.failed()
       this.#report(transport, attempt, error.verification ?? error.code ?? error.kind.type.replace('/problems/upstream-', ''), started, error.code)
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
@@ -147,7 +147,7 @@ export class WechatpayClient {
   }
 
   breakerStates (): Array<{ host: string, state: BreakerState }> {
-    return this.#hosts.map((h) => ({ host: h.breaker.host, state: h.breaker.state }))
+    return this.#hosts.map((h) => ({ host: h.host, state: h.breaker.state }))
   }
 
   async close (): Promise<void> {
@@ -173,7 +173,7 @@ export class WechatpayClient {
 
   #report (transport: HostTransport, attempt: number, outcome: string, started: number, wechatCode?: string): void {
     this.#options.onAttempt?.({
-      host: transport.breaker.host, attempt, outcome, durationMs: this.#now() - started, ...(wechatCode === undefined ? {} : { wechatCode })
+      host: transport.host, attempt, outcome, durationMs: this.#now() - started, ...(wechatCode === undefined ? {} : { wechatCode })
     })
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Pool } from 'undici'
 import { UPSTREAM_FAILURES } from './errors.js'
-import type { HostBreaker } from './host-breaker.js'
+import type { CircuitBreaker } from '../circuit-breaker.js'
 import { UpstreamError } from './upstream-error.js'
 
 /** An answer as it came off the wire, before anything trusts it. */
@@ -15,7 +15,8 @@ export interface RawAnswer {
 export interface HostTransportOptions {
   connections: number
   connectTimeoutMs: number
-  breaker: HostBreaker
+  /** Trips on connection-level failures only: an HTTP answer, even a 5xx, proves the host is up. */
+  breaker: CircuitBreaker
 }
 
 // A page of 20 cards is about 20 KB; anything near this is not a card page.
@@ -28,10 +29,12 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * 7 s); connections are bounded; TLS verification stays on (undici's default, never disabled).
  */
 export class HostTransport {
-  readonly breaker: HostBreaker
+  readonly host: string
+  readonly breaker: CircuitBreaker
   readonly #pool: Pool
 
   constructor (baseUrl: string, options: HostTransportOptions) {
+    this.host = new URL(baseUrl).host
     this.breaker = options.breaker
     this.#pool = new Pool(baseUrl, {
       connections: options.connections,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { gcra } from '../../src/budget/gcra.js'
 import { FleetBudget } from '../../src/budget/upstream-budget.js'
 import { UPSTREAM_FAILURES, classifyWechatpayError } from '../../src/wechatpay/errors.js'
-import { HostBreaker } from '../../src/wechatpay/host-breaker.js'
+import { CircuitBreaker } from '../../src/circuit-breaker.js'
 import { backoffMs, decideRetry } from '../../src/wechatpay/retry-policy.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
 
@@ -77,19 +77,23 @@ describe('retry policy', () => {
   })
 })
 
-describe('host breaker', () => {
-  it('opens after three connection failures in a row, for the cool-down, then lets one attempt through', () => {
+describe('circuit breaker (WeChat Pay hosts, Redis)', () => {
+  it('opens after three failures in a row, for the cool-down, then lets calls through again', () => {
     let now = 0
     const changes: string[] = []
-    const breaker = new HostBreaker('api.mch.weixin.qq.com', { now: () => now, cooldownMs: 30_000, onChange: (_h, s) => changes.push(s) })
-    breaker.unreachable()
-    breaker.unreachable()
+    const breaker = new CircuitBreaker({ now: () => now, cooldownMs: 30_000, onChange: (s) => changes.push(s) })
+    breaker.failed()
+    breaker.failed()
     expect(breaker.allows()).toBe(true)
-    breaker.unreachable()
+    breaker.failed()
     expect(breaker.state).toBe('open')
     now = 30_001
     expect(breaker.allows()).toBe(true)
-    breaker.reachable()
-    expect(changes).toEqual(['open', 'closed'])
+    breaker.failed() // the probe fails: open again, announced once more
+    expect(breaker.state).toBe('open')
+    now = 60_002
+    breaker.succeeded()
+    expect(breaker.healthy()).toBe(true)
+    expect(changes).toEqual(['open', 'open', 'closed'])
   })
 })
