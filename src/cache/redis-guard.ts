@@ -7,6 +7,8 @@ export interface RedisGuardOptions {
   openMs?: number
   now?: () => number
   onStateChange?: (state: BreakerState, error?: unknown) => void
+  /** After any failure, how long every call falls back at once (one request never pays twice). */
+  quietMs?: number
 }
 
 /**
@@ -16,8 +18,13 @@ export interface RedisGuardOptions {
  */
 export class RedisGuard {
   readonly #breaker: CircuitBreaker
+  readonly #now: () => number
+  readonly #quietMs: number
+  #quietUntil = 0
 
   constructor (options: RedisGuardOptions = {}) {
+    this.#now = options.now ?? Date.now
+    this.#quietMs = options.quietMs ?? 250
     this.#breaker = new CircuitBreaker({
       threshold: options.failureThreshold ?? 3,
       cooldownMs: options.openMs ?? 5_000,
@@ -28,12 +35,15 @@ export class RedisGuard {
 
   /** The call's result, or `fallback` when Redis failed or the circuit is open. Never throws. */
   async call<T, F> (work: () => Promise<T>, fallback: F): Promise<T | F> {
-    if (!this.#breaker.allows()) return fallback
+    // A miss makes several Redis calls in a row (page, lock, budget): once one has timed out, the
+    // rest of the request, and any other in the next moment, skip Redis instead of timing out too.
+    if (!this.#breaker.allows() || this.#now() < this.#quietUntil) return fallback
     try {
       const result = await work()
       this.#breaker.succeeded()
       return result
     } catch (err) {
+      this.#quietUntil = this.#now() + this.#quietMs
       this.#breaker.failed(err)
       return fallback
     }
@@ -43,8 +53,8 @@ export class RedisGuard {
     return !this.#breaker.allows()
   }
 
-  /** Healthy unless failures are piling up. */
+  /** Healthy unless Redis just failed or failures are piling up. */
   healthy (): boolean {
-    return this.#breaker.healthy()
+    return this.#breaker.healthy() && this.#now() >= this.#quietUntil
   }
 }

@@ -27,17 +27,26 @@ describe('a caller\'s no-cache', () => {
 })
 
 describe('Redis guard', () => {
-  it('falls back on failures, stops asking after three in a row, and probes again later', async () => {
+  it('falls back on failures, stays quiet briefly after each, opens after three in a row, then probes again', async () => {
     let now = 0
     const states: string[] = []
-    const guard = new RedisGuard({ failureThreshold: 3, openMs: 5_000, now: () => now, onStateChange: (s) => states.push(s) })
+    const guard = new RedisGuard({ failureThreshold: 3, openMs: 5_000, quietMs: 250, now: () => now, onStateChange: (s) => states.push(s) })
     let calls = 0
     const fail = async (): Promise<string> => { calls++; throw new Error('timeout') }
-    for (let i = 0; i < 3; i++) expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    // Right after a failure, the next call (the same request's lock or budget) does not ask Redis.
+    expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    expect(calls).toBe(1)
+    for (let i = 0; i < 2; i++) {
+      now += 300
+      expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    }
+    expect(calls).toBe(3)
     expect(guard.isOpen()).toBe(true)
+    now += 1_000
     expect(await guard.call(fail, 'fallback')).toBe('fallback')
     expect(calls).toBe(3) // the open circuit did not call Redis
-    now = 5_001
+    now += 5_000
     expect(await guard.call(async () => 'ok', 'fallback')).toBe('ok')
     expect(guard.healthy()).toBe(true)
     expect(states).toEqual(['open', 'closed'])
