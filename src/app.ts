@@ -82,9 +82,18 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(wechatpay, { config, credentials, baseUrl, backupBaseUrl, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(cache, { config, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(healthRoutes)
-  await app.register(cardsAllRoutes, { maxCards: config.cardsAllMax, concurrency: Math.min(4, config.upstreamMaxRps) })
+  await app.register(cardsAllRoutes, { maxCards: config.cardsAllMax, concurrency: walkConcurrency(config.upstreamMaxRps) })
   await app.register(cardsRoutes)
   await app.register(cachePurgeRoutes)
   await app.register(problemRoutes)
   return app
+}
+
+/**
+ * Pages /cards/all reads at once. The budget lets one call through every 1/UPSTREAM_MAX_RPS
+ * seconds and makes a call wait at most 1 s, so no more pages than half a second's budget are in
+ * flight: each then waits under half a second, leaving room for other traffic. At most 4.
+ */
+function walkConcurrency (maxRps: number): number {
+  return Math.max(1, Math.min(4, Math.floor(maxRps / 2)))
 }
