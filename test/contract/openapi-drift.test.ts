@@ -41,9 +41,19 @@ describe('the OpenAPI contract', () => {
     expect(params.brand_id).toMatchObject({ required: false, schema: { pattern: '^[A-Za-z0-9_-]{1,16}$' } })
     for (const p of Object.values(params)) expect((p as { example?: unknown }).example).toBeDefined()
     expect(cards.responses['200'].content['application/json'].schema.properties.data.type).toBe('array')
-    for (const status of ['400', '403', '404', '429', '502', '504']) {
-      expect(cards.responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' })
+    for (const status of ['400', '401', '403', '404', '414', '429', '502', '503', '504']) {
+      const media = cards.responses[status].content['application/problem+json']
+      expect(media.schema).toEqual({ $ref: '#/components/schemas/Problem' })
+      // Every example is a problem of that very status.
+      const examples = Object.values(media.examples ?? {}) as Array<{ value: { status: number, type: string } }>
+      expect(examples.length).toBeGreaterThan(0)
+      for (const example of examples) expect(example.value.status).toBe(Number(status))
     }
+    for (const status of ['429', '503']) expect(cards.responses[status].headers['Retry-After'].schema).toEqual({ type: 'integer' })
+    for (const header of ['Cache-Status', 'ETag', 'Age', 'Cache-Control']) expect(cards.responses['200'].headers[header]).toBeDefined()
+    // WeChat Pay's codes appear in the examples, verbatim.
+    const codes = JSON.stringify(cards.responses)
+    for (const code of ['PARAM ERROR', 'NO_AUTH', 'FREQUENCY_LIMITED', 'SIGN_ERROR', 'SYSTEM_ERROR']) expect(codes).toContain(`"code":"${code}"`)
     expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
   })
 
