@@ -42,6 +42,7 @@ if stored and stored > now then tat = stored end
 local earliest = tat - (burst - 1) * interval
 if now < earliest then return {0, math.max(1, math.ceil(earliest - now))} end
 tat = tat + interval
-redis.call('SET', KEYS[1], tat, 'PX', math.max(1000, tat - now + 1000))
+-- PX takes whole milliseconds only; tat is fractional whenever 1000 / rps is.
+redis.call('SET', KEYS[1], tat, 'PX', math.ceil(math.max(1000, tat - now + 1000)))
 return {1, 0}
 `
