@@ -8,20 +8,27 @@ import { ProblemError } from './problem-error.js'
  * against every configured token without stopping early, so timing says nothing about how much of
  * a guess was right. Tokens are never logged (the logger redacts `authorization` everywhere).
  */
-export function bearerAuth (tokens: string[]): (request: FastifyRequest) => Promise<void> {
+export interface BearerAuth {
+  /** The hook that refuses internal routes without a valid token. */
+  check: (request: FastifyRequest) => Promise<void>
+  /** `token:<fingerprint>` for a valid token, else undefined: the per-caller rate limit's key. */
+  callerOf: (request: FastifyRequest) => string | undefined
+}
+
+export function bearerAuth (tokens: string[]): BearerAuth {
   const digests = tokens.map(digest)
-  return async (request) => {
-    if (digests.length === 0 || request.routeOptions.config?.internal !== true) return
+  const callerOf = (request: FastifyRequest): string | undefined => {
     const presented = bearerToken(request.headers.authorization)
-    if (presented !== undefined) {
-      const candidate = digest(presented)
-      let match = false
-      for (const known of digests) match = timingSafeEqual(known, candidate) || match
-      if (match) {
-        request.callerId = `token:${candidate.toString('hex').slice(0, 12)}`
-        return
-      }
-    }
+    if (presented === undefined || digests.length === 0) return undefined
+    const candidate = digest(presented)
+    let match = false
+    for (const known of digests) match = timingSafeEqual(known, candidate) || match
+    return match ? `token:${candidate.toString('hex').slice(0, 12)}` : undefined
+  }
+  const check = async (request: FastifyRequest): Promise<void> => {
+    if (digests.length === 0 || request.routeOptions.config?.internal !== true) return
+    if (callerOf(request) !== undefined) return
+    const presented = bearerToken(request.headers.authorization)
     throw new ProblemError({
       type: '/problems/unauthorized',
       title: 'A valid bearer token is required',
@@ -29,6 +36,7 @@ export function bearerAuth (tokens: string[]): (request: FastifyRequest) => Prom
       detail: presented === undefined ? 'Send Authorization: Bearer <token>.' : 'The bearer token is not one this service accepts.'
     }, { 'www-authenticate': 'Bearer realm="wxpay-cards-bff"' })
   }
+  return { check, callerOf }
 }
 
 function bearerToken (header: string | undefined): string | undefined {
@@ -44,9 +52,5 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Internal API route: guarded by INTERNAL_API_TOKENS and the per-caller rate limit. */
     internal?: boolean
-  }
-  interface FastifyRequest {
-    /** Who is calling, for the per-caller rate limit: a token fingerprint, else the address. */
-    callerId?: string
   }
 }

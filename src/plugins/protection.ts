@@ -14,7 +14,7 @@ const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
 
 /**
  * Guards in front of the routes, cheapest first: an over-long query, overload, the caller's
- * token, then the caller's rate. Every refusal is a problem with a Retry-After where waiting helps.
+ * rate, then the caller's token. Every refusal is a problem with a Retry-After where waiting helps.
  */
 async function protection (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   app.addHook('onRequest', async (request) => {
@@ -39,7 +39,10 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
     }
   })
 
-  app.addHook('onRequest', bearerAuth(config.apiTokens))
+  // After the per-caller rate limit (a route-level onRequest hook): wrong tokens are counted too,
+  // so guessing tokens is as limited as any other traffic.
+  const auth = bearerAuth(config.apiTokens)
+  app.addHook('preValidation', auth.check)
 
   if (config.rateLimitPerMinute !== undefined) {
     await app.register(rateLimit, {
@@ -50,7 +53,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
       ...(app.redis === undefined ? {} : { redis: app.redis.client, nameSpace: `wxcards:${KEY_VERSION}:ratelimit:` }),
       skipOnError: true,
-      keyGenerator: (request) => request.callerId ?? `ip:${request.ip}`,
+      keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => new ProblemError({
         type: '/problems/rate-limited',
         title: 'Too many requests from this caller',

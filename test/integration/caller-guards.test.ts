@@ -73,6 +73,11 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
       expect(limited.status).toBe(429)
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
       expect(await limited.json()).toMatchObject({ type: '/problems/rate-limited', status: 429 })
+      // Guessing tokens is rate limited like anything else (by address, as the guess is no caller).
+      const guesses = await Promise.all(Array.from({ length: 5 }, async (_, i) =>
+        (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer guess-${randomUUID()}-${i}` } })).status))
+      expect(guesses.filter((s) => s === 401).length).toBeLessThanOrEqual(3)
+      expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2)
     } finally {
       await service.close()
     }
