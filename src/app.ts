@@ -51,14 +51,18 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
       sendProblem(request, reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message })
     }
   })
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Hooks on every request are callback-style: an async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   // While closing, answers to requests in flight carry Connection: close, so their keep-alive
   // sockets end with them and shutdown does not wait for idle connections to time out.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 
   let credentials: WechatpayCredentials | undefined = config.credentials

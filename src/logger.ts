@@ -10,7 +10,6 @@ export const REDACT_PATHS = [
   'authorization',
   'headers.authorization',
   'req.headers.authorization',
-  'request.headers.authorization',
   '*.headers.authorization',
   'sign_information',
   '*.sign_information',

@@ -17,20 +17,20 @@ export function queryHygiene (schema: ObjectSchema): (request: FastifyRequest) =
   const integers = new Set(Object.entries(schema.properties).filter(([, s]) => s.type === 'integer').map(([name]) => name))
   return async (request) => {
     const query = request.query as Record<string, unknown>
-    const notes = new Map<string, string>()
+    let notes: Map<string, string> | undefined // most requests need none: no Map for them
     for (const name of Object.keys(query)) {
       const value = query[name]
       if (value === '') {
         delete query[name]
       } else if (Array.isArray(value)) {
-        notes.set(name, 'is given more than once; give it once')
+        notes = (notes ?? new Map()).set(name, 'is given more than once; give it once')
         query[name] = REJECT
       } else if (integers.has(name) && typeof value === 'string' && !DECIMAL.test(value)) {
-        notes.set(name, 'must be a whole number written in decimal digits')
+        notes = (notes ?? new Map()).set(name, 'must be a whole number written in decimal digits')
         query[name] = REJECT
       }
     }
-    if (notes.size > 0) request.queryNotes = notes
+    if (notes !== undefined) request.queryNotes = notes
   }
 }
 

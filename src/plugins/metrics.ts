@@ -14,11 +14,12 @@ async function metrics (app: FastifyInstance): Promise<void> {
   })
   app.decorate('metrics', service)
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) }
     service.requests.inc(labels)
     service.requestDuration.observe(labels, reply.elapsedTime / 1000)
     if (request.cacheOutcome !== undefined) service.cacheOutcomes.inc({ outcome: request.cacheOutcome })
+    done()
   })
 
   app.get('/metrics', {

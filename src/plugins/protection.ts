@@ -17,13 +17,15 @@ const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
  * rate, then the caller's token. Every refusal is a problem with a Retry-After where waiting helps.
  */
 async function protection (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const query = request.url.indexOf('?')
     if (query >= 0 && request.url.length - query - 1 > MAX_QUERY_BYTES) {
-      throw new ProblemError({
+      done(new ProblemError({
         type: '/problems/query-too-long', title: 'The query string is too long', status: 414, detail: `Queries are limited to ${MAX_QUERY_BYTES} bytes.`
-      })
+      }))
+      return
     }
+    done()
   })
 
   await app.register(underPressure, {
@@ -42,7 +44,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
   // After the per-caller rate limit (a route-level onRequest hook): wrong tokens are counted too,
   // so guessing tokens is as limited as any other traffic.
   const auth = bearerAuth(config.apiTokens)
-  app.addHook('preValidation', auth.check)
+  if (config.apiTokens.length > 0) app.addHook('preValidation', auth.check)
 
   if (config.rateLimitPerMinute !== undefined) {
     await app.register(rateLimit, {
