@@ -1,7 +1,8 @@
 import { request } from 'undici'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
@@ -12,14 +13,7 @@ const now = (): number => clock.now
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay({ now })
-  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, cacheTtlSeconds: 60, cacheStaleSeconds: 300 }, { now })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
+useService({ simulator: { now }, config: { redisUrl: SHARED_REDIS_URL, cacheTtlSeconds: 60, cacheStaleSeconds: 300 }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
 beforeEach(() => {
   fake.simulator.reset()
   clock.now = Date.now()

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
@@ -8,14 +9,7 @@ const RPS = 3
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, upstreamMaxRps: RPS })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
+useService({ config: { redisUrl: SHARED_REDIS_URL, upstreamMaxRps: RPS }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 describe('GET /cards/all inside the upstream budget', () => {
   it(`reads 10 uncached pages at no more than UPSTREAM_MAX_RPS=${RPS}, and still answers with every card`, async () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
@@ -9,15 +10,7 @@ const lists = new Map<string, () => unknown[]>()
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay({ cardsFor: (appid) => lists.get(appid)?.() ?? [] })
-  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, cardsAllMax: 50 })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { redisUrl: SHARED_REDIS_URL, cardsAllMax: 50 } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}` }))
 const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })

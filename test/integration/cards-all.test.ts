@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({ config: { redisUrl: SHARED_REDIS_URL } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}`, title: `会员卡 ${i}`, remain_quantity: i }))

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake)
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({}, (f, s) => { fake = f; service = s })
 
 describe('GET /cards pass-through', () => {
   it('sends one signed, verified request and returns the page', async () => {

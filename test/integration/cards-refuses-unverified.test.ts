@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Fault } from '../../src/sandbox/simulator.js'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake)
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({}, (f, s) => { fake = f; service = s })
 
 describe('GET /cards refuses answers it cannot trust', () => {
   it.each<[string, Fault, string]>([

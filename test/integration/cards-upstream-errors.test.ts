@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { uniqueAppid } from '../helpers/unique.js'
 import { freePort } from '../helpers/redis-server.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { timeoutMs: 400 })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({ config: { timeoutMs: 400 } }, (f, s) => { fake = f; service = s })
 
 const cards = (): string => `/cards?appid=${uniqueAppid()}&offset=0&limit=3`
 const SIGN_INFORMATION = {

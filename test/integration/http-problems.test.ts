@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake)
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
+useService({ resetEach: false }, (f, s) => { fake = f; service = s })
 
 describe('the service\'s own errors are problems too', () => {
   it('an unknown route → 404 problem', async () => {

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, apiTokens: ['metrics-test-token-0123456789'] })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
+useService({ config: { redisUrl: SHARED_REDIS_URL, apiTokens: ['metrics-test-token-0123456789'] }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 const auth = { authorization: 'Bearer metrics-test-token-0123456789' }
 

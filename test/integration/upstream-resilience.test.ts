@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 import { freePort, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { timeoutMs: 3_000, upstreamMaxRps: 1000 })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
-beforeEach(() => { fake.simulator.reset() })
+useService({ config: { timeoutMs: 3_000, upstreamMaxRps: 1000 } }, (f, s) => { fake = f; service = s })
 
 const cards = (): string => `/cards?appid=${uniqueAppid()}&offset=0&limit=3`
 const SYSTEM_ERROR = { kind: 'error' as const, status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' }

@@ -1,19 +1,13 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import type { TestApp } from '../helpers/app.js'
+import { useService } from '../helpers/suite.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-beforeAll(async () => {
-  fake = await startFakeWechatpay()
-  service = await startTestApp(fake, { cacheTtlSeconds: 1 })
-})
-afterAll(async () => {
-  await service.close()
-  await fake.simulator.close()
-})
+useService({ config: { cacheTtlSeconds: 1 }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 // Names a caller might send: the real ones, near misses, and prototype-pollution bait.
 const name = fc.oneof(
