@@ -39,3 +39,20 @@ export function generateSandboxCredentials (): SandboxCredentials {
     wechatpayPublicKey: wechatpay.publicKey
   }
 }
+
+/** WeChat Pay's side of a generated merchant: whose signatures it checks, and how it signs answers. */
+export function simulatorSideOf (generated: SandboxCredentials): {
+  mchid: string
+  merchantSerialNo: string
+  merchantPublicKey: KeyObject
+  signingKey: KeyObject
+  signingSerial: string
+} {
+  return {
+    mchid: generated.mchid,
+    merchantSerialNo: generated.merchantSerialNo,
+    merchantPublicKey: generated.merchantPublicKey,
+    signingKey: generated.wechatpayPrivateKey,
+    signingSerial: generated.wechatpayPublicKeyId
+  }
+}

@@ -1,5 +1,5 @@
 import type { WechatpayCredentials } from '../config.js'
-import { generateSandboxCredentials } from './credentials.js'
+import { generateSandboxCredentials, simulatorSideOf } from './credentials.js'
 import { generateApiv3Key, generatePlatformCertificate } from './platform-certificates.js'
 import { startSimulator } from './simulator.js'
 
@@ -19,11 +19,7 @@ export async function startSandbox (): Promise<Sandbox> {
   const generated = generateSandboxCredentials()
   const apiv3Key = generateApiv3Key()
   const simulator = await startSimulator({
-    mchid: generated.mchid,
-    merchantSerialNo: generated.merchantSerialNo,
-    merchantPublicKey: generated.merchantPublicKey,
-    signingKey: generated.wechatpayPrivateKey,
-    signingSerial: generated.wechatpayPublicKeyId,
+    ...simulatorSideOf(generated),
     certificates: [generatePlatformCertificate()],
     apiv3Key
   })

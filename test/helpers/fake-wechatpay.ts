@@ -1,4 +1,4 @@
-import { generateSandboxCredentials, type SandboxCredentials } from '../../src/sandbox/credentials.js'
+import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } from '../../src/sandbox/credentials.js'
 import { generatePlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sandbox/simulator.js'
 import type { WechatpayCredentials } from '../../src/config.js'
@@ -29,11 +29,7 @@ export async function startFakeWechatpay (options: FakeWechatpayOptions = {}): P
   const generated = generateSandboxCredentials()
   const certificates = keyMode === 'public-key' ? undefined : [generatePlatformCertificate()]
   const simulator = await startSimulator({
-    mchid: generated.mchid,
-    merchantSerialNo: generated.merchantSerialNo,
-    merchantPublicKey: generated.merchantPublicKey,
-    signingKey: generated.wechatpayPrivateKey,
-    signingSerial: generated.wechatpayPublicKeyId,
+    ...simulatorSideOf(generated),
     ...(certificates === undefined ? {} : { certificates }),
     ...simulatorOptions
   })
