@@ -31,6 +31,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 export async function buildApp (config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const logController = new AccessLogController()
   const app = Fastify({
+    // Behind a load balancer, the per-caller rate limit must see the caller, not the balancer.
+    // A hop count becomes proxy-addr's trust function (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     logger: loggerOptions(config.logLevel, { nodeEnv: config.nodeEnv, stream: overrides.logStream }),
     logController,
     // Honour a caller's X-Request-Id so one id follows a request through several services.
@@ -100,4 +103,9 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
  */
 function walkConcurrency (maxRps: number): number {
   return Math.max(1, Math.min(4, Math.floor(maxRps / 2)))
+}
+
+/** Trusts the nearest `hops` proxies, as Fastify's numeric trustProxy does. */
+function trustHops (hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops
 }

@@ -44,6 +44,8 @@ export interface Config {
   apiTokens: string[]
   /** Per-caller requests per minute; undefined: no per-caller limit. */
   rateLimitPerMinute: number | undefined
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the caller's address. */
+  trustProxy: boolean | number | string
   maxEventLoopDelayMs: number
   maxHeapUsedBytes: number
   maxRssBytes: number
@@ -101,6 +103,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS', 5, { min: 1, max: 10_000 }),
     apiTokens: read.list('INTERNAL_API_TOKENS'),
     rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE', { min: 1, max: 1_000_000 }),
+    trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     maxEventLoopDelayMs: read.integer('UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS', 1000, { min: 0, max: 60_000 }),
     maxHeapUsedBytes: read.integer('UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 0, { min: 0, max: 2 ** 45 }),
     maxRssBytes: read.integer('UNDER_PRESSURE_MAX_RSS_BYTES', 0, { min: 0, max: 2 ** 45 }),
@@ -158,4 +161,15 @@ function hideSecrets (credentials: WechatpayCredentials): WechatpayCredentials {
     enumerable: false,
     value: () => ({ mchid: credentials.mchid, merchantSerialNo: credentials.merchantSerialNo, publicKeyId: credentials.publicKeyId })
   })
+}
+
+/**
+ * TRUST_PROXY: unset or `false` (the caller's address is the socket's), `true` (trust every proxy),
+ * a number of hops, or a comma-separated list of proxy addresses or CIDRs, as Fastify takes them.
+ */
+function parseTrustProxy (value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) return Number(value)
+  return value
 }

@@ -84,6 +84,24 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
   })
 })
 
+describe('TRUST_PROXY', () => {
+  it('behind a trusted proxy, callers without a token are limited by their own address, not the proxy\'s', async () => {
+    const service = await startTestApp(fake, { rateLimitPerMinute: 1, trustProxy: true, redisUrl: SHARED_REDIS_URL })
+    try {
+      // Fresh documentation addresses each run: the limit's Redis counters outlive a run by a minute.
+      const octet = (): number => 1 + Math.floor(Math.random() * 250)
+      const [a, b] = [`198.51.100.${octet()}`, `203.0.113.${octet()}`]
+      const from = async (address: string): Promise<number> =>
+        (await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=1`, { headers: { 'x-forwarded-for': address } })).status
+      expect(await from(a)).toBe(200)
+      expect(await from(b)).toBe(200)
+      expect(await from(a)).toBe(429)
+    } finally {
+      await service.close()
+    }
+  })
+})
+
 describe('hostile input', () => {
   let service: TestApp
   beforeAll(async () => { service = await startTestApp(fake) })

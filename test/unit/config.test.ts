@@ -139,6 +139,7 @@ describe('loadConfig: sandbox mode', () => {
       upstreamMaxRps: 5,
       apiTokens: [],
       rateLimitPerMinute: undefined,
+      trustProxy: false,
       maxEventLoopDelayMs: 1000,
       maxHeapUsedBytes: 0,
       maxRssBytes: 0,
@@ -468,5 +469,13 @@ describe('loadConfig: resilience and callers', () => {
   it('reads the per-caller limit only when set', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).rateLimitPerMinute).toBe(600)
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/)
+  })
+})
+
+describe('loadConfig: TRUST_PROXY', () => {
+  it.each([
+    [undefined, false], ['false', false], ['true', true], ['1', 1], ['10.0.0.0/8, 192.168.1.1', '10.0.0.0/8, 192.168.1.1']
+  ])('%j → %j', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected)
   })
 })
