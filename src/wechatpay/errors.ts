@@ -18,6 +18,9 @@ export interface UpstreamErrorKind {
 const paramError: UpstreamErrorKind = {
   status: 400, type: '/problems/upstream-param-error', title: 'WeChat Pay rejected a parameter', retryable: false
 }
+const rateLimited: UpstreamErrorKind = {
+  status: 429, type: '/problems/upstream-rate-limited', title: 'WeChat Pay is limiting our request rate', retryable: true, retryAfterSeconds: 1
+}
 const notFound: UpstreamErrorKind = {
   status: 404, type: '/problems/upstream-not-found', title: 'WeChat Pay has no such resource', retryable: false
 }
@@ -37,12 +40,8 @@ export const WECHATPAY_ERROR_CODES: Readonly<Record<string, UpstreamErrorKind>> 
   RESOURCE_NOT_EXISTS: notFound,
   NOT_FOUND: notFound,
   // FREQUENCY_LIMITED is a business-level limit; WeChat's own guides wait about a minute (reference §3.2).
-  FREQUENCY_LIMITED: {
-    status: 429, type: '/problems/upstream-rate-limited', title: 'WeChat Pay is limiting our request rate', retryable: true, retryAfterSeconds: 60
-  },
-  RATELIMIT_EXCEEDED: {
-    status: 429, type: '/problems/upstream-rate-limited', title: 'WeChat Pay is limiting our request rate', retryable: true, retryAfterSeconds: 1
-  },
+  FREQUENCY_LIMITED: { ...rateLimited, retryAfterSeconds: 60 },
+  RATELIMIT_EXCEEDED: rateLimited,
   SYSTEM_ERROR: {
     status: 502, type: '/problems/upstream-system-error', title: 'WeChat Pay had an internal error', retryable: true
   },
@@ -57,7 +56,7 @@ const BY_STATUS: Readonly<Record<number, UpstreamErrorKind>> = Object.freeze({
   401: WECHATPAY_ERROR_CODES.SIGN_ERROR as UpstreamErrorKind,
   403: { status: 403, type: '/problems/upstream-forbidden', title: 'WeChat Pay denied access', retryable: false },
   404: notFound,
-  429: { status: 429, type: '/problems/upstream-rate-limited', title: 'WeChat Pay is limiting our request rate', retryable: true, retryAfterSeconds: 1 }
+  429: rateLimited
 })
 
 const SERVER_ERROR: UpstreamErrorKind = {

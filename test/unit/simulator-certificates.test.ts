@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { createDecipheriv, randomBytes, sign, verify, X509Certificate, type KeyObject } from 'node:crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { generateSandboxCredentials, type SandboxCredentials } from '../../src/sandbox/credentials.js'
+import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } from '../../src/sandbox/credentials.js'
 import { generatePlatformCertificate, type PlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sandbox/simulator.js'
 
@@ -14,14 +14,7 @@ beforeAll(() => { creds = generateSandboxCredentials() })
 afterEach(async () => { await sim?.close() })
 
 async function start (options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
-  sim = await startSimulator({
-    mchid: creds.mchid,
-    merchantSerialNo: creds.merchantSerialNo,
-    merchantPublicKey: creds.merchantPublicKey,
-    signingKey: creds.wechatpayPrivateKey,
-    signingSerial: creds.wechatpayPublicKeyId,
-    ...options
-  })
+  sim = await startSimulator({ ...simulatorSideOf(creds), ...options })
   return sim
 }
 

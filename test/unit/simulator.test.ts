@@ -1,7 +1,7 @@
 import { randomBytes, sign, verify, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { Agent, request, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { generateSandboxCredentials, type SandboxCredentials } from '../../src/sandbox/credentials.js'
+import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } from '../../src/sandbox/credentials.js'
 import { demoCards, DEMO_BRANDS } from '../../src/sandbox/demo-cards.js'
 import { startSimulator, type Simulator } from '../../src/sandbox/simulator.js'
 
@@ -65,14 +65,7 @@ const cardsUrl = (offset: number, limit: number, extra = ''): string => `${CARDS
 
 beforeAll(() => { creds = generateSandboxCredentials() })
 beforeEach(async () => {
-  sim = await startSimulator({
-    mchid: creds.mchid,
-    merchantSerialNo: creds.merchantSerialNo,
-    merchantPublicKey: creds.merchantPublicKey,
-    signingKey: creds.wechatpayPrivateKey,
-    signingSerial: creds.wechatpayPublicKeyId,
-    now: () => NOW_MS
-  })
+  sim = await startSimulator({ ...simulatorSideOf(creds), now: () => NOW_MS })
 })
 afterEach(async () => { await sim.close() })
 
