@@ -84,7 +84,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(errorHandling)
   await app.register(metrics)
   await app.register(docs)
-  await app.register(redis, { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs })
+  await app.register(redis, { settings: config.redis, commandTimeoutMs: config.redisCommandTimeoutMs })
   await app.register(protection, { config })
   await app.register(wechatpay, { config, credentials, baseUrl, backupBaseUrl, ...(overrides.now === undefined ? {} : { now: overrides.now }) })
   await app.register(cache, { config, ...(overrides.now === undefined ? {} : { now: overrides.now }) })

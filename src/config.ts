@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import { loadKeys, type KeySources } from './config-keys.js'
 import { createConfigReader } from './config-reader.js'
+import { readRedisSettings, type RedisSettings } from './config-redis.js'
 
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com'
 /** WeChat Pay's other access point ("访问异地的接入点", reference §4). */
@@ -51,7 +52,7 @@ export interface Config {
   maxRssBytes: number
   shutdownGraceMs: number
   /** Undefined: pages are cached in process memory instead of Redis. */
-  redisUrl: string | undefined
+  redis: RedisSettings | undefined
   redisCommandTimeoutMs: number
   cacheTtlSeconds: number
   cacheStaleSeconds: number
@@ -108,7 +109,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     maxHeapUsedBytes: read.integer('UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 0, { min: 0, max: 2 ** 45 }),
     maxRssBytes: read.integer('UNDER_PRESSURE_MAX_RSS_BYTES', 0, { min: 0, max: 2 ** 45 }),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
-    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    redis: readRedisSettings(read),
     redisCommandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 150, { min: 10, max: 5_000 }),
     cacheTtlSeconds: read.integer('CACHE_TTL_SECONDS', 60, { min: 1, max: 86_400 }),
     cacheStaleSeconds: read.integer('CACHE_STALE_SECONDS', 300, { min: 0, max: 86_400 }),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from '../cache/redis-client.js'
 import type { RedisGuard } from '../cache/redis-guard.js'
 import type { UpstreamBudget } from '../wechatpay/client.js'
 import { UPSTREAM_FAILURES } from '../wechatpay/errors.js'
@@ -10,7 +10,7 @@ export interface BudgetOptions {
   /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
   maxRps: number
   /** Redis key of the shared budget; without Redis the budget is this process's alone. */
-  redis?: { client: Redis, guard: RedisGuard, key: string }
+  redis?: { client: RedisConnection, guard: RedisGuard, key: string }
   /** The longest a request waits for its turn before giving up on the upstream. */
   maxWaitMs?: number
   now?: () => number

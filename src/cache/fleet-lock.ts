@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './redis-client.js'
 import { FILL_CHANNEL, PURGE_CHANNEL } from './cache-keys.js'
 import { parseFillMessage, type FillOutcome } from './fill-outcome.js'
 import type { RedisGuard } from './redis-guard.js'
@@ -28,8 +28,8 @@ interface Recent { at: number, holder: string, outcome: FillOutcome }
  * never cached), whatever the clocks say.
  */
 export class FleetLock {
-  readonly #redis: Redis
-  readonly #subscriber: Redis
+  readonly #redis: RedisConnection
+  readonly #subscriber: RedisConnection
   readonly #guard: RedisGuard
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
@@ -39,7 +39,7 @@ export class FleetLock {
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined
 
-  constructor (redis: Redis, guard: RedisGuard, now: () => number = Date.now) {
+  constructor (redis: RedisConnection, guard: RedisGuard, now: () => number = Date.now) {
     this.#redis = redis
     this.#guard = guard
     this.#now = now

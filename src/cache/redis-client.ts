@@ -1,25 +1,60 @@
-import { Redis } from 'ioredis'
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
+import type { RedisSettings } from '../config-redis.js'
 
-export interface RedisClientOptions {
-  url: string
-  /** Bound on every command: a stalled Redis costs a request at most this much. */
-  commandTimeoutMs: number
-}
+/** One Redis or a Cluster: every command this service sends works the same on both. */
+export type RedisConnection = Redis | Cluster
+
+// Reconnect quickly at first, then every 2 s, for ever: Redis coming back must never need a restart.
+const reconnectDelay = (attempt: number): number => Math.min(100 * attempt, 2_000)
 
 /**
- * An ioredis client tuned to fail fast and heal by itself: no offline queue (a command while
- * disconnected fails at once instead of waiting), a per-command timeout, and reconnects with
- * capped back-off forever. The service starts whether or not Redis is there.
+ * An ioredis client for the configured topology, tuned to fail fast and heal by itself: no offline
+ * queue (a command while disconnected fails at once instead of waiting), a per-command timeout, and
+ * reconnects with capped back-off. The service starts whether or not Redis is there.
  */
-export function createRedisClient (options: RedisClientOptions): Redis {
-  return new Redis(options.url, {
-    commandTimeout: options.commandTimeoutMs,
-    enableOfflineQueue: false,
+export function createRedisConnection (settings: RedisSettings, commandTimeoutMs: number): RedisConnection {
+  // What every connection to a Redis server (not a sentinel) shares, whatever the topology.
+  const server: RedisOptions = {
+    ...(settings.username === undefined ? {} : { username: settings.username }),
+    ...(settings.password === undefined ? {} : { password: settings.password }),
+    ...(settings.tls === undefined ? {} : { tls: settings.tls.ca === undefined ? {} : { ca: settings.tls.ca } }),
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
-    // Commands issued in the same tick share one round trip: the MGET of a hit and others.
-    enableAutoPipelining: true,
-    lazyConnect: false
-  })
+    connectTimeout: 2_000
+  }
+  // Commands issued in the same tick share one round trip: the MGET of a hit and others.
+  const pipelining = { enableAutoPipelining: true, enableOfflineQueue: false }
+  switch (settings.topology) {
+    case 'single':
+      return new Redis({ ...server, ...pipelining, host: settings.node.host, port: settings.node.port, db: settings.db, retryStrategy: reconnectDelay })
+    case 'sentinel':
+      return new Redis({
+        ...server,
+        ...pipelining,
+        sentinels: settings.sentinels,
+        name: settings.name,
+        role: 'master',
+        ...(settings.sentinelPassword === undefined ? {} : { sentinelPassword: settings.sentinelPassword }),
+        ...(settings.tls === undefined ? {} : { enableTLSForSentinelMode: true, sentinelTLS: server.tls }),
+        retryStrategy: reconnectDelay,
+        // Listens for the sentinels' +switch-master, so a failover moves us at once rather than
+        // when the old primary's connection finally drops.
+        failoverDetector: true,
+        // A primary demoted behind our back answers writes with READONLY: ask the sentinels again.
+        reconnectOnError: (err) => err.message.startsWith('READONLY')
+      })
+    case 'cluster':
+      return new Cluster(settings.nodes, {
+        ...pipelining,
+        redisOptions: server,
+        scaleReads: 'master',
+        clusterRetryStrategy: reconnectDelay,
+        // A failover or migration redirects (MOVED/ASK) or briefly refuses (CLUSTERDOWN, TRYAGAIN):
+        // ioredis retries those itself; the guard's deadline bounds how long a request waits.
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
+        retryDelayOnTryAgain: 100,
+        slotsRefreshTimeout: 1_000
+      })
+  }
 }

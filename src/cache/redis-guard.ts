@@ -9,6 +9,11 @@ export interface RedisGuardOptions {
   onStateChange?: (state: BreakerState, error?: unknown) => void
   /** After any failure, how long every call falls back at once (one request never pays twice). */
   quietMs?: number
+  /**
+   * A deadline on each call, for clients whose own retries can outlast the command timeout: a
+   * Cluster follows redirects and waits out CLUSTERDOWN during a failover. Unset: none.
+   */
+  deadlineMs?: number
 }
 
 /**
@@ -20,11 +25,13 @@ export class RedisGuard {
   readonly #breaker: CircuitBreaker
   readonly #now: () => number
   readonly #quietMs: number
+  readonly #deadlineMs: number | undefined
   #quietUntil = 0
 
   constructor (options: RedisGuardOptions = {}) {
     this.#now = options.now ?? Date.now
     this.#quietMs = options.quietMs ?? 250
+    this.#deadlineMs = options.deadlineMs
     this.#breaker = new CircuitBreaker({
       threshold: options.failureThreshold ?? 3,
       cooldownMs: options.openMs ?? 5_000,
@@ -39,7 +46,7 @@ export class RedisGuard {
     // rest of the request, and any other in the next moment, skip Redis instead of timing out too.
     if (!this.#breaker.allows() || this.#now() < this.#quietUntil) return fallback
     try {
-      const result = await work()
+      const result = this.#deadlineMs === undefined ? await work() : await withDeadline(work(), this.#deadlineMs)
       this.#breaker.succeeded()
       return result
     } catch (err) {
@@ -56,5 +63,19 @@ export class RedisGuard {
   /** Healthy unless Redis just failed or failures are piling up. */
   healthy (): boolean {
     return this.#breaker.healthy() && this.#now() >= this.#quietUntil
+  }
+}
+
+async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`Redis did not answer within ${ms} ms`)) }, ms)
+  })
+  // The abandoned command may still fail later; that must not become an unhandled rejection.
+  work.catch(() => {})
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }

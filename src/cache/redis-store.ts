@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './redis-client.js'
 import { decodeEntry, encodeEntry, type CacheEntry } from './cache-entry.js'
 import type { PageKeys } from './cache-keys.js'
 import { currentEntry, generationOf, type PageStore, type StoredRead, type StoreHealth } from './page-store.js'
@@ -13,10 +13,10 @@ const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
  */
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
-  readonly #redis: Redis
+  readonly #redis: RedisConnection
   readonly #guard: RedisGuard
 
-  constructor (redis: Redis, guard: RedisGuard) {
+  constructor (redis: RedisConnection, guard: RedisGuard) {
     this.#redis = redis
     this.#guard = guard
   }

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 /** What the metrics read from the running service at scrape time (no bookkeeping on hot paths). */
 export interface MetricSources {
-  redis: () => { topology: string, up: boolean } | undefined
+  redis: () => { topology: string, state: string, primaries: string[] } | undefined
   breakers: () => Array<{ host: string, state: 'open' | 'closed' }>
   certificateExpiry: () => Date | undefined
 }
@@ -49,7 +49,19 @@ export class ServiceMetrics {
       collect () {
         this.reset()
         const redis = sources.redis()
-        if (redis !== undefined) this.set({ topology: redis.topology }, redis.up ? 1 : 0)
+        if (redis !== undefined) this.set({ topology: redis.topology }, redis.state === 'ok' ? 1 : 0)
+      }
+    })
+    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
+    new Gauge({
+      name: 'redis_primaries',
+      help: 'Redis primaries in use: 1 for a single Redis or Sentinel\'s current primary, a Cluster\'s primaries; 0 while connecting.',
+      labelNames: ['topology'],
+      registers,
+      collect () {
+        this.reset()
+        const redis = sources.redis()
+        if (redis !== undefined) this.set({ topology: redis.topology }, redis.primaries.length)
       }
     })
     // eslint-disable-next-line no-new -- registered on construction, read at scrape time

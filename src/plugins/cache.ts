@@ -26,9 +26,9 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
   if (app.redis === undefined) {
     store = new MemoryPageStore({ maxEntries: config.cacheMaxEntries, maxBytes: config.cacheMaxBytes, ...clock })
     app.log.info({ cache: 'memory', max_entries: config.cacheMaxEntries, max_bytes: config.cacheMaxBytes },
-      'cache: in-process memory (no REDIS_URL); set REDIS_URL to share pages between replicas')
+      'cache: in-process memory (no Redis configured); set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES to share pages between replicas')
   } else {
-    const { client, guard, location } = app.redis
+    const { client, guard } = app.redis
     const shared = new RedisPageStore(client, guard)
     const lock = new FleetLock(client, guard, now)
     // Waiters look for another replica's fill in Redis itself, never in this process's copies.
@@ -46,7 +46,7 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
     } else {
       store = shared
     }
-    app.log.info({ cache: 'redis', redis: location }, 'cache: Redis, shared by every replica')
+    app.log.info({ cache: 'redis', redis: app.redis.status().location }, 'cache: Redis, shared by every replica')
     app.addHook('onClose', async () => { await lock.close() })
   }
 

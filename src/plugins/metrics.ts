@@ -8,7 +8,7 @@ import { ServiceMetrics } from '../metrics/service-metrics.js'
  */
 async function metrics (app: FastifyInstance): Promise<void> {
   const service = new ServiceMetrics({
-    redis: () => app.redis === undefined ? undefined : { topology: app.redis.topology, up: app.redis.client.status === 'ready' && app.redis.guard.healthy() },
+    redis: () => app.redis?.status(),
     breakers: () => app.hasDecorator('wechatpay') ? app.wechatpay.breakerStates() : [],
     certificateExpiry: () => app.platformCertificateExpiry?.()
   })

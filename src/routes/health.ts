@@ -3,6 +3,23 @@ import { Type } from 'typebox'
 
 const HealthSchema = Type.Object({ status: Type.String() }, { additionalProperties: true })
 
+const ReadinessSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable'), Type.Literal('shutting-down')]),
+  checks: Type.Object({
+    keys: Type.String({ description: 'ok, or why no key can verify WeChat Pay\'s answers' }),
+    redis: Type.String({ description: 'ok, down (the cache fails open), or memory (no Redis configured: an in-process cache)' }),
+    upstream: Type.String({ description: 'ok, or unreachable while every WeChat Pay host cools down' })
+  }, { additionalProperties: true }),
+  redis: Type.Optional(Type.Object({
+    topology: Type.Union([Type.Literal('single'), Type.Literal('sentinel'), Type.Literal('cluster')]),
+    location: Type.String({ description: 'Where Redis is, without credentials: redis://host:port, sentinel://…/name or cluster://…' }),
+    state: Type.Union([Type.Literal('ok'), Type.Literal('connecting'), Type.Literal('failing-open')], {
+      description: 'ok: answering; connecting: no connection yet, or between primaries during a failover; failing-open: failing, so the cache is skipped for a few seconds'
+    }),
+    primaries: Type.Array(Type.String(), { description: 'host:port of the primaries in use' })
+  }, { description: 'Present when a Redis is configured.' }))
+}, { additionalProperties: true })
+
 /** Liveness says the process runs; readiness says it can serve /cards right now. */
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   // Load balancers should stop sending work as soon as shutdown begins, before the port closes.
@@ -17,7 +34,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     schema: {
       summary: 'Readiness: the service can serve /cards',
       tags: ['operations'],
-      response: { 200: HealthSchema, 503: HealthSchema }
+      response: { 200: ReadinessSchema, 503: ReadinessSchema }
     }
   }, async (_request, reply) => {
     // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
@@ -33,7 +50,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     return await reply.code(ready ? 200 : 503).send({
       status,
       checks: { keys, redis: cache, upstream },
-      ...(app.redis === undefined ? {} : { redis: { topology: app.redis.topology, location: app.redis.location } }),
+      ...(app.redis === undefined ? {} : { redis: app.redis.status() }),
       keys: {
         mode: app.certificates.mode,
         platform_certificates: app.certificates.certificates().length,

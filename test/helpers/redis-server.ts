@@ -1,8 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { createConfigReader } from '../../src/config-reader.js'
+import { readRedisSettings, type RedisSettings } from '../../src/config-redis.js'
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379'
+
+/** The service's Redis settings for an environment, read as the service reads them. */
+export function redisSettings (env: NodeJS.ProcessEnv): RedisSettings {
+  const read = createConfigReader(env)
+  const settings = readRedisSettings(read)
+  read.finish((problems) => { throw new Error(problems.join('; ')) })
+  if (settings === undefined) throw new Error('no Redis in this environment')
+  return settings
+}
+
+/** The machine's shared Redis, as the service's settings. */
+export const SHARED_REDIS = redisSettings({ REDIS_URL: SHARED_REDIS_URL })
 
 export interface PrivateRedis {
   port: number

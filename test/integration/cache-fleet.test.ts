@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { pageKeys } from '../../src/cache/cache-keys.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // Two replicas: separate apps, each with its own Redis connections and in-process single flight,
@@ -15,8 +15,8 @@ let redis: Redis
 beforeAll(async () => {
   fake = await startFakeWechatpay()
   replicas = [
-    await startTestApp(fake, { redisUrl: SHARED_REDIS_URL }),
-    await startTestApp(fake, { redisUrl: SHARED_REDIS_URL })
+    await startTestApp(fake, { redis: SHARED_REDIS }),
+    await startTestApp(fake, { redis: SHARED_REDIS })
   ]
   redis = new Redis(SHARED_REDIS_URL)
 })

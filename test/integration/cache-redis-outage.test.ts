@@ -2,7 +2,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp } from '../helpers/app.js'
-import { privateRedis, type PrivateRedis } from '../helpers/redis-server.js'
+import { privateRedis, type PrivateRedis, redisSettings } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
@@ -28,7 +28,7 @@ describe('Redis never takes the service down', () => {
   it('a stalled Redis (DEBUG SLEEP) costs each request at most the command timeout, then nothing', async () => {
     await redis.start()
     // No in-process layer here: this test is about what a stalled Redis costs each request.
-    const service = await startTestApp(fake, { redisUrl: redis.url, redisCommandTimeoutMs: 100, cacheLocalTtlMs: 0 })
+    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 100, cacheLocalTtlMs: 0 })
     const staller = new Redis(redis.url)
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
@@ -58,7 +58,7 @@ describe('Redis never takes the service down', () => {
 
   it('starts and serves with Redis down, and caches again on its own once Redis is back', async () => {
     await redis.stop()
-    const service = await startTestApp(fake, { redisUrl: redis.url })
+    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }) })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       const down = await timed(path)
@@ -83,7 +83,7 @@ describe('Redis never takes the service down', () => {
 
   it('under load, a Redis stall (DEBUG SLEEP) and killed connections (CLIENT KILL) fail no request', async () => {
     await redis.start()
-    const service = await startTestApp(fake, { redisUrl: redis.url, redisCommandTimeoutMs: 100 })
+    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 100 })
     const admin = new Redis(redis.url)
     try {
       const appids = Array.from({ length: 5 }, uniqueAppid)

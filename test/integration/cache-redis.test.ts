@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import type { TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // One clock for the service and the simulator, so a test can move time past TTLs without the
@@ -13,7 +13,7 @@ const now = (): number => clock.now
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { now }, config: { redisUrl: SHARED_REDIS_URL, cacheTtlSeconds: 60, cacheStaleSeconds: 300 }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ simulator: { now }, config: { redis: SHARED_REDIS, cacheTtlSeconds: 60, cacheStaleSeconds: 300 }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
 beforeEach(() => {
   fake.simulator.reset()
   clock.now = Date.now()

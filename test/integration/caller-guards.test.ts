@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 const FRONTEND = 'frontend-token-0123456789abcdef'
@@ -61,7 +61,7 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     // The limit's Redis counters outlive a run by a minute: fresh tokens keep runs independent.
     const FRONTEND_RUN = `frontend-${randomUUID()}`
     const SYNC_RUN = `sync-${randomUUID()}`
-    const service = await startTestApp(fake, { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3, redisUrl: SHARED_REDIS_URL })
+    const service = await startTestApp(fake, { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3, redis: SHARED_REDIS })
     try {
       const statuses = async (token: string, n: number): Promise<number[]> => await Promise.all(Array.from({ length: n }, async () =>
         (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).status))
@@ -86,7 +86,7 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
 
 describe('TRUST_PROXY', () => {
   it('behind a trusted proxy, callers without a token are limited by their own address, not the proxy\'s', async () => {
-    const service = await startTestApp(fake, { rateLimitPerMinute: 1, trustProxy: true, redisUrl: SHARED_REDIS_URL })
+    const service = await startTestApp(fake, { rateLimitPerMinute: 1, trustProxy: true, redis: SHARED_REDIS })
     try {
       // Fresh documentation addresses each run: the limit's Redis counters outlive a run by a minute.
       const octet = (): number => 1 + Math.floor(Math.random() * 250)

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import type { TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 const RPS = 3
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { redisUrl: SHARED_REDIS_URL, upstreamMaxRps: RPS }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ config: { redis: SHARED_REDIS, upstreamMaxRps: RPS }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 describe('GET /cards/all inside the upstream budget', () => {
   it(`reads 10 uncached pages at no more than UPSTREAM_MAX_RPS=${RPS}, and still answers with every card`, async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import type { TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // Lists that change between reads: the simulator asks for an appid's cards at every call.
@@ -10,7 +10,7 @@ const lists = new Map<string, () => unknown[]>()
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { redisUrl: SHARED_REDIS_URL, cardsAllMax: 50 } }, (f, s) => { fake = f; service = s })
+useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { redis: SHARED_REDIS, cardsAllMax: 50 } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}` }))
 const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { redisUrl: SHARED_REDIS_URL } }, (f, s) => { fake = f; service = s })
+useService({ config: { redis: SHARED_REDIS } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}`, title: `会员卡 ${i}`, remain_quantity: i }))

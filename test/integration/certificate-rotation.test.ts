@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { certificateKeys } from '../../src/wechatpay/certificates/certificate-sharing.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // A rotation as WeChat Pay does it (reference §2.4 A): a new certificate appears and starts signing.
@@ -84,7 +84,7 @@ describe('a rotation is followed on the first unknown serial', () => {
   it('across a fleet sharing Redis: one download at start-up and one per rotation, and every replica follows', async () => {
     offsetMs = 0
     fake = await startFakeWechatpay({ keyMode: 'platform-certificate' })
-    const config = { redisUrl: SHARED_REDIS_URL }
+    const config = { redis: SHARED_REDIS }
     replicas.push(await startTestApp(fake, config, { now: clock }), await startTestApp(fake, config, { now: clock }))
     const [a, b] = replicas as [TestApp, TestApp]
     const first = fake.simulator.certificates[0]?.serial as string

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import type { TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { redisUrl: SHARED_REDIS_URL, apiTokens: ['metrics-test-token-0123456789'] }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ config: { redis: SHARED_REDIS, apiTokens: ['metrics-test-token-0123456789'] }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 const auth = { authorization: 'Bearer metrics-test-token-0123456789' }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
-import { freePort, SHARED_REDIS_URL } from '../helpers/redis-server.js'
+import { freePort, SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
@@ -130,8 +130,8 @@ describe('failover to the backup host', () => {
 describe('the merchant\'s budget, shared by the fleet', () => {
   it('two replicas together stay within UPSTREAM_MAX_RPS; requests over it get 503 with Retry-After', async () => {
     const replicas = [
-      await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, upstreamMaxRps: 2 }),
-      await startTestApp(fake, { redisUrl: SHARED_REDIS_URL, upstreamMaxRps: 2 })
+      await startTestApp(fake, { redis: SHARED_REDIS, upstreamMaxRps: 2 }),
+      await startTestApp(fake, { redis: SHARED_REDIS, upstreamMaxRps: 2 })
     ]
     try {
       const started = Date.now()

@@ -51,4 +51,16 @@ describe('Redis guard', () => {
     expect(guard.healthy()).toBe(true)
     expect(states).toEqual(['open', 'closed'])
   })
+
+  it('with a deadline, a call that never answers falls back after it and counts as a failure', async () => {
+    const guard = new RedisGuard({ deadlineMs: 30, quietMs: 0 })
+    const started = Date.now()
+    // A Cluster client that keeps following redirects: its promise settles late or never.
+    expect(await guard.call(async () => await new Promise<string>(() => {}), 'fallback')).toBe('fallback')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25)
+    expect(await guard.call(async () => await Promise.reject(new Error('late failure')), 'fallback')).toBe('fallback')
+    // Two failures so far; a prompt answer still goes through and is counted as a success.
+    expect(await guard.call(async () => 'ok', 'fallback')).toBe('ok')
+    expect(guard.healthy()).toBe(true)
+  })
 })

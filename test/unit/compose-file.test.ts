@@ -20,14 +20,16 @@ const LISTED = [
   'WECHATPAY_BACKUP_BASE_URL', 'WECHATPAY_CONNECT_TIMEOUT_MS', 'WECHATPAY_MAX_CONNECTIONS', 'UPSTREAM_MAX_RPS',
   'INTERNAL_API_TOKENS', 'RATE_LIMIT_PER_MINUTE', 'TRUST_PROXY', 'UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS',
   'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SHUTDOWN_GRACE_MS',
-  'CARDS_ALL_MAX', 'WECHATPAY_CERT_REFRESH_HOURS'
+  'CARDS_ALL_MAX', 'WECHATPAY_CERT_REFRESH_HOURS',
+  'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_CLUSTER_NODES',
+  'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'
 ]
 
-/** Names read through the config reader: `read.string('HOST'`, `optional('X'`, ... */
+/** Names read through the config reader: `read.string('HOST'`, `optional('X'`, `nodeList(read, 'X'`... */
 function scanSource (): string[] {
   const names = new Set<string>()
-  const pattern = /\b(?:read\.[a-zA-Z]+|optional)\(\s*['"`]([A-Z][A-Z0-9_]*)['"`]/g
-  for (const file of ['src/config.ts', 'src/config-keys.ts']) {
+  const pattern = /\b(?:read\.[a-zA-Z]+|optional|nodeList)\(\s*(?:read,\s*)?['"`]([A-Z][A-Z0-9_]*)['"`]/g
+  for (const file of ['src/config.ts', 'src/config-keys.ts', 'src/config-redis.ts']) {
     for (const match of read(file).matchAll(pattern)) names.add(match[1] as string)
   }
   return [...names].sort()
@@ -141,6 +143,28 @@ describe('docker-compose.yml', () => {
     const env = environmentOf(services.app)
     expect(env.WECHATPAY_PRIVATE_KEY_FILE).toMatch(/\/run\/secrets\//)
     expect(env.WECHATPAY_PUBLIC_KEY_FILE).toMatch(/\/run\/secrets\//)
+  })
+})
+
+describe('docker-compose.yml: the replicas profile', () => {
+  type Replica = Service & { profiles?: string[], deploy?: { replicas?: number } }
+  const replica = services.replica as Replica | undefined
+
+  it('runs several app replicas, configured exactly as app, sharing the redis service', () => {
+    expect(replica?.profiles).toEqual(['replicas'])
+    expect(replica?.deploy?.replicas).toBeGreaterThanOrEqual(2)
+    expect(environmentOf(replica)).toEqual(environmentOf(services.app))
+    expect((replica?.depends_on as Record<string, { condition?: string }>).redis?.condition).toBe('service_healthy')
+    expect(replica?.healthcheck).toEqual(services.app?.healthcheck)
+    expect(replica?.read_only).toBe(true)
+  })
+
+  it('puts a balancer in front of the replicas, in the same profile, and only there', () => {
+    const balancer = services.balancer as Replica | undefined
+    expect(balancer?.profiles).toEqual(['replicas'])
+    const content = (compose as { configs?: Record<string, { content?: string }> }).configs?.balancer?.content ?? ''
+    expect(content).toMatch(/server replica:3000\b/)
+    expect((services.app as Replica).profiles).toBeUndefined()
   })
 })
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from '../../cache/redis-client.js'
 import { KEY_VERSION } from '../../cache/cache-keys.js'
 import type { RedisGuard } from '../../cache/redis-guard.js'
 
@@ -37,7 +37,7 @@ export interface SharingOptions {
  * without Redis each replica refreshes on its own.
  */
 export class CertificateSharing {
-  readonly #redis: Redis
+  readonly #redis: RedisConnection
   readonly #guard: RedisGuard
   readonly #keys: { claim: string, listing: string }
   readonly #claimMs: number
@@ -45,7 +45,7 @@ export class CertificateSharing {
   readonly #now: () => number
   #token: string | undefined
 
-  constructor (redis: Redis, guard: RedisGuard, mchid: string, options: SharingOptions = {}) {
+  constructor (redis: RedisConnection, guard: RedisGuard, mchid: string, options: SharingOptions = {}) {
     this.#redis = redis
     this.#guard = guard
     this.#keys = certificateKeys(mchid)

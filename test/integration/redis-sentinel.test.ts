@@ -1,0 +1,29 @@
+import { Redis } from 'ioredis'
+import { describe } from 'vitest'
+import { hostPort } from '../../src/config-redis.js'
+import { startRedisSentinel } from '../helpers/redis-deployments.js'
+import { redisSettings } from '../helpers/redis-server.js'
+import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'
+
+// A primary and its replica watched by three sentinels, on loopback ports of this file's own;
+// a password on the data servers, as production deployments have.
+describe('Redis Sentinel (primary, replica and three sentinels, real redis-server processes)', () => {
+  sharedRedisSuite('sentinel', async () => {
+    const password = 'sentinel-test-password'
+    const sentinel = await startRedisSentinel({ sentinels: 3, password })
+    const settings = redisSettings({
+      REDIS_SENTINELS: sentinel.sentinels.map(hostPort).join(','),
+      REDIS_SENTINEL_NAME: sentinel.name,
+      REDIS_PASSWORD: password
+    })
+    const inspector = new Redis({ sentinels: sentinel.sentinels, name: sentinel.name, password })
+    return {
+      settings,
+      password,
+      inspector,
+      failover: async () => { await sentinel.failover() },
+      primaries: async () => [hostPort(await sentinel.primary())],
+      stop: sentinel.stop
+    }
+  })
+})
