@@ -21,6 +21,16 @@ export interface RedisClusterDeployment {
    * included) has its link up again. Throws after ~15 s. Requires replicasPerPrimary 1.
    */
   failoverFor: (key: string) => Promise<void>
+  /**
+   * Moves the slot of `key` (with every key in it) from the primary that owns it to another primary,
+   * the way `redis-cli --cluster reshard` does: SETSLOT IMPORTING on the target, SETSLOT MIGRATING on
+   * the source, MIGRATE the keys in batches (GETKEYSINSLOT), then SETSLOT NODE on every primary.
+   * Resolves once every node agrees on the new owner (CLUSTER SLOTS / CLUSTER NODES) and cluster_state is ok.
+   * `pauseMs` (default 0) waits that long between the MIGRATING/IMPORTING step and the key moves, and
+   * between the key moves and the final SETSLOT NODE, so a test can send traffic while the slot is
+   * half-migrated (clients then see ASK redirects and TRYAGAIN for multi-key commands).
+   */
+  migrateSlotFor: (key: string, options?: { pauseMs?: number }) => Promise<{ from: RedisNodeAddress, to: RedisNodeAddress }>
   stop: () => Promise<void>
 }
 
@@ -43,6 +53,10 @@ const SENTINEL_NAME = 'wxcards-test'
 /** The cluster bus listens on the node's port plus this; both must be free. */
 const BUS_OFFSET = 10_000
 const POLL_MS = 100
+/** Keys per MIGRATE call when moving a slot. */
+const MIGRATE_BATCH = 100
+/** MIGRATE's own timeout; below withRedis's commandTimeout so a stuck transfer fails as a MIGRATE error. */
+const MIGRATE_TIMEOUT_MS = 1_000
 
 const execFileAsync = promisify(execFile)
 
@@ -96,6 +110,41 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
           }
           return await clusterUnsettled(nodes, password)
         })
+      },
+      migrateSlotFor: async (key, migrateOptions = {}) => {
+        const pauseMs = migrateOptions.pauseMs ?? 0
+        const { slot, primary: from, id: fromId } = await slotOf(nodes, password, key)
+        // Only primaries take part: after failoverFor the first primaries may have become replicas.
+        const primaries = (await withRedis(from, password, async (redis) => clusterNodes(await redis.call('CLUSTER', 'NODES'))))
+          .filter((node) => node.flags.includes('master') && !node.flags.some((flag) => flag.includes('fail')))
+          .sort((a, b) => deploymentIndex(nodes, a.address) - deploymentIndex(nodes, b.address))
+        const target = primaries.find((primary) => primary.id !== fromId)
+        if (target === undefined) throw new Error(`no primary other than ${from.port} to move slot ${slot} to`)
+        const to = target.address
+        await withRedis(to, password, async (redis) => await redis.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', fromId))
+        await withRedis(from, password, async (redis) => await redis.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id))
+        await sleep(pauseMs)
+        await withRedis(from, password, async (redis) => { await moveKeys(redis, slot, to, password) })
+        await sleep(pauseMs)
+        // Target first, so the source only stops answering ASK once the target owns the slot; then the rest.
+        const others = primaries.filter((primary) => primary.id !== fromId && primary.id !== target.id).map((primary) => primary.address)
+        for (const primary of [to, from, ...others]) {
+          await withRedis(primary, password, async (redis) => await redis.call('CLUSTER', 'SETSLOT', slot, 'NODE', target.id))
+        }
+        await waitUntil(`${to.port} to own slot ${slot} on every node, with no node still migrating or importing it`, 15_000, async () => {
+          for (const node of nodes) {
+            const [slots, nodesReply] = await withRedis(node, password, async (redis) => [
+              await redis.call('CLUSTER', 'SLOTS'),
+              await redis.call('CLUSTER', 'NODES')
+            ])
+            const owner = ownerOf(slots, slot)
+            if (owner?.primary.port !== to.port) return `${node.port} sees slot ${slot} on ${String(owner?.primary.port)}`
+            // A node lists its own open migrations as [slot->-id] or [slot-<-id] in CLUSTER NODES.
+            if (typeof nodesReply === 'string' && nodesReply.includes(`[${slot}-`)) return `${node.port} still migrates or imports slot ${slot}`
+          }
+          return await clusterUnsettled(nodes, password)
+        })
+        return { from, to }
       },
       stop: async () => await stopGroup(group)
     }
@@ -238,13 +287,13 @@ async function replication (node: RedisNodeAddress, password: string | undefined
   return parseInfo(await withRedis(node, password, async (redis) => await redis.call('INFO', 'replication')))
 }
 
-async function slotOf (nodes: RedisNodeAddress[], password: string | undefined, key: string): Promise<{ slot: number, primary: RedisNodeAddress, replicas: RedisNodeAddress[] }> {
+async function slotOf (nodes: RedisNodeAddress[], password: string | undefined, key: string): Promise<{ slot: number, primary: RedisNodeAddress, id: string, replicas: RedisNodeAddress[] }> {
   return await firstAnswer(nodes, async (node) => await withRedis(node, password, async (redis) => {
     const slot = await redis.call('CLUSTER', 'KEYSLOT', key)
     if (typeof slot !== 'number') throw new Error(`CLUSTER KEYSLOT answered ${String(slot)}`)
     const owner = ownerOf(await redis.call('CLUSTER', 'SLOTS'), slot)
     if (owner === undefined) throw new Error(`${node.port} knows no owner of slot ${slot}`)
-    return { slot, primary: owner.primary, replicas: replicasOf(await redis.call('CLUSTER', 'NODES'), owner.id) }
+    return { slot, primary: owner.primary, id: owner.id, replicas: replicasOf(await redis.call('CLUSTER', 'NODES'), owner.id) }
   }))
 }
 
@@ -265,21 +314,51 @@ function ownerOf (slots: unknown, slot: number): { primary: RedisNodeAddress, id
  * every replica of a fresh cluster until its primary's first write or 10 s replication ping.
  */
 function replicasOf (nodesReply: unknown, primaryId: string): RedisNodeAddress[] {
-  if (typeof nodesReply !== 'string') throw new Error(`expected CLUSTER NODES text, got ${JSON.stringify(nodesReply)}`)
-  const replicas: RedisNodeAddress[] = []
-  for (const line of nodesReply.split('\n')) {
-    const [, address, flags, master] = line.split(' ')
-    if (master !== primaryId || flags === undefined || address === undefined) continue
-    if (!flags.split(',').includes('slave') || flags.includes('fail')) continue
-    const match = /^(.+):(\d+)@/.exec(address)
-    if (match?.[1] !== undefined && match[2] !== undefined) replicas.push({ host: match[1], port: Number(match[2]) })
-  }
-  return replicas
+  return clusterNodes(nodesReply)
+    .filter((node) => node.master === primaryId && node.flags.includes('slave') && !node.flags.some((flag) => flag.includes('fail')))
+    .map((node) => node.address)
 }
 
 function replicaCount (nodesReply: unknown): number {
+  return clusterNodes(nodesReply).filter((node) => node.flags.includes('slave')).length
+}
+
+/** The lines of a CLUSTER NODES reply (`id host:port@bus flags primaryId ...`) that name an address. */
+function clusterNodes (nodesReply: unknown): Array<{ id: string, address: RedisNodeAddress, flags: string[], master: string }> {
   if (typeof nodesReply !== 'string') throw new Error(`expected CLUSTER NODES text, got ${JSON.stringify(nodesReply)}`)
-  return nodesReply.split('\n').filter((line) => line.split(' ')[2]?.split(',').includes('slave') === true).length
+  const nodes: Array<{ id: string, address: RedisNodeAddress, flags: string[], master: string }> = []
+  for (const line of nodesReply.split('\n')) {
+    const [id, address, flags, master] = line.split(' ')
+    if (id === undefined || address === undefined || flags === undefined || master === undefined) continue
+    const match = /^(.+):(\d+)@/.exec(address)
+    if (match?.[1] !== undefined && match[2] !== undefined) nodes.push({ id, address: { host: match[1], port: Number(match[2]) }, flags: flags.split(','), master })
+  }
+  return nodes
+}
+
+/** Where `address` is in the deployment's node list (unknown ones last), so "the first other primary" is stable. */
+function deploymentIndex (nodes: RedisNodeAddress[], address: RedisNodeAddress): number {
+  const index = nodes.findIndex((node) => node.host === address.host && node.port === address.port)
+  return index === -1 ? nodes.length : index
+}
+
+/**
+ * MIGRATEs the keys of `slot` from the connected source to `target` in batches until GETKEYSINSLOT
+ * finds none. Keys travel as buffers so binary names survive; REPLACE because a retried batch may
+ * already have landed. Throws after ~15 s rather than looping forever.
+ */
+async function moveKeys (source: Redis, slot: number, target: RedisNodeAddress, password: string | undefined): Promise<void> {
+  const auth = password === undefined ? [] : ['AUTH', password]
+  const deadline = Date.now() + 15_000
+  while (true) {
+    const keys = asArray(await source.callBuffer('CLUSTER', 'GETKEYSINSLOT', slot, MIGRATE_BATCH)).map((name) => {
+      if (!Buffer.isBuffer(name)) throw new Error(`CLUSTER GETKEYSINSLOT answered a non-key ${JSON.stringify(name)}`)
+      return name
+    })
+    if (keys.length === 0) return
+    if (Date.now() >= deadline) throw new Error(`timed out after 15000 ms moving the keys of slot ${slot} to ${target.port} (${keys.length} left in the last batch)`)
+    await source.callBuffer('MIGRATE', target.host, target.port, '', 0, MIGRATE_TIMEOUT_MS, 'REPLACE', ...auth, 'KEYS', ...keys)
+  }
 }
 
 function toAddress (reply: unknown): RedisNodeAddress {

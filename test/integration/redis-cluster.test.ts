@@ -1,14 +1,17 @@
 import { Cluster } from 'ioredis'
-import { describe } from 'vitest'
+import { describe, expect } from 'vitest'
 import { hostPort } from '../../src/config-redis.js'
 import { startRedisCluster } from '../helpers/redis-deployments.js'
 import { redisSettings } from '../helpers/redis-server.js'
 import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'
 
+const FAILOVER = 'a failover (CLUSTER FAILOVER on the replica of the hot page\'s primary)'
+const MIGRATION = 'a migration of the hot page\'s slot to another primary'
+
 // Three primaries, each with a replica so that CLUSTER FAILOVER has somewhere to go, on loopback
 // ports of this file's own; a password, as production clusters have.
 describe('Redis Cluster (three primaries with a replica each, real redis-server processes)', () => {
-  sharedRedisSuite('cluster', async () => {
+  sharedRedisSuite('cluster', [FAILOVER, MIGRATION], async () => {
     const password = 'cluster-test-password'
     const cluster = await startRedisCluster({ replicasPerPrimary: 1, password })
     const settings = redisSettings({ REDIS_CLUSTER_NODES: cluster.nodes.map(hostPort).join(','), REDIS_PASSWORD: password })
@@ -17,7 +20,20 @@ describe('Redis Cluster (three primaries with a replica each, real redis-server 
       settings,
       password,
       inspector,
-      failover: cluster.failoverFor,
+      disruptions: {
+        [FAILOVER]: async (key) => {
+          const before = await cluster.primaryFor(key)
+          await cluster.failoverFor(key)
+          expect(await cluster.primaryFor(key)).not.toEqual(before)
+        },
+        // Half a second with the slot MIGRATING/IMPORTING on each side of the key moves: clients
+        // get ASK redirects, and TRYAGAIN for a multi-key read whose keys are split for a moment.
+        [MIGRATION]: async (key) => {
+          const { from, to } = await cluster.migrateSlotFor(key, { pauseMs: 500 })
+          expect(to).not.toEqual(from)
+          expect(await cluster.primaryFor(key)).toEqual(to)
+        }
+      },
       primaries: async () => {
         // CLUSTER SLOTS: [start, end, [host, port, id] of the primary, ...replicas]
         const slots = await inspector.cluster('SLOTS')

@@ -1,14 +1,16 @@
 import { Redis } from 'ioredis'
-import { describe } from 'vitest'
+import { describe, expect } from 'vitest'
 import { hostPort } from '../../src/config-redis.js'
 import { startRedisSentinel } from '../helpers/redis-deployments.js'
 import { redisSettings } from '../helpers/redis-server.js'
 import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'
 
+const FAILOVER = 'a failover (SENTINEL FAILOVER)'
+
 // A primary and its replica watched by three sentinels, on loopback ports of this file's own;
 // a password on the data servers, as production deployments have.
 describe('Redis Sentinel (primary, replica and three sentinels, real redis-server processes)', () => {
-  sharedRedisSuite('sentinel', async () => {
+  sharedRedisSuite('sentinel', [FAILOVER], async () => {
     const password = 'sentinel-test-password'
     const sentinel = await startRedisSentinel({ sentinels: 3, password })
     const settings = redisSettings({
@@ -21,7 +23,13 @@ describe('Redis Sentinel (primary, replica and three sentinels, real redis-serve
       settings,
       password,
       inspector,
-      failover: async () => { await sentinel.failover() },
+      disruptions: {
+        [FAILOVER]: async () => {
+          const before = await sentinel.primary()
+          await sentinel.failover()
+          expect(await sentinel.primary()).not.toEqual(before)
+        }
+      },
       primaries: async () => [hostPort(await sentinel.primary())],
       stop: sentinel.stop
     }
