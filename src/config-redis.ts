@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { inspect } from 'node:util'
 import type { ConfigReader } from './config-reader.js'
 
 export interface RedisNode { host: string, port: number }
@@ -8,8 +9,12 @@ interface RedisCommon {
   username: string | undefined
   /** REDIS_PASSWORD, or the password in REDIS_URL. Never logged: see `toJSON`. */
   password: string | undefined
-  /** TLS to every Redis server (rediss:// or REDIS_TLS=true), with REDIS_TLS_CA_FILE's PEM if set. */
-  tls: { ca: string | undefined } | undefined
+  /**
+   * TLS to every Redis server and sentinel (rediss:// or REDIS_TLS=true), with REDIS_TLS_CA_FILE's
+   * PEM if set, and REDIS_TLS_SERVERNAME as the name certificates must carry: Sentinel and Cluster
+   * hand out IP addresses, which certificates rarely name.
+   */
+  tls: { ca: string | undefined, servername: string | undefined } | undefined
 }
 
 /** Which Redis deployment the service shares with the rest of the fleet, and how to reach it. */
@@ -39,14 +44,10 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
     read.problem(`set only one of ${TOPOLOGY_VARIABLES.join(', ')} (got ${chosen.join(' and ')}): each selects a different Redis deployment`)
     return undefined
   }
-  const password = read.optional('REDIS_PASSWORD')
   const common: RedisCommon = {
     username: read.optional('REDIS_USERNAME'),
-    password,
-    tls: read.oneOf('REDIS_TLS', ['true', 'false'], 'false') === 'true' ? { ca: readCa(read) } : undefined
-  }
-  if (common.tls === undefined && read.optional('REDIS_TLS_CA_FILE') !== undefined) {
-    read.problem('REDIS_TLS_CA_FILE is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL')
+    password: read.optional('REDIS_PASSWORD'),
+    tls: read.oneOf('REDIS_TLS', ['true', 'false'], 'false') === 'true' ? readTls(read) : undefined
   }
 
   let settings: RedisSettings | undefined
@@ -63,10 +64,17 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
     if (nodes !== undefined) settings = { ...common, topology: 'cluster', nodes }
   }
   if (settings === undefined) {
-    for (const name of ['REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_TLS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']) {
-      if (chosen.length === 0 && read.optional(name) !== undefined) read.problem(`${name} is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`)
-    }
+    // REDIS_TLS=false is what compose files and .env.example carry by default: not a choice.
+    const set = ['REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME']
+      .filter((name) => read.optional(name) !== undefined)
+    if (read.optional('REDIS_TLS') === 'true') set.push('REDIS_TLS')
+    for (const name of chosen.length === 0 ? set : []) read.problem(`${name} is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`)
     return undefined
+  }
+  if (settings.tls === undefined) {
+    for (const name of ['REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME']) {
+      if (read.optional(name) !== undefined) read.problem(`${name} is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL`)
+    }
   }
   if (settings.topology !== 'sentinel') {
     for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']) {
@@ -81,13 +89,14 @@ function fromUrl (read: ConfigReader, common: RedisCommon): RedisSettings | unde
   const raw = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'])
   if (raw === undefined) return undefined
   const url = new URL(raw)
-  const db = url.pathname === '' || url.pathname === '/' ? 0 : Number(url.pathname.slice(1))
-  if (!Number.isInteger(db) || db < 0 || db > 15 || url.search !== '') {
-    read.problem('REDIS_URL must be redis://[user:password@]host[:port][/db] with db a number from 0 to 15, without a query string')
+  const db = url.pathname === '' || url.pathname === '/' ? 0 : /^\/\d{1,2}$/.test(url.pathname) ? Number(url.pathname.slice(1)) : -1
+  const urlPassword = decoded(url.password)
+  const urlUser = decoded(url.username)
+  if (db < 0 || db > 15 || url.search !== '' || url.hash !== '' || urlPassword === null || urlUser === null) {
+    read.problem('REDIS_URL must be redis://[user:password@]host[:port][/db] with db a number from 0 to 15, without a query string; ' +
+      'percent-encode reserved characters of the user and password (or use REDIS_USERNAME and REDIS_PASSWORD)')
     return undefined
   }
-  const urlPassword = url.password === '' ? undefined : decodeURIComponent(url.password)
-  const urlUser = url.username === '' ? undefined : decodeURIComponent(url.username)
   if (urlPassword !== undefined && common.password !== undefined && urlPassword !== common.password) {
     read.problem('REDIS_URL holds a password and REDIS_PASSWORD a different one: set it in one place')
   }
@@ -97,21 +106,32 @@ function fromUrl (read: ConfigReader, common: RedisCommon): RedisSettings | unde
   return {
     username: common.username ?? urlUser,
     password: common.password ?? urlPassword,
-    tls: url.protocol === 'rediss:' ? (common.tls ?? { ca: readCa(read) }) : common.tls,
+    tls: url.protocol === 'rediss:' ? (common.tls ?? readTls(read)) : common.tls,
     topology: 'single',
     node: { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 6379 : Number(url.port) },
     db
   }
 }
 
+/** Undefined when empty, null when not valid percent-encoding. */
+function decoded (part: string): string | undefined | null {
+  if (part === '') return undefined
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return null
+  }
+}
+
 /** Comma-separated host:port (or [ipv6]:port); a missing port is the usual one for that kind of node. */
 function nodeList (read: ConfigReader, name: string, defaultPort: number): RedisNode[] | undefined {
   const nodes: RedisNode[] = []
-  for (const item of read.list(name)) {
+  for (const [index, item] of read.list(name).entries()) {
     const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]/@]+))(?::(\d{1,5}))?$/.exec(item)
     const port = match?.[3] === undefined ? defaultPort : Number(match[3])
     if (match === null || port < 1 || port > 65535) {
-      read.problem(`${name} must be a comma-separated list of host:port (got "${item}")`)
+      // The item is not echoed: someone may have pasted a URL with a password into it.
+      read.problem(`${name} must be a comma-separated list of host:port, without scheme or credentials (item ${index + 1} is not)`)
       return undefined
     }
     nodes.push({ host: match[1] ?? match[2] ?? '', port })
@@ -120,25 +140,30 @@ function nodeList (read: ConfigReader, name: string, defaultPort: number): Redis
   return nodes.length === 0 ? undefined : nodes
 }
 
-function readCa (read: ConfigReader): string | undefined {
+function readTls (read: ConfigReader): { ca: string | undefined, servername: string | undefined } {
   const file = read.optional('REDIS_TLS_CA_FILE')
-  if (file === undefined) return undefined
-  try {
-    const pem = readFileSync(file, 'utf8')
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate')
-    return pem
-  } catch {
-    read.problem('REDIS_TLS_CA_FILE must name a readable PEM file of CA certificates')
-    return undefined
+  let ca: string | undefined
+  if (file !== undefined) {
+    try {
+      ca = readFileSync(file, 'utf8')
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate')
+    } catch {
+      read.problem('REDIS_TLS_CA_FILE must name a readable PEM file of CA certificates')
+      ca = undefined
+    }
   }
+  return { ca, servername: read.optional('REDIS_TLS_SERVERNAME') }
 }
 
-/** The password stays out of logs and JSON dumps of the configuration. */
+/** The passwords stay out of logs, JSON dumps and console.log/util.inspect of the configuration. */
 function hidePassword (settings: RedisSettings): RedisSettings {
-  return Object.defineProperty(settings, 'toJSON', {
-    enumerable: false,
-    value: () => ({ ...settings, password: settings.password === undefined ? undefined : '[redacted]', ...(settings.topology === 'sentinel' && settings.sentinelPassword !== undefined ? { sentinelPassword: '[redacted]' } : {}) })
+  const redacted = (): Record<string, unknown> => ({
+    ...settings,
+    password: settings.password === undefined ? undefined : '[redacted]',
+    ...(settings.topology === 'sentinel' && settings.sentinelPassword !== undefined ? { sentinelPassword: '[redacted]' } : {})
   })
+  Object.defineProperty(settings, 'toJSON', { enumerable: false, value: redacted })
+  return Object.defineProperty(settings, inspect.custom, { enumerable: false, value: redacted })
 }
 
 /** Where Redis is, without credentials, for logs and readiness. */

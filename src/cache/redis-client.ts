@@ -17,7 +17,7 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
   const server: RedisOptions = {
     ...(settings.username === undefined ? {} : { username: settings.username }),
     ...(settings.password === undefined ? {} : { password: settings.password }),
-    ...(settings.tls === undefined ? {} : { tls: settings.tls.ca === undefined ? {} : { ca: settings.tls.ca } }),
+    ...(settings.tls === undefined ? {} : { tls: tlsOptions(settings.tls) }),
     commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     connectTimeout: 2_000
@@ -40,8 +40,11 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
         // Listens for the sentinels' +switch-master, so a failover moves us at once rather than
         // when the old primary's connection finally drops.
         failoverDetector: true,
-        // A primary demoted behind our back answers writes with READONLY: ask the sentinels again.
-        reconnectOnError: (err) => err.message.startsWith('READONLY')
+        // A primary demoted behind our back answers writes with READONLY (inside a script's error
+        // message on Redis 6): ask the sentinels again.
+        reconnectOnError: (err) => err.message.includes('READONLY'),
+        // A sentinel that accepts connections but never answers must not stall finding the primary.
+        sentinelCommandTimeout: 1_000
       })
     case 'cluster':
       return new Cluster(settings.nodes, {
@@ -57,4 +60,8 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
         slotsRefreshTimeout: 1_000
       })
   }
+}
+
+function tlsOptions (tls: { ca: string | undefined, servername: string | undefined }): { ca?: string, servername?: string } {
+  return { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.servername === undefined ? {} : { servername: tls.servername }) }
 }

@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit'
+import { guardedRateLimitStore } from '../http/rate-limit-store.js'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -53,7 +54,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
       timeWindow: 60_000,
       hook: 'onRequest',
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
-      ...(app.redis === undefined ? {} : { redis: app.redis.client, nameSpace: `wxcards:${KEY_VERSION}:ratelimit:` }),
+      ...(app.redis === undefined ? {} : { store: guardedRateLimitStore(app.redis, `wxcards:${KEY_VERSION}:ratelimit:`) }),
       skipOnError: true,
       keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => new ProblemError({

@@ -56,6 +56,31 @@ describe('Redis never takes the service down', () => {
     }
   }, 20_000)
 
+  it('the per-caller limit counts through the same guard: once it is open, a stalled Redis costs a request nothing', async () => {
+    await redis.start()
+    // A long command timeout, so a call that bypassed the guard would show plainly.
+    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 400, rateLimitPerMinute: 1_000 })
+    const staller = new Redis(redis.url)
+    try {
+      const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
+      expect((await timed(path)).status).toBe(200)
+      staller.call('DEBUG', 'SLEEP', '8').catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const during = []
+      for (let i = 0; i < 6; i++) {
+        during.push(await timed(path))
+        await new Promise((resolve) => setTimeout(resolve, 300))
+      }
+      for (const res of during) expect(res.status).toBe(200)
+      // The first requests pay the timeout once each (the limit's count, then the quiet moment
+      // spares the rest); after three failures the guard is open and no call waits at all.
+      expect(during.slice(3).map((res) => res.ms < 200)).toEqual([true, true, true])
+    } finally {
+      staller.disconnect()
+      await service.close()
+    }
+  }, 20_000)
+
   it('starts and serves with Redis down, and caches again on its own once Redis is back', async () => {
     await redis.stop()
     const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }) })

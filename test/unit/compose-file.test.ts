@@ -22,7 +22,7 @@ const LISTED = [
   'UNDER_PRESSURE_MAX_HEAP_USED_BYTES', 'UNDER_PRESSURE_MAX_RSS_BYTES', 'SHUTDOWN_GRACE_MS',
   'CARDS_ALL_MAX', 'WECHATPAY_CERT_REFRESH_HOURS',
   'REDIS_SENTINELS', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_CLUSTER_NODES',
-  'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE'
+  'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'
 ]
 
 /** Names read through the config reader: `read.string('HOST'`, `optional('X'`, `nodeList(read, 'X'`... */
@@ -163,7 +163,8 @@ describe('docker-compose.yml: the replicas profile', () => {
     const balancer = services.balancer as Replica | undefined
     expect(balancer?.profiles).toEqual(['replicas'])
     const content = (compose as { configs?: Record<string, { content?: string }> }).configs?.balancer?.content ?? ''
-    expect(content).toMatch(/server replica:3000\b/)
+    // The replicas' own port, interpolated like theirs.
+    expect(content).toMatch(/server replica:\$\{PORT:-3000\}\s/)
     expect((services.app as Replica).profiles).toBeUndefined()
   })
 })

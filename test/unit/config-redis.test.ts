@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { redisLocation } from '../../src/config-redis.js'
@@ -39,9 +40,24 @@ describe('Redis settings: one Redis', () => {
     expect(problems({ REDIS_URL: 'redis://cache:6379/0?family=6' })[0]).toMatch(/without a query string/)
   })
 
-  it('never echoes a URL that may hold a password', () => {
-    const found = problems({ REDIS_URL: 'http://user:hunter2@cache:6379' })
-    expect(found).toEqual(['REDIS_URL must be a redis: or rediss: URL'])
+  it('never echoes a URL or a node that may hold a password', () => {
+    expect(problems({ REDIS_URL: 'http://user:hunter2@cache:6379' })).toEqual(['REDIS_URL must be a redis: or rediss: URL'])
+    expect(problems({ REDIS_CLUSTER_NODES: 'redis://:hunter2@node-1:7000' }).join(' ')).not.toContain('hunter2')
+    expect(problems({ REDIS_SENTINELS: 'user:hunter2@s1:26379', REDIS_SENTINEL_NAME: 'cards' }).join(' ')).not.toContain('hunter2')
+  })
+
+  it('reports a badly percent-encoded password as a problem, not a crash', () => {
+    expect(problems({ REDIS_URL: 'redis://:50%zz@cache:6379' })[0]).toMatch(/percent-encode reserved characters/)
+  })
+
+  it('accepts a private CA with rediss://, and starts without Redis when REDIS_TLS=false is all that is set', () => {
+    const ca = join(dir, 'single-ca.pem')
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+    const { redis } = loadConfig({ REDIS_URL: 'rediss://cache.internal:6380', REDIS_TLS_CA_FILE: ca, REDIS_TLS_SERVERNAME: 'cache.internal' })
+    expect(redis?.tls).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE'), servername: 'cache.internal' })
+    // What docker-compose.yml and .env.example pass when REDIS_URL is emptied.
+    expect(loadConfig({ REDIS_URL: '', REDIS_TLS: 'false' }).redis).toBeUndefined()
+    expect(problems({ REDIS_TLS: 'true' })).toEqual(['REDIS_TLS is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES'])
   })
 })
 
@@ -75,6 +91,9 @@ describe('Redis settings: Sentinel', () => {
     expect(dumped).not.toContain('data-pw-123')
     expect(dumped).not.toContain('sentinel-pw-456')
     expect(JSON.parse(dumped).redis).toMatchObject({ topology: 'sentinel', password: '[redacted]', sentinelPassword: '[redacted]' })
+    const printed = inspect(config, { depth: 5 })
+    expect(printed).not.toContain('data-pw-123')
+    expect(printed).not.toContain('sentinel-pw-456')
   })
 })
 
@@ -89,7 +108,7 @@ describe('Redis settings: Cluster', () => {
   })
 
   it('refuses a malformed node list, an unreadable CA and a CA without TLS', () => {
-    expect(problems({ REDIS_CLUSTER_NODES: 'node-1:7000,node 2:7001' })).toEqual(['REDIS_CLUSTER_NODES must be a comma-separated list of host:port (got "node 2:7001")'])
+    expect(problems({ REDIS_CLUSTER_NODES: 'node-1:7000,node 2:7001' })).toEqual(['REDIS_CLUSTER_NODES must be a comma-separated list of host:port, without scheme or credentials (item 2 is not)'])
     expect(problems({ REDIS_CLUSTER_NODES: 'node-1:70000' })[0]).toMatch(/^REDIS_CLUSTER_NODES must be/)
     expect(problems({ REDIS_CLUSTER_NODES: 'node-1', REDIS_TLS: 'true', REDIS_TLS_CA_FILE: join(dir, 'missing.pem') })).toEqual(['REDIS_TLS_CA_FILE must name a readable PEM file of CA certificates'])
     expect(problems({ REDIS_CLUSTER_NODES: 'node-1', REDIS_TLS_CA_FILE: join(dir, 'ca.pem') })[0]).toMatch(/^REDIS_TLS_CA_FILE is set but TLS is off/)
