@@ -11,7 +11,7 @@ import { Redis } from 'ioredis'
 export interface RedisNodeAddress { host: string, port: number }
 
 export interface RedisClusterDeployment {
-  /** Every node (primaries and replicas), as seeds for a cluster client. */
+  /** Every node (primaries and replicas), as seeds for a cluster client; a node killed by killPrimaryFor stays listed. */
   nodes: RedisNodeAddress[]
   /** The primary that currently owns the slot of `key`, as CLUSTER SLOTS reports it. */
   primaryFor: (key: string) => Promise<RedisNodeAddress>
@@ -31,6 +31,13 @@ export interface RedisClusterDeployment {
    * half-migrated (clients then see ASK redirects and TRYAGAIN for multi-key commands).
    */
   migrateSlotFor: (key: string, options?: { pauseMs?: number }) => Promise<{ from: RedisNodeAddress, to: RedisNodeAddress }>
+  /**
+   * Kills (SIGKILL) the primary that owns the slot of `key`, as a crashed server would die, and
+   * resolves once its replica has been promoted by the cluster (cluster-node-timeout) and every
+   * surviving node reports cluster_state:ok with the slot owned by the former replica. The killed
+   * node stays down. Requires replicasPerPrimary 1. Returns the killed and the promoted address.
+   */
+  killPrimaryFor: (key: string) => Promise<{ killed: RedisNodeAddress, promoted: RedisNodeAddress }>
   stop: () => Promise<void>
 }
 
@@ -45,6 +52,12 @@ export interface RedisSentinelDeployment {
    * says role:master, and the former primary reports role:slave with master_link_status:up. Throws after ~20 s.
    */
   failover: () => Promise<void>
+  /**
+   * Kills (SIGKILL) the current primary and resolves once every sentinel reports the replica as the
+   * new primary and that server says role:master. The killed server stays down (nothing left to
+   * replicate to). Returns the killed and the promoted address.
+   */
+  killPrimary: () => Promise<{ killed: RedisNodeAddress, promoted: RedisNodeAddress }>
   stop: () => Promise<void>
 }
 
@@ -68,8 +81,11 @@ const liveDirs = new Set<string>()
 const claimed = new Set<number>()
 let exitHookInstalled = false
 
-/** What one deployment owns: its children, its claimed ports and the temp dir for config and node files. */
-interface Group { dir: string, children: ChildProcess[], ports: number[] }
+/**
+ * What one deployment owns: its children (and which port each serves), its claimed ports, the temp dir for
+ * config and node files, and the ports of servers killed on purpose (their ports stay claimed until stop).
+ */
+interface Group { dir: string, children: ChildProcess[], ports: number[], servers: Map<number, ChildProcess>, killed: Set<number> }
 
 /**
  * Three primaries, each with `replicasPerPrimary` replicas (default 0), joined by `redis-cli --cluster create`.
@@ -92,28 +108,32 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
     })))
     await redisCli(password, ['--cluster', 'create', ...ports.map((port) => `${HOST}:${port}`), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'])
     const nodes = ports.map((port) => ({ host: HOST, port }))
-    await waitUntil('every cluster node to report cluster_state:ok with all slots and every replica in sync', 10_000, async () => await clusterUnsettled(nodes, password))
+    /** The nodes not killed by killPrimaryFor: the only ones polled, so a dead node never stalls a wait. */
+    const alive = (): RedisNodeAddress[] => nodes.filter((node) => !group.killed.has(node.port))
+    await waitUntil('every cluster node to report cluster_state:ok with all slots and every replica in sync', 10_000, async () => await clusterUnsettled(nodes, group.killed, password))
+    /** Why `owner` does not yet own `slot` as seen by every live node with the cluster settled, or undefined. */
+    const ownedEverywhere = async (slot: number, owner: RedisNodeAddress): Promise<string | undefined> => {
+      for (const node of alive()) {
+        const seen = await withRedis(node, password, async (redis) => ownerOf(await redis.call('CLUSTER', 'SLOTS'), slot))
+        if (seen?.primary.port !== owner.port) return `${node.port} sees slot ${slot} on ${String(seen?.primary.port)}`
+      }
+      return await clusterUnsettled(nodes, group.killed, password)
+    }
 
     return {
       nodes,
-      primaryFor: async (key) => (await slotOf(nodes, password, key)).primary,
+      primaryFor: async (key) => (await slotOf(alive(), password, key)).primary,
       failoverFor: async (key) => {
         if (replicasPerPrimary === 0) throw new Error('failoverFor needs a cluster started with replicasPerPrimary: 1')
-        const { slot, replicas } = await slotOf(nodes, password, key)
+        const { slot, replicas } = await slotOf(alive(), password, key)
         const replica = replicas[0]
-        if (replica === undefined) throw new Error(`no replica serves slot ${slot}`)
+        if (replica === undefined) throw new Error(`no replica serves slot ${slot}${group.killed.size > 0 ? ' (its former primary was killed by killPrimaryFor)' : ''}`)
         await withRedis(replica, password, async (redis) => await redis.call('CLUSTER', 'FAILOVER'))
-        await waitUntil(`${replica.host}:${replica.port} to own slot ${slot} on every node after CLUSTER FAILOVER`, 15_000, async () => {
-          for (const node of nodes) {
-            const owner = await withRedis(node, password, async (redis) => ownerOf(await redis.call('CLUSTER', 'SLOTS'), slot))
-            if (owner?.primary.port !== replica.port) return `${node.port} sees slot ${slot} on ${String(owner?.primary.port)}`
-          }
-          return await clusterUnsettled(nodes, password)
-        })
+        await waitUntil(`${replica.host}:${replica.port} to own slot ${slot} on every node after CLUSTER FAILOVER`, 15_000, async () => await ownedEverywhere(slot, replica))
       },
       migrateSlotFor: async (key, migrateOptions = {}) => {
         const pauseMs = migrateOptions.pauseMs ?? 0
-        const { slot, primary: from, id: fromId } = await slotOf(nodes, password, key)
+        const { slot, primary: from, id: fromId } = await slotOf(alive(), password, key)
         // Only primaries take part: after failoverFor the first primaries may have become replicas.
         const primaries = (await withRedis(from, password, async (redis) => clusterNodes(await redis.call('CLUSTER', 'NODES'))))
           .filter((node) => node.flags.includes('master') && !node.flags.some((flag) => flag.includes('fail')))
@@ -132,7 +152,7 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
           await withRedis(primary, password, async (redis) => await redis.call('CLUSTER', 'SETSLOT', slot, 'NODE', target.id))
         }
         await waitUntil(`${to.port} to own slot ${slot} on every node, with no node still migrating or importing it`, 15_000, async () => {
-          for (const node of nodes) {
+          for (const node of alive()) {
             const [slots, nodesReply] = await withRedis(node, password, async (redis) => [
               await redis.call('CLUSTER', 'SLOTS'),
               await redis.call('CLUSTER', 'NODES')
@@ -142,9 +162,19 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
             // A node lists its own open migrations as [slot->-id] or [slot-<-id] in CLUSTER NODES.
             if (typeof nodesReply === 'string' && nodesReply.includes(`[${slot}-`)) return `${node.port} still migrates or imports slot ${slot}`
           }
-          return await clusterUnsettled(nodes, password)
+          return await clusterUnsettled(nodes, group.killed, password)
         })
         return { from, to }
+      },
+      killPrimaryFor: async (key) => {
+        if (replicasPerPrimary === 0) throw new Error('killPrimaryFor needs a cluster started with replicasPerPrimary: 1')
+        const { slot, primary: killed, replicas } = await slotOf(alive(), password, key)
+        const promoted = replicas[0]
+        if (promoted === undefined) throw new Error(`no replica serves slot ${slot}, so killing its primary ${killed.port} would leave the slot unserved`)
+        await crash(group, killed)
+        await waitUntil(`${promoted.port} to be promoted and own slot ${slot} on every surviving node after killing its primary ${killed.port}`, 20_000,
+          async () => await ownedEverywhere(slot, promoted))
+        return { killed, promoted }
       },
       stop: async () => await stopGroup(group)
     }
@@ -211,30 +241,45 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
 
     const primary = async (): Promise<RedisNodeAddress> => await firstAnswer(sentinels, async (sentinel) =>
       await withRedis(sentinel, undefined, async (redis) => toAddress(await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name))))
+    /** The current primary and the data node to promote next; throws if that one was killed by killPrimary. */
+    const roles = async (caller: string): Promise<{ former: RedisNodeAddress, promoted: RedisNodeAddress }> => {
+      const former = await primary()
+      const promoted = dataNodes.find((node) => node.port !== former.port)
+      if (promoted === undefined) throw new Error(`sentinels report an unknown primary ${former.host}:${former.port}`)
+      if (group.killed.has(promoted.port)) throw new Error(`${caller} needs a replica, but ${promoted.port} was killed by killPrimary`)
+      return { former, promoted }
+    }
+    /** Why not every sentinel reports `promoted` as primary with the server itself saying role:master yet, or undefined. */
+    const promotionUnmet = async (promoted: RedisNodeAddress): Promise<string | undefined> => {
+      for (const sentinel of sentinels) {
+        const reported = await withRedis(sentinel, undefined, async (redis) => toAddress(await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)))
+        if (reported.port !== promoted.port) return `sentinel ${sentinel.port} still reports ${reported.port}`
+      }
+      const role = (await replication(promoted, password)).get('role')
+      return role === 'master' ? undefined : `${promoted.port} says role:${String(role)}`
+    }
 
     return {
       name,
       sentinels,
       primary,
       failover: async () => {
-        const former = await primary()
-        const promoted = dataNodes.find((node) => node.port !== former.port)
-        if (promoted === undefined) throw new Error(`sentinels report an unknown primary ${former.host}:${former.port}`)
+        const { former, promoted } = await roles('failover')
         // Right after a previous failover a sentinel may still answer NOGOODSLAVE or INPROG: ask again.
         await waitUntil(`sentinel ${sentinelPorts[0]} to accept SENTINEL FAILOVER`, 5_000, async () => {
           const sentinel = sentinels[0]
           if (sentinel === undefined) throw new Error('no sentinel')
           return await withRedis(sentinel, undefined, async (redis) => await redis.call('SENTINEL', 'FAILOVER', name)) === 'OK' ? undefined : 'no OK'
         })
-        await waitUntil(`${promoted.port} to be the primary and ${former.port} its replica after SENTINEL FAILOVER`, 20_000, async () => {
-          for (const sentinel of sentinels) {
-            const reported = await withRedis(sentinel, undefined, async (redis) => toAddress(await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)))
-            if (reported.port !== promoted.port) return `sentinel ${sentinel.port} still reports ${reported.port}`
-          }
-          const role = (await replication(promoted, password)).get('role')
-          if (role !== 'master') return `${promoted.port} says role:${String(role)}`
-          return await replicaUnsynced(former, promoted.port, password)
-        })
+        await waitUntil(`${promoted.port} to be the primary and ${former.port} its replica after SENTINEL FAILOVER`, 20_000,
+          async () => await promotionUnmet(promoted) ?? await replicaUnsynced(former, promoted.port, password))
+      },
+      killPrimary: async () => {
+        const { former: killed, promoted } = await roles('killPrimary')
+        await crash(group, killed)
+        await waitUntil(`every sentinel to report ${promoted.port} as primary and it to say role:master after killing the primary ${killed.port}`, 20_000,
+          async () => await promotionUnmet(promoted))
+        return { killed, promoted }
       },
       stop: async () => await stopGroup(group)
     }
@@ -257,17 +302,21 @@ function dataNodeArgs (port: number, dir: string, password: string | undefined):
   ]
 }
 
-/** Why the cluster is not settled yet, or undefined once it is. */
-async function clusterUnsettled (nodes: RedisNodeAddress[], password: string | undefined): Promise<string | undefined> {
-  const expectedReplicas = nodes.length - 3
-  for (const node of nodes) {
+/**
+ * Why the cluster is not settled yet, or undefined once it is. Only the nodes not in `killed` are asked. Each
+ * killed node was a primary whose replica took over: the survivors still count it among the known nodes
+ * (flagged fail), and there is one healthy replica fewer per killed node.
+ */
+async function clusterUnsettled (nodes: RedisNodeAddress[], killed: ReadonlySet<number>, password: string | undefined): Promise<string | undefined> {
+  const expectedReplicas = nodes.length - 3 - killed.size
+  for (const node of nodes.filter((candidate) => !killed.has(candidate.port))) {
     const info = parseInfo(await withRedis(node, password, async (redis) => await redis.call('CLUSTER', 'INFO')))
     if (info.get('cluster_state') !== 'ok') return `${node.port} reports cluster_state:${String(info.get('cluster_state'))}`
     if (info.get('cluster_slots_ok') !== '16384') return `${node.port} reports cluster_slots_ok:${String(info.get('cluster_slots_ok'))}`
     if (info.get('cluster_known_nodes') !== String(nodes.length)) return `${node.port} knows ${String(info.get('cluster_known_nodes'))} nodes`
     // Roles spread by gossip: right after creation a node may still see a replica as an empty primary.
     const replicas = await withRedis(node, password, async (redis) => replicaCount(await redis.call('CLUSTER', 'NODES')))
-    if (replicas !== expectedReplicas) return `${node.port} sees ${replicas} of ${expectedReplicas} replicas`
+    if (replicas !== expectedReplicas) return `${node.port} sees ${replicas} of ${expectedReplicas} healthy replicas`
     const replicationInfo = await replication(node, password)
     if (replicationInfo.get('role') === 'slave' && replicationInfo.get('master_link_status') !== 'up') return `replica ${node.port} has master_link_status:${String(replicationInfo.get('master_link_status'))}`
   }
@@ -319,8 +368,9 @@ function replicasOf (nodesReply: unknown, primaryId: string): RedisNodeAddress[]
     .map((node) => node.address)
 }
 
+/** Replicas not flagged fail or fail? (a killed primary keeps its master flag, but not every version may say so). */
 function replicaCount (nodesReply: unknown): number {
-  return clusterNodes(nodesReply).filter((node) => node.flags.includes('slave')).length
+  return clusterNodes(nodesReply).filter((node) => node.flags.includes('slave') && !node.flags.some((flag) => flag.includes('fail'))).length
 }
 
 /** The lines of a CLUSTER NODES reply (`id host:port@bus flags primaryId ...`) that name an address. */
@@ -471,16 +521,29 @@ async function newGroup (prefix: string): Promise<Group> {
   }
   const dir = await mkdtemp(join(tmpdir(), prefix))
   liveDirs.add(dir)
-  return { dir, children: [], ports: [] }
+  return { dir, children: [], ports: [], servers: new Map(), killed: new Set() }
 }
 
 async function stopGroup (group: Group): Promise<void> {
+  // killAndWait skips children that already exited, those killed by crash included.
   await Promise.all(group.children.map(killAndWait))
   group.children.length = 0
+  group.servers.clear()
   for (const port of group.ports) claimed.delete(port)
   group.ports.length = 0
   await rm(group.dir, { recursive: true, force: true })
   liveDirs.delete(group.dir)
+}
+
+/**
+ * SIGKILLs the server on `node`, as a crash would end it (no shutdown, no final save), and waits until it
+ * has exited. It is remembered as killed, so polls skip it; its ports stay claimed until the group stops.
+ */
+async function crash (group: Group, node: RedisNodeAddress): Promise<void> {
+  const child = group.servers.get(node.port)
+  if (child === undefined) throw new Error(`no server of this deployment runs on ${node.host}:${node.port}`)
+  group.killed.add(node.port)
+  await killAndWait(child)
 }
 
 async function killAndWait (child: ChildProcess): Promise<void> {
@@ -504,7 +567,10 @@ async function startServer (group: Group, options: { withBus: boolean, password:
     running.add(child)
     child.once('exit', () => running.delete(child))
     group.children.push(child)
-    if (await answersAsItself(port, child, options.password)) return port
+    if (await answersAsItself(port, child, options.password)) {
+      group.servers.set(port, child)
+      return port
+    }
     await killAndWait(child)
   }
   throw new Error('redis-server could not start on any of 5 ports')

@@ -34,19 +34,26 @@ export async function privateRedis (): Promise<PrivateRedis> {
   const port = await freePort()
   let child: ChildProcess | undefined
   const url = `redis://127.0.0.1:${port}`
+  const stop = async (): Promise<void> => {
+    const running = child
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGKILL')
+    await exited
+  }
+  // A test file that crashes must not leave its server running after the worker exits.
+  process.once('exit', () => { child?.kill('SIGKILL') })
   return {
     port,
     url,
     start: async () => {
+      // A restart: a second server on the same port would fail to bind, while the first one,
+      // no longer tracked, would outlive the tests.
+      await stop()
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' })
       await waitForPing(url)
     },
-    stop: async () => {
-      if (child === undefined || child.exitCode !== null) return
-      const exited = new Promise((resolve) => child?.once('exit', resolve))
-      child.kill('SIGKILL')
-      await exited
-    }
+    stop
   }
 }
 

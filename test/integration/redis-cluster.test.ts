@@ -7,15 +7,19 @@ import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'
 
 const FAILOVER = 'a failover (CLUSTER FAILOVER on the replica of the hot page\'s primary)'
 const MIGRATION = 'a migration of the hot page\'s slot to another primary'
+// Last: the killed primary stays down, and its slot has no replica left.
+const CRASH = 'a crash of the hot page\'s primary (SIGKILL; the cluster promotes its replica)'
 
 // Three primaries, each with a replica so that CLUSTER FAILOVER has somewhere to go, on loopback
 // ports of this file's own; a password, as production clusters have.
 describe('Redis Cluster (three primaries with a replica each, real redis-server processes)', () => {
-  sharedRedisSuite('cluster', [FAILOVER, MIGRATION], async () => {
+  sharedRedisSuite('cluster', [FAILOVER, MIGRATION, CRASH], async () => {
     const password = 'cluster-test-password'
     const cluster = await startRedisCluster({ replicasPerPrimary: 1, password })
     const settings = redisSettings({ REDIS_CLUSTER_NODES: cluster.nodes.map(hostPort).join(','), REDIS_PASSWORD: password })
     const inspector = new Cluster(cluster.nodes, { redisOptions: { password } })
+    // Refused connections while a crashed primary is replaced are expected; the client recovers.
+    inspector.on('error', () => {})
     return {
       settings,
       password,
@@ -32,6 +36,11 @@ describe('Redis Cluster (three primaries with a replica each, real redis-server 
           const { from, to } = await cluster.migrateSlotFor(key, { pauseMs: 500 })
           expect(to).not.toEqual(from)
           expect(await cluster.primaryFor(key)).toEqual(to)
+        },
+        [CRASH]: async (key) => {
+          const { killed, promoted } = await cluster.killPrimaryFor(key)
+          expect(await cluster.primaryFor(key)).toEqual(promoted)
+          expect(promoted).not.toEqual(killed)
         }
       },
       primaries: async () => {
