@@ -24,7 +24,6 @@ writeFileSync(credentialsFile, JSON.stringify({
   WECHATPAY_BASE_URL: simulator.url
 }), { mode: 0o600 })
 
-let delayMs = 0
 let calls = 0
 // The simulator keeps every call; counting and forgetting keeps its memory flat over a long run.
 setInterval(() => { calls += simulator.calls.length; simulator.calls.length = 0 }, 100).unref()
@@ -34,11 +33,7 @@ createServer((req, res) => {
   if (req.method === 'GET' && url.pathname === '/calls') {
     res.end(String(calls + simulator.calls.length))
   } else if (req.method === 'POST' && url.pathname === '/delay') {
-    delayMs = Number(url.searchParams.get('ms') ?? 0)
-    simulator.reset()
-    // One delay fault per answer: a long queue of the same one is the simulator's fixed latency.
-    const delay = { kind: 'delay' as const, ms: delayMs }
-    if (delayMs > 0) for (let i = 0; i < 200; i++) simulator.enqueue(...Array.from({ length: 1000 }, () => delay))
+    simulator.setLatency(Number(url.searchParams.get('ms') ?? 0))
     res.end('ok')
   } else if (req.method === 'POST' && url.pathname === '/reset') {
     simulator.reset()

@@ -64,6 +64,8 @@ export interface Simulator {
    */
   signWith (serial: string | undefined): void
   enqueue (...faults: Fault[]): void
+  /** Every answer from now on leaves this long after its request arrived, as a distant WeChat Pay would (0: at once). Survives reset(). */
+  setLatency (ms: number): void
   setCards (appid: string, cards: unknown[]): void
   reset (): void
   close (): Promise<void>
@@ -101,6 +103,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const cardsFor = opts.cardsFor ?? defaultCards
   const calls: RecordedCall[] = []
   const faults: Fault[] = []
+  let latencyMs = 0
   const overrides = new Map<string, unknown[]>()
   const sleepers = new Set<() => void>()
   const certificates: PlatformCertificate[] = [...(opts.certificates ?? [])]
@@ -147,6 +150,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       body: body ?? Buffer.alloc(0)
     })
     calls.push({ method, url, headers: req.headers, authorization: auth.summary, at })
+
+    if (latencyMs > 0) await sleep(latencyMs)
+    if (closed || res.destroyed) return
 
     // Step 1: faults that replace the whole exchange win over every check, auth included.
     const fault = faults.shift()
@@ -223,6 +229,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       forcedSerial = serial
     },
     enqueue: (...more) => { faults.push(...more) },
+    setLatency: (ms) => { latencyMs = ms },
     // Overrides are served as given for that appid, whatever brand_id asks for.
     setCards: (appid, cards) => { overrides.set(appid, [...cards]) },
     reset: () => { calls.length = 0; faults.length = 0; overrides.clear(); forcedSerial = undefined },

@@ -321,6 +321,24 @@ describe('faults', () => {
     expect((await call(url)).status).toBe(200)
   })
 
+  it('setLatency: every answer waits that long, through reset(), until set back to 0', async () => {
+    sim.setLatency(120)
+    try {
+      for (const reset of [false, true]) {
+        if (reset) sim.reset()
+        const started = performance.now()
+        const reply = await call(cardsUrl(0, 1))
+        expect(performance.now() - started).toBeGreaterThanOrEqual(115)
+        expect(answerVerifies(reply)).toBe(true)
+      }
+    } finally {
+      sim.setLatency(0)
+    }
+    const started = performance.now()
+    await call(cardsUrl(0, 1))
+    expect(performance.now() - started).toBeLessThan(115)
+  })
+
   it('close() does not wait for a delayed answer in flight', async () => {
     sim.enqueue({ kind: 'delay', ms: 10_000 })
     const pending = call(cardsUrl(0, 1)).then(() => 'answered', () => 'failed')
