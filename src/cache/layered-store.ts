@@ -7,6 +7,8 @@ export interface LayeredStoreOptions {
   localTtlMs: number
   /** Most pages kept in this process. */
   maxEntries: number
+  /** Most page bytes kept in this process (CACHE_MAX_BYTES). */
+  maxBytes: number
   /** Announces a purge to every replica; each one then drops its own copies. */
   announcePurge: (generationKeys: string[]) => Promise<void>
   now?: () => number
@@ -26,6 +28,7 @@ export class LayeredPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #shared: PageStore
   readonly #copies = new Map<string, Copy>()
+  #bytes = 0
   readonly #options: LayeredStoreOptions
   readonly #now: () => number
 
@@ -43,7 +46,7 @@ export class LayeredPageStore implements PageStore {
     }
     const shared = await this.#shared.read(keys)
     if (shared?.entry !== undefined) this.#keep(keys.page, shared.entry)
-    else this.#copies.delete(keys.page)
+    else this.#drop(keys.page)
     return shared
   }
 
@@ -63,11 +66,12 @@ export class LayeredPageStore implements PageStore {
   /** A purge anywhere in the fleet: purges are rare, so every copy goes and Redis decides again. */
   dropLocal (): void {
     this.#copies.clear()
+    this.#bytes = 0
   }
 
   /** A replica stored a newer copy of this page: read it from Redis next time. */
   dropPage (pageKey: string): void {
-    this.#copies.delete(pageKey)
+    this.#drop(pageKey)
   }
 
   health (): StoreHealth {
@@ -75,17 +79,38 @@ export class LayeredPageStore implements PageStore {
   }
 
   async close (): Promise<void> {
-    this.#copies.clear()
+    this.dropLocal()
     await this.#shared.close()
   }
 
+  /** Bytes of the pages held here now. */
+  get bytes (): number {
+    return this.#bytes
+  }
+
+  get size (): number {
+    return this.#copies.size
+  }
+
   #keep (pageKey: string, entry: CacheEntry): void {
-    this.#copies.delete(pageKey)
-    this.#copies.set(pageKey, { entry, until: this.#now() + this.#options.localTtlMs })
-    // Insertion order is age order: the first key is the oldest copy.
-    if (this.#copies.size > this.#options.maxEntries) {
-      const oldest = this.#copies.keys().next().value
-      if (oldest !== undefined) this.#copies.delete(oldest)
+    this.#drop(pageKey)
+    const now = this.#now()
+    this.#copies.set(pageKey, { entry, until: now + this.#options.localTtlMs })
+    this.#bytes += entry.body.length
+    // Insertion order is age order, and every copy lives as long: the first ones are the oldest,
+    // so expired copies go from the front (their pages are garbage once Redis is asked again),
+    // then the oldest while over either bound.
+    for (const [key, copy] of this.#copies) {
+      const over = this.#copies.size > this.#options.maxEntries || this.#bytes > this.#options.maxBytes
+      if (!over && copy.until > now) break
+      this.#drop(key)
     }
+  }
+
+  #drop (pageKey: string): void {
+    const copy = this.#copies.get(pageKey)
+    if (copy === undefined) return
+    this.#copies.delete(pageKey)
+    this.#bytes -= copy.entry.body.length
   }
 }

@@ -57,7 +57,10 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
         retryDelayOnFailover: 100,
         retryDelayOnClusterDown: 100,
         retryDelayOnTryAgain: 100,
-        slotsRefreshTimeout: 1_000
+        slotsRefreshTimeout: 1_000,
+        // Without traffic to a moved slot nothing would tell the client; readiness and the
+        // metrics should still show the cluster as it is within seconds.
+        slotsRefreshInterval: 5_000
       })
   }
 }

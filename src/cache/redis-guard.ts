@@ -56,6 +56,16 @@ export class RedisGuard {
     }
   }
 
+  /**
+   * The client has just (re)connected, to the same server or to a new primary after a failover:
+   * Redis is back, so stop waiting out the pause and ask it again at once. Should it still be
+   * failing, three failures open the circuit again.
+   */
+  reconnected (): void {
+    this.#breaker.succeeded()
+    this.#quietUntil = 0
+  }
+
   isOpen (): boolean {
     return !this.#breaker.allows()
   }

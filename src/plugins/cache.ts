@@ -37,6 +37,7 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
       const layered = new LayeredPageStore(shared, {
         localTtlMs: config.cacheLocalTtlMs,
         maxEntries: config.cacheMaxEntries,
+        maxBytes: config.cacheMaxBytes,
         announcePurge: async (keys) => { await lock.announcePurge(keys) },
         ...clock
       })

@@ -50,10 +50,19 @@ async function redisPlugin (app: FastifyInstance, options: RedisPluginOptions): 
   const client = createRedisConnection(settings, options.commandTimeoutMs)
   const location = redisLocation(settings)
   const log = app.log.child({ redis: location, topology: settings.topology })
+  const guard = new RedisGuard({
+    // A Cluster retries redirects and CLUSTERDOWN on its own; bound the whole call, not each try.
+    ...(settings.topology === 'cluster' ? { deadlineMs: options.commandTimeoutMs * 2 } : {}),
+    onStateChange: (state) => {
+      if (state === 'open') log.warn('Redis failing; not asking it for a few seconds')
+      else log.info('Redis answering again')
+    }
+  })
   let warned = false
   let lastPrimaries = ''
   client.on('ready', () => {
     warned = false
+    guard.reconnected()
     const primaries = primariesOf(client, settings).join(',')
     // After a Sentinel failover the same client reconnects to another server: say so.
     if (lastPrimaries !== '' && primaries !== lastPrimaries) log.warn({ primaries, previous: lastPrimaries }, 'Redis primary changed')
@@ -69,14 +78,6 @@ async function redisPlugin (app: FastifyInstance, options: RedisPluginOptions): 
   // A Cluster reports its nodes' connection errors separately; a failover is expected to cause some.
   client.on('node error', (err: Error, node: string) => { log.debug({ node, err: err.message }, 'Redis Cluster node error') })
 
-  const guard = new RedisGuard({
-    // A Cluster retries redirects and CLUSTERDOWN on its own; bound the whole call, not each try.
-    ...(settings.topology === 'cluster' ? { deadlineMs: options.commandTimeoutMs * 2 } : {}),
-    onStateChange: (state) => {
-      if (state === 'open') log.warn('Redis failing; not asking it for a few seconds')
-      else log.info('Redis answering again')
-    }
-  })
   const up = (): boolean => client.status === 'ready' && guard.healthy()
   app.decorate('redis', {
     client,

@@ -52,6 +52,21 @@ describe('Redis guard', () => {
     expect(states).toEqual(['open', 'closed'])
   })
 
+  it('a reconnection (the same server back, or a new primary) closes the circuit at once', async () => {
+    let now = 0
+    const states: string[] = []
+    const guard = new RedisGuard({ failureThreshold: 3, openMs: 5_000, quietMs: 250, now: () => now, onStateChange: (s) => states.push(s) })
+    for (let i = 0; i < 3; i++) {
+      await guard.call(async () => { throw new Error('connection closed') }, 'fallback')
+      now += 300
+    }
+    expect(guard.isOpen()).toBe(true)
+    guard.reconnected()
+    expect(await guard.call(async () => 'ok', 'fallback')).toBe('ok')
+    expect(guard.healthy()).toBe(true)
+    expect(states).toEqual(['open', 'closed'])
+  })
+
   it('with a deadline, a call that never answers falls back after it and counts as a failure', async () => {
     const guard = new RedisGuard({ deadlineMs: 30, quietMs: 0 })
     const started = Date.now()

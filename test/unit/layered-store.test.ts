@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { pageKeys } from '../../src/cache/cache-keys.js'
+import { LayeredPageStore } from '../../src/cache/layered-store.js'
+import { MemoryPageStore } from '../../src/cache/memory-store.js'
+
+// The shared layer is a real store (the in-process one standing in for Redis): these tests are
+// about what the hot layer keeps in this process, and for how long.
+const keysFor = (offset: number): ReturnType<typeof pageKeys> => pageKeys('m', { appid: 'wxA', offset, limit: 5 })
+const entryOf = (size: number): CacheEntry => {
+  const body = Buffer.alloc(size, 'x')
+  return { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }
+}
+
+function layered (options: { maxEntries?: number, maxBytes?: number, now: () => number }): { hot: LayeredPageStore, shared: MemoryPageStore } {
+  const shared = new MemoryPageStore({ maxEntries: 1000, maxBytes: 64 * 1024 * 1024, now: options.now })
+  const hot = new LayeredPageStore(shared, {
+    localTtlMs: 1_000, maxEntries: options.maxEntries ?? 1000, maxBytes: options.maxBytes ?? 64 * 1024 * 1024, announcePurge: async () => {}, now: options.now
+  })
+  return { hot, shared }
+}
+
+describe('the in-process hot layer in front of Redis', () => {
+  it('lets go of copies once they expire, so a burst of pages is not held for ever', async () => {
+    let now = 0
+    const { hot } = layered({ now: () => now })
+    for (let offset = 0; offset < 50; offset++) await hot.write(keysFor(offset), entryOf(1_000), 60_000)
+    expect(hot.size).toBe(50)
+    expect(hot.bytes).toBe(50_000)
+    now += 1_500
+    // The next page kept sweeps the expired ones from the front.
+    await hot.write(keysFor(99), entryOf(1_000), 60_000)
+    expect(hot.size).toBe(1)
+    expect(hot.bytes).toBe(1_000)
+  })
+
+  it('is bounded in bytes (CACHE_MAX_BYTES) as well as in entries, dropping the oldest copies', async () => {
+    const now = 0
+    const { hot, shared } = layered({ maxBytes: 10_000, maxEntries: 3, now: () => now })
+    for (let offset = 0; offset < 5; offset++) await hot.write(keysFor(offset), entryOf(4_000), 60_000)
+    expect(hot.bytes).toBeLessThanOrEqual(10_000)
+    expect(hot.size).toBe(2)
+    for (let offset = 10; offset < 15; offset++) await hot.write(keysFor(offset), entryOf(100), 60_000)
+    expect(hot.size).toBe(3)
+    // Dropped from this process only: the shared store still answers for them.
+    expect((await shared.read(keysFor(0))).entry).toBeDefined()
+    expect((await hot.read(keysFor(0)))?.entry).toBeDefined()
+  })
+
+  it('counts a replaced or dropped copy\'s bytes once', async () => {
+    const { hot } = layered({ now: () => 0 })
+    await hot.write(keysFor(0), entryOf(1_000), 60_000)
+    await hot.write(keysFor(0), entryOf(2_000), 60_000)
+    expect(hot.bytes).toBe(2_000)
+    hot.dropPage(keysFor(0).page)
+    expect(hot.bytes).toBe(0)
+    await hot.write(keysFor(1), entryOf(500), 60_000)
+    hot.dropLocal()
+    expect([hot.size, hot.bytes]).toEqual([0, 0])
+  })
+})
