@@ -52,14 +52,35 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   if (setup.stream !== undefined) return { ...base, stream: setup.stream }
   const isTTY = setup.isTTY ?? process.stdout.isTTY === true
   if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) {
-    // Asynchronous writes to stdout: a request never waits on the log pipe. Pino flushes
-    // the buffer when the process exits, and server.ts flushes it on shutdown.
-    return { ...base, stream: pino.destination({ dest: 1, sync: false }) }
+    return { ...base, stream: stdoutDestination() }
   }
   const target = (setup.resolvePretty ?? resolvePretty)()
   if (target === undefined) return base
   // Redaction and serializers run in this thread, before lines reach the transport's worker.
   return { ...base, transport: { target, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+}
+
+/** How much log text is gathered before one write to stdout, and how long it may wait at most. */
+export const LOG_BATCH_BYTES = 4096
+export const LOG_FLUSH_MS = 1_000
+
+/**
+ * Asynchronous, batched writes to stdout: a request never waits on the log pipe, and the lines of
+ * about ten requests go out in one write. Each asynchronous write is a hop to libuv's thread pool,
+ * which cost a sixth of a hot hit's CPU when every line made its own. A quiet service still shows
+ * its lines within LOG_FLUSH_MS; pino flushes what is left when the process exits, and server.ts on
+ * shutdown.
+ */
+function stdoutDestination (): pino.DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES })
+  setInterval(() => {
+    try {
+      destination.flush()
+    } catch {
+      // Destroyed at exit: nothing left to flush.
+    }
+  }, LOG_FLUSH_MS).unref()
+  return destination
 }
 
 function resolvePretty (): string | undefined {

@@ -1,4 +1,12 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
+import { REDACT_PATHS } from '../logger.js'
+
+/**
+ * The access line is built from fields chosen here, none of them secret, so it skips the wildcard
+ * paths (`*.headers.authorization`…), which cost pino about ten times the rest of the line: a
+ * tenth of a hot hit's CPU. The plain paths stay, should a field ever be added carelessly.
+ */
+const ACCESS_REDACT = { paths: REDACT_PATHS.filter((path) => !path.includes('*')), censor: '[redacted]' }
 
 /**
  * One access line per request instead of Fastify's two ("incoming request" + "request
@@ -6,6 +14,8 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
  * Fastify calls requestCompleted once the response is sent, error or not.
  */
 export class AccessLogController extends LogController {
+  #access: FastifyBaseLogger | undefined
+
   override incomingRequest (): void {}
 
   // The access line already records the 404.
@@ -23,6 +33,9 @@ export class AccessLogController extends LogController {
     }
     // An error here is a failed write to the socket, after the status was chosen.
     if (error !== null && error !== undefined) request.log.warn({ ...line, err: error }, 'request failed while sending')
-    else request.log.info(line, 'request completed')
+    else {
+      this.#access ??= request.server.log.child({}, { redact: ACCESS_REDACT })
+      this.#access.info({ reqId: request.id, ...line }, 'request completed')
+    }
   }
 }

@@ -45,6 +45,24 @@ async function startServer (extraEnv: Record<string, string> = {}): Promise<Serv
   return { child, url, exited, output: () => output }
 }
 
+describe('logs of the real process', () => {
+  it('are written in batches, yet a lone request\'s line reaches stdout within about a second', async () => {
+    const server = await startServer()
+    try {
+      await (await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'lone-request-1' } })).text()
+      const started = Date.now()
+      while (!server.output().includes('"reqId":"lone-request-1"')) {
+        // The flush interval is a second; allow the machine some slack.
+        if (Date.now() - started > 3_000) throw new Error(`the access line never came:\n${server.output()}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+  }, 30_000)
+})
+
 describe('graceful shutdown (close-with-grace)', () => {
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const server = await startServer()
