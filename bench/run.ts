@@ -42,7 +42,20 @@ async function waitFor (url: string): Promise<void> {
   throw new Error(`${url} did not come up`)
 }
 
-interface Figure { rps: number, p50: number, p99: number }
+interface Figure { rps: number, p50: number, p99: number, cpu?: number }
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds (pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** The load and how busy the server under test was meanwhile (1 = one whole core). */
+async function loadOn (server: ChildProcess, url: string, options: Parameters<typeof load>[1] = {}): Promise<Figure> {
+  const before = cpuSeconds(server.pid)
+  const figure = await load(url, options)
+  return { ...figure, cpu: (cpuSeconds(server.pid) - before) / SECONDS }
+}
 
 /** Sum and count of the service's WeChat Pay attempt histogram, from its own /metrics. */
 async function upstreamTotals (base: string): Promise<{ sum: number, count: number }> {
@@ -82,18 +95,20 @@ try {
   const hot = '/cards?appid=wxbenchhot&offset=0&limit=20'
   const page = Buffer.from(await (await fetch(`${base}${hot}`)).arrayBuffer())
   writeFileSync(join(work, 'page.json'), page)
-  start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), '19102'])
+  const baseline = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), '19102'])
   await waitFor('http://127.0.0.1:19102/cards')
 
-  const spread = Array.from({ length: 1000 }, (_, i) => `/cards?appid=wxbench${Math.floor(i / 5)}&offset=${i % 5}&limit=20`)
+  // Full pages (an appid has 23 demo cards): the same ~20 KB as the hot page, so (c) differs from
+  // (b) only in where the page comes from.
+  const spread = Array.from({ length: 1000 }, (_, i) => `/cards?appid=wxbench${i}&offset=0&limit=20`)
   for (const path of spread) await (await fetch(`${base}${path}`)).arrayBuffer()
 
   const rounds: Array<Record<string, Figure>> = []
   for (let round = 0; round < ROUNDS; round++) {
     const figures: Record<string, Figure> = {}
-    figures.a = await load('http://127.0.0.1:19102/cards')
-    figures.b = await load(`${base}${hot}`)
-    figures.c = await load(base, { paths: spread })
+    figures.a = await loadOn(baseline, 'http://127.0.0.1:19102/cards')
+    figures.b = await loadOn(service, `${base}${hot}`)
+    figures.c = await loadOn(service, base, { paths: spread })
     await fetch(`${simulatorControl}/delay?ms=20`, { method: 'POST' })
     const before = await upstreamTotals(base)
     figures.d = await load(base, { connections: 10, headers: { 'cache-control': 'no-cache' }, paths: spread })
@@ -119,17 +134,20 @@ try {
   second.kill()
 
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0)
+  // Where the memory is, from the service's own metrics: V8's heap, and memory outside it (Buffers).
+  const metricsText = await (await fetch(`${base}/metrics`)).text()
+  const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metricsText)?.[1] ?? Number.NaN) / 1024 / 1024
   const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0
-  const med = (key: string, field: keyof Figure): number => median(rounds.map((r) => (r[key] as Figure)[field]))
+  const med = (key: string, field: keyof Figure): number => median(rounds.map((r) => (r[key] as Figure)[field] ?? 0))
   const ratio = (key: string): string => (med(key, 'rps') / med('a', 'rps')).toFixed(2)
   const row = (label: string, key: string): string =>
-    `| ${label} | ${med(key, 'rps').toFixed(0)} | ${med(key, 'p50')} | ${med(key, 'p99')} | ${ratio(key)}× | ${(med(key, 'p99') / Math.max(1, med('a', 'p99'))).toFixed(2)}× |`
+    `| ${label} | ${med(key, 'rps').toFixed(0)} | ${med(key, 'p50')} | ${med(key, 'p99')} | ${ratio(key)}× | ${(med(key, 'p99') / Math.max(1, med('a', 'p99'))).toFixed(2)}× | ${key === 'd' ? '' : `${(100 * med(key, 'cpu')).toFixed(0)}%`} |`
   const table = [
     `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} rounds × ${SECONDS} s, medians;` +
       ` load generator ${PINNING ? 'on CPU 0, servers on CPU 1' : 'and servers unpinned (taskset unavailable)'}.`,
     '',
-    '| Scenario | req/s | p50 ms | p99 ms | req/s vs (a) | p99 vs (a) |',
-    '|---|---|---|---|---|---|',
+    '| Scenario | req/s | p50 ms | p99 ms | req/s vs (a) | p99 vs (a) | server CPU |',
+    '|---|---|---|---|---|---|---|',
     row('(a) bare Fastify ceiling, same bytes', 'a'),
     row('(b) /cards hot-page hits, default config', 'b'),
     row('(c) /cards hits over 1,000 pages', 'c'),
@@ -137,7 +155,8 @@ try {
     '',
     `(d) adds ${(med('d', 'p50') - 20).toFixed(1)} ms at p50 over the nominal 20 ms upstream; WeChat Pay attempts (simulator: 20 ms + its signing) took ${med('u', 'p50').toFixed(1)} ms on average as the service measured them, so the service's own share at p50 is about ${(med('d', 'p50') - med('u', 'p50')).toFixed(1)} ms.`,
     `(e) herd: 200 concurrent misses for one page over two processes → ${herdCalls} upstream call(s); statuses ${[...new Set(herd)].join(',')}.`,
-    `(f) service RSS after the run: ${(rssKb / 1024).toFixed(0)} MB.`
+    `(f) service RSS after the run: ${(rssKb / 1024).toFixed(0)} MB (V8 heap ${metric('nodejs_heap_size_total_bytes').toFixed(0)} MB, of which ${metric('nodejs_heap_size_used_bytes').toFixed(0)} MB used; external ${metric('nodejs_external_memory_bytes').toFixed(0)} MB).`,
+    'Server CPU is the share of one core the server under test used during the load: well under 100% means the load generator, not the server, set the pace.'
   ].join('\n')
   process.stdout.write(`${table}\n`)
   mkdirSync('bench/results', { recursive: true })

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { errorAnswer, writeAnswer, type Answer } from './answer-writer.js'
+import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-writer.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
 import { certificateListing, generateApiv3Key, generatePlatformCertificate, type PlatformCertificate, type PlatformCertificateOptions } from './platform-certificates.js'
@@ -104,6 +104,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const calls: RecordedCall[] = []
   const faults: Fault[] = []
   let latencyMs = 0
+  const arrivals = new WeakMap<IncomingMessage, number>()
   const overrides = new Map<string, unknown[]>()
   const sleepers = new Set<() => void>()
   const certificates: PlatformCertificate[] = [...(opts.certificates ?? [])]
@@ -125,7 +126,12 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     return certificate === undefined ? { key: opts.signingKey, serial: opts.signingSerial } : { key: certificate.privateKey, serial: certificate.serial }
   }
   const send = (req: IncomingMessage, res: ServerResponse, answer: Answer, fault?: Fault): void => {
-    writeAnswer(res, answer, { ...signerFor(req.headers['wechatpay-serial']), nowMs: now() }, isShapingFault(fault) ? fault : undefined)
+    const prepared = prepareAnswer(answer, { ...signerFor(req.headers['wechatpay-serial']), nowMs: now() }, isShapingFault(fault) ? fault : undefined)
+    // A fixed latency counts from the request's arrival, the simulator's own work (signing
+    // included) inside it, as a distant WeChat Pay's latency includes its own.
+    const wait = latencyMs - (performance.now() - (arrivals.get(req) ?? 0))
+    if (wait <= 0) sendPrepared(res, prepared)
+    else sleep(wait).then(() => { sendPrepared(res, prepared) }, () => {})
   }
   const listing = (): Answer => {
     if (certificates.length === 0 && opts.noCertificates !== 'empty-list') {
@@ -150,9 +156,6 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       body: body ?? Buffer.alloc(0)
     })
     calls.push({ method, url, headers: req.headers, authorization: auth.summary, at })
-
-    if (latencyMs > 0) await sleep(latencyMs)
-    if (closed || res.destroyed) return
 
     // Step 1: faults that replace the whole exchange win over every check, auth included.
     const fault = faults.shift()
@@ -189,6 +192,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   }
 
   const server = createServer((req, res) => {
+    if (latencyMs > 0) arrivals.set(req, performance.now())
     // Never let a request take the process down; a broken exchange just loses its socket.
     handle(req, res).catch(() => { res.destroy() })
   })
