@@ -44,6 +44,11 @@ export class CircuitBreaker {
     return this.#failures < this.#threshold
   }
 
+  /** Ends the cool-down now: the next call is a probe, and one failure opens the circuit again. */
+  probeNow (): void {
+    this.#openUntil = Math.min(this.#openUntil, this.#now())
+  }
+
   succeeded (): void {
     if (this.#failures >= this.#threshold) this.#onChange?.('closed')
     this.#failures = 0

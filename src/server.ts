@@ -23,8 +23,7 @@ closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ sign
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()
-  // The logger writes asynchronously; hand its buffer to stdout before the process ends.
-  ;(app.log as unknown as { flush?: () => void }).flush?.()
+  // The logger's last batch is written on exit (logger.ts), after this line.
 })
 
 await app.listen({ host: config.host, port: config.port })

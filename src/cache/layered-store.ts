@@ -92,8 +92,11 @@ export class LayeredPageStore implements PageStore {
     return this.#copies.size
   }
 
-  #keep (pageKey: string, entry: CacheEntry): void {
+  #keep (pageKey: string, read: CacheEntry): void {
     this.#drop(pageKey)
+    // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
+    // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
+    const entry = read.body.byteLength < read.body.buffer.byteLength ? { ...read, body: Buffer.from(read.body) } : read
     const now = this.#now()
     this.#copies.set(pageKey, { entry, until: now + this.#options.localTtlMs })
     this.#bytes += entry.body.length

@@ -58,11 +58,12 @@ export class RedisGuard {
 
   /**
    * The client has just (re)connected, to the same server or to a new primary after a failover:
-   * Redis is back, so stop waiting out the pause and ask it again at once. Should it still be
-   * failing, three failures open the circuit again.
+   * Redis may be back, so the next call probes it at once instead of waiting out the pause. The
+   * failures are not forgotten: if the probe fails (a Redis that crash-loops, or reconnects only to
+   * fail again), the circuit opens again for the whole pause.
    */
   reconnected (): void {
-    this.#breaker.succeeded()
+    this.#breaker.probeNow()
     this.#quietUntil = 0
   }
 

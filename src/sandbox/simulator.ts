@@ -131,7 +131,8 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     // included) inside it, as a distant WeChat Pay's latency includes its own.
     const wait = latencyMs - (performance.now() - (arrivals.get(req) ?? 0))
     if (wait <= 0) sendPrepared(res, prepared)
-    else sleep(wait).then(() => { sendPrepared(res, prepared) }, () => {})
+    // A fault's bad header or status throws in writeHead: the socket goes, as handle()'s catch does.
+    else sleep(wait).then(() => { sendPrepared(res, prepared) }).catch(() => { res.destroy() })
   }
   const listing = (): Answer => {
     if (certificates.length === 0 && opts.noCertificates !== 'empty-list') {

@@ -67,6 +67,25 @@ describe('Redis guard', () => {
     expect(states).toEqual(['open', 'closed'])
   })
 
+  it('a reconnection that fails again (a crash-looping Redis) reopens the circuit on the first failure', async () => {
+    let now = 0
+    const guard = new RedisGuard({ failureThreshold: 3, openMs: 5_000, quietMs: 250, now: () => now })
+    let calls = 0
+    const fail = async (): Promise<string> => { calls++; throw new Error('connection closed') }
+    for (let i = 0; i < 3; i++) {
+      await guard.call(fail, 'fallback')
+      now += 300
+    }
+    guard.reconnected()
+    await guard.call(fail, 'fallback')
+    expect(calls).toBe(4)
+    expect(guard.isOpen()).toBe(true)
+    now += 300
+    // Open for the whole pause again: no call reaches Redis until it ends.
+    expect(await guard.call(fail, 'fallback')).toBe('fallback')
+    expect(calls).toBe(4)
+  })
+
   it('with a deadline, a call that never answers falls back after it and counts as a failure', async () => {
     const guard = new RedisGuard({ deadlineMs: 30, quietMs: 0 })
     const started = Date.now()

@@ -47,6 +47,19 @@ describe('the in-process hot layer in front of Redis', () => {
     expect((await hot.read(keysFor(0)))?.entry).toBeDefined()
   })
 
+  it('keeps a copy of a page that is a view into a larger buffer (a Redis socket chunk), not the view', async () => {
+    const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 64 * 1024 * 1024 })
+    const hot = new LayeredPageStore(shared, { localTtlMs: 1_000, maxEntries: 10, maxBytes: 64 * 1024 * 1024, announcePurge: async () => {}, now: () => 0 })
+    const chunk = Buffer.alloc(1024 * 1024, 'x')
+    const body = chunk.subarray(1000, 21_000)
+    await shared.write(keysFor(0), { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }, 60_000)
+    await hot.read(keysFor(0)) // from the shared store, kept here
+    const kept = (await hot.read(keysFor(0)))?.entry
+    expect((await hot.read(keysFor(0)))?.entry).toBe(kept) // answered from this layer
+    expect(kept?.body.equals(body)).toBe(true)
+    expect(kept?.body.buffer.byteLength).toBeLessThan(chunk.byteLength)
+  })
+
   it('counts a replaced or dropped copy\'s bytes once', async () => {
     const { hot } = layered({ now: () => 0 })
     await hot.write(keysFor(0), entryOf(1_000), 60_000)
