@@ -64,6 +64,9 @@ describe('GET /cards pass-through', () => {
     expect(access).toHaveLength(1)
     expect(access[0]).toMatchObject({ method: 'GET', url: '/cards?appid=wx1&offset=0&limit=1', status: 200, cache: 'miss', wechat_request_id: wechatId })
     expect(access[0]?.upstream_ms).toEqual(expect.any(Number))
+    // The access line skips pino's wildcard redaction (access-log.ts): it must stay flat, and only these.
+    expect(Object.keys(access[0] ?? {}).sort()).toEqual(['cache', 'duration_ms', 'hostname', 'level', 'method', 'msg', 'pid', 'reqId', 'status', 'time', 'upstream_ms', 'url', 'wechat_request_id'])
+    expect(Object.values(access[0] ?? {}).every((value) => typeof value !== 'object')).toBe(true)
     // A hit spends nothing on WeChat Pay, and its line says so by leaving upstream_ms out.
     await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { 'x-request-id': 'trace-abc-124' } })
     const hit = service.logs.find((l) => l.reqId === 'trace-abc-124' && l.msg === 'request completed')
