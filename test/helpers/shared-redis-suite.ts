@@ -49,6 +49,14 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     ...more
   })
 
+  /** Two more replicas with settings of their own, closed with the rest, once Redis answers them. */
+  const pair = async (more: Partial<Config>): Promise<TestApp[]> => {
+    const apps = [await startTestApp(fake, config(more)), await startTestApp(fake, config(more))]
+    extra.push(...apps)
+    for (const app of apps) await untilRedisOk(app)
+    return apps
+  }
+
   beforeAll(async () => {
     deployment = await start()
     fake = await startFakeWechatpay()
@@ -105,9 +113,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   })
 
   it('a purge announced on one replica drops the other\'s in-process copy at once (pub/sub through this topology)', async () => {
-    const layered = [await startTestApp(fake, config({ cacheLocalTtlMs: 5_000 })), await startTestApp(fake, config({ cacheLocalTtlMs: 5_000 }))]
-    extra.push(...layered)
-    for (const app of layered) await untilRedisOk(app)
+    const layered = await pair({ cacheLocalTtlMs: 5_000 })
     const appid = uniqueAppid()
     await fetch(`${layered[0]?.url}${cards(appid)}`)
     // Gone from Redis, yet replica 0 answers from its own copy for up to 5 s...
@@ -121,9 +127,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   })
 
   it('two replicas together stay within the merchant\'s budget (UPSTREAM_MAX_RPS=2)', async () => {
-    const limited = [await startTestApp(fake, config({ upstreamMaxRps: 2 })), await startTestApp(fake, config({ upstreamMaxRps: 2 }))]
-    extra.push(...limited)
-    for (const app of limited) await untilRedisOk(app)
+    const limited = await pair({ upstreamMaxRps: 2 })
     const started = Date.now()
     const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) => await fetch(`${limited[i % 2]?.url}${cards(uniqueAppid())}`)))
     const elapsedSeconds = (Date.now() - started) / 1000

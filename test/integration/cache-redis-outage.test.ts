@@ -24,23 +24,35 @@ const timed = async (url: string): Promise<{ ms: number, status: number, cacheSt
   return { ms: performance.now() - started, status: res.status, cacheStatus: res.headers.get('cache-status') }
 }
 
+/**
+ * Blocks the whole private Redis for `seconds` (DEBUG SLEEP, not awaited, or the test would stall
+ * with it) and times `count` requests to `path`, `gapMs` apart, meanwhile.
+ */
+async function duringStall (seconds: number, path: string, count: number, gapMs: number): Promise<Array<Awaited<ReturnType<typeof timed>>>> {
+  const staller = new Redis(redis.url)
+  try {
+    staller.call('DEBUG', 'SLEEP', String(seconds)).catch(() => {})
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const during = []
+    for (let i = 0; i < count; i++) {
+      during.push(await timed(path))
+      await new Promise((resolve) => setTimeout(resolve, gapMs))
+    }
+    return during
+  } finally {
+    staller.disconnect()
+  }
+}
+
 describe('Redis never takes the service down', () => {
   it('a stalled Redis (DEBUG SLEEP) costs each request at most the command timeout, then nothing', async () => {
     await redis.start()
     // No in-process layer here: this test is about what a stalled Redis costs each request.
     const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 100, cacheLocalTtlMs: 0 })
-    const staller = new Redis(redis.url)
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).cacheStatus).toBe('wxpay-cards-bff; fwd=miss; stored')
-      // Blocks the whole Redis server for 3 s; not awaited, or this test would stall with it.
-      staller.call('DEBUG', 'SLEEP', '3').catch(() => {})
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      const during = []
-      for (let i = 0; i < 8; i++) {
-        during.push(await timed(path))
-        await new Promise((resolve) => setTimeout(resolve, 150))
-      }
+      const during = await duringStall(3, path, 8, 150)
       for (const res of during) expect(res.status).toBe(200)
       // Each request is bounded by the 100 ms command timeout, not by the 3 s stall...
       for (const res of during) expect(res.ms).toBeLessThan(1_500)
@@ -51,7 +63,6 @@ describe('Redis never takes the service down', () => {
       expect(ready).toMatchObject({ status: 'degraded', checks: { redis: 'down' } })
       expect(service.logs.some((l) => l.level === 40 && String(l.msg).includes('Redis failing'))).toBe(true)
     } finally {
-      staller.disconnect()
       await service.close()
     }
   }, 20_000)
@@ -60,23 +71,15 @@ describe('Redis never takes the service down', () => {
     await redis.start()
     // A long command timeout, so a call that bypassed the guard would show plainly.
     const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 400, rateLimitPerMinute: 1_000 })
-    const staller = new Redis(redis.url)
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).status).toBe(200)
-      staller.call('DEBUG', 'SLEEP', '8').catch(() => {})
-      await new Promise((resolve) => setTimeout(resolve, 50))
-      const during = []
-      for (let i = 0; i < 6; i++) {
-        during.push(await timed(path))
-        await new Promise((resolve) => setTimeout(resolve, 300))
-      }
+      const during = await duringStall(8, path, 6, 300)
       for (const res of during) expect(res.status).toBe(200)
       // The first requests pay the timeout once each (the limit's count, then the quiet moment
       // spares the rest); after three failures the guard is open and no call waits at all.
       expect(during.slice(3).map((res) => res.ms < 200)).toEqual([true, true, true])
     } finally {
-      staller.disconnect()
       await service.close()
     }
   }, 20_000)
