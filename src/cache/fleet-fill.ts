@@ -12,7 +12,11 @@ export interface FleetFillOptions {
   store: PageStore
   /** How long a waiter waits for another replica's fetch: the upstream deadline. */
   waitMs: number
-  /** Outlives a legitimate fetch, so only a dead holder's lock expires under a live fetch. */
+  /**
+   * How long a lock lives unless its holder renews it, which a live holder does every third of it.
+   * Short, so the lock of a replica that died mid-fetch expires well within a waiter's waitMs and
+   * the waiter takes over instead of timing out.
+   */
   lockTtlMs: number
   pollMs?: number
   now?: () => number
@@ -68,6 +72,8 @@ export class FleetFill {
   async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
     // Unset when the fetch failed in a way not worth sharing (a bug): the lock is simply released.
     let outcome: FillOutcome | undefined
+    const { lock, lockTtlMs } = this.#options
+    const renewal = setInterval(() => { lock.renew(keys.lock, token, lockTtlMs).catch(() => {}) }, Math.max(1, Math.floor(lockTtlMs / 3)))
     try {
       const filled = await fetch()
       outcome = { ok: true }
@@ -76,6 +82,7 @@ export class FleetFill {
       if (err instanceof UpstreamError) outcome = { ok: false, error: shareError(err) }
       throw err
     } finally {
+      clearInterval(renewal)
       // A success is settled after answering: the page is in the store, so a late arrival finds
       // it there. A failure is settled first, so no request that arrives after the caller's error
       // can still see the lock held and take that error as its own (errors are never cached).

@@ -6,6 +6,8 @@ import type { RedisGuard } from './redis-guard.js'
 
 /** Takes the lock, or says who holds it, in one round trip on any Redis version. */
 const ACQUIRE_SCRIPT = 'local v = redis.call("get", KEYS[1]) if v then return {0, v} end redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
+/** Extends the lock only while it still holds our token. */
+const RENEW_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end'
 /** Deletes the lock only if it still holds our token: an expired lock re-taken by another replica survives. */
 const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
 // How long an announcement is remembered for requests that were already waiting when it came.
@@ -57,6 +59,11 @@ export class FleetLock {
     const answer = await this.#guard.call(async () => await this.#redis.eval(ACQUIRE_SCRIPT, 1, lockKey, token, ttlMs), undefined)
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
     return answer[0] === 1 ? { acquired: true, token } : { acquired: false, unavailable: false, holder: String(answer[1]) }
+  }
+
+  /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */
+  async renew (lockKey: string, token: string, ttlMs: number): Promise<boolean> {
+    return await this.#guard.call(async () => await this.#redis.eval(RENEW_SCRIPT, 1, lockKey, token, ttlMs) === 1, false)
   }
 
   async release (lockKey: string, token: string): Promise<void> {

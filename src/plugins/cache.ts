@@ -32,7 +32,9 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
     const shared = new RedisPageStore(client, guard)
     const lock = new FleetLock(client, guard, now)
     // Waiters look for another replica's fill in Redis itself, never in this process's copies.
-    fleet = new FleetFill({ lock, store: shared, waitMs: config.timeoutMs, lockTtlMs: config.timeoutMs + 2_000, ...clock })
+    // The holder renews its lock while it fetches; a dead holder's lock is gone within a third to
+    // half of the upstream deadline, while its waiters still wait.
+    fleet = new FleetFill({ lock, store: shared, waitMs: config.timeoutMs, lockTtlMs: fleetLockTtlMs(config.timeoutMs), ...clock })
     if (config.cacheLocalTtlMs > 0) {
       const layered = new LayeredPageStore(shared, {
         localTtlMs: config.cacheLocalTtlMs,
@@ -63,6 +65,11 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
   app.decorate('cardsCache', pages)
   app.decorate('pageStore', store)
   app.addHook('onClose', async () => { await store.close() })
+}
+
+/** Two seconds, but at most half the upstream deadline (and at least 300 ms), so waiters outlast it. */
+export function fleetLockTtlMs (timeoutMs: number): number {
+  return Math.max(300, Math.min(2_000, Math.floor(timeoutMs / 2)))
 }
 
 declare module 'fastify' {

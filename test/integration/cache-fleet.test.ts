@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { pageKeys } from '../../src/cache/cache-keys.js'
+import { loadConfig } from '../../src/config.js'
+import { fleetLockTtlMs } from '../../src/plugins/cache.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
@@ -63,6 +65,43 @@ describe('single flight across the fleet', () => {
     const res = await fetch(`${replicas[0]?.url}/cards?appid=${appid}&offset=0&limit=10`)
     expect(res.status).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(500)
+    expect(fake.simulator.calls).toHaveLength(1)
+  })
+
+  it('a holder renews its short lock through a fetch longer than the lock lives: still one upstream call', async () => {
+    // A 10 s deadline, so one attempt may take 5 s: this fetch takes 3.5 s without a retry.
+    const slow = [await startTestApp(fake, { redis: SHARED_REDIS, timeoutMs: 10_000 }), await startTestApp(fake, { redis: SHARED_REDIS, timeoutMs: 10_000 })]
+    try {
+      const appid = uniqueAppid()
+      const path = `/cards?appid=${appid}&offset=0&limit=10`
+      const { lock } = pageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+      const ttl = fleetLockTtlMs(10_000)
+      fake.simulator.enqueue({ kind: 'delay', ms: ttl + 1_500 })
+      const responses = Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(`${slow[i % 2]?.url}${path}`)).status))
+      await new Promise((resolve) => setTimeout(resolve, ttl / 2))
+      const early = await redis.pttl(lock)
+      expect(early).toBeGreaterThan(0)
+      expect(early).toBeLessThanOrEqual(ttl)
+      await new Promise((resolve) => setTimeout(resolve, ttl / 2 + 600))
+      // Past the TTL it was taken with, and the fetch still running: the lock is there, renewed.
+      expect(await redis.pttl(lock)).toBeGreaterThan(0)
+      expect(await responses).toEqual(Array(20).fill(200))
+      expect(fake.simulator.calls).toHaveLength(1)
+    } finally {
+      for (const app of slow) await app.close()
+    }
+  })
+
+  it('the lock of a holder that died mid-fetch goes within its TTL: a waiter takes over instead of timing out', async () => {
+    const appid = uniqueAppid()
+    const { lock } = pageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    const { timeoutMs } = loadConfig({})
+    // Taken as a holder takes it, then never renewed or released: the holder died.
+    await redis.set(lock, 'token-of-a-holder-that-died', 'PX', fleetLockTtlMs(timeoutMs))
+    const started = Date.now()
+    const res = await fetch(`${replicas[1]?.url}/cards?appid=${appid}&offset=0&limit=10`)
+    expect(res.status).toBe(200)
+    expect(Date.now() - started).toBeLessThan(timeoutMs)
     expect(fake.simulator.calls).toHaveLength(1)
   })
 
