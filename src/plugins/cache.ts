@@ -32,8 +32,8 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
     const shared = new RedisPageStore(client, guard)
     const lock = new FleetLock(client, guard, now)
     // Waiters look for another replica's fill in Redis itself, never in this process's copies.
-    // The holder renews its lock while it fetches; a dead holder's lock is gone within a third to
-    // half of the upstream deadline, while its waiters still wait.
+    // The holder renews its lock while it fetches; a dead holder's lock is gone within 2 s (at most
+    // half the upstream deadline), while its waiters still wait.
     fleet = new FleetFill({ lock, store: shared, waitMs: config.timeoutMs, lockTtlMs: fleetLockTtlMs(config.timeoutMs), ...clock })
     if (config.cacheLocalTtlMs > 0) {
       const layered = new LayeredPageStore(shared, {

@@ -31,8 +31,6 @@ export interface SharedRedis {
   /** Shared by every Redis user, so one stalled Redis opens one circuit for all of them. */
   guard: RedisGuard
   topology: RedisTopology
-  /** True while Redis answers: the cache, the fleet lock and the shared budget are in use. */
-  up: () => boolean
   status: () => RedisStatus
 }
 
@@ -83,7 +81,6 @@ async function redisPlugin (app: FastifyInstance, options: RedisPluginOptions): 
     client,
     guard,
     topology: settings.topology,
-    up,
     status: () => ({
       topology: settings.topology,
       location,

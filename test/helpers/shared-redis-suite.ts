@@ -59,6 +59,8 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
 
   beforeAll(async () => {
     deployment = await start()
+    // Refused connections while a crashed primary is replaced are expected; the client recovers.
+    deployment.inspector.on('error', () => {})
     fake = await startFakeWechatpay()
     replicas = [await startTestApp(fake, config()), await startTestApp(fake, config())]
     for (const replica of replicas) await untilRedisOk(replica)

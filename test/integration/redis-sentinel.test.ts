@@ -21,8 +21,6 @@ describe('Redis Sentinel (primary, replica and three sentinels, real redis-serve
       REDIS_PASSWORD: password
     })
     const inspector = new Redis({ sentinels: sentinel.sentinels, name: sentinel.name, password })
-    // Refused connections while a crashed primary is replaced are expected; the client recovers.
-    inspector.on('error', () => {})
     return {
       settings,
       password,
