@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config, WechatpayCredentials } from './config.js'
 import { AccessLogController } from './http/access-log.js'
-import { sendProblem } from './http/problem.js'
+import { sendStatusProblem } from './http/problem.js'
 import errorHandling from './http/error-handler.js'
 import { loggerOptions } from './logger.js'
 import cache from './plugins/cache.js'
@@ -51,7 +51,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     frameworkErrors: (error, request, reply) => {
       // Fastify sets up no response listeners on this path, so the access line is written here.
       reply.raw.once('finish', () => { logController.requestCompleted(null, request, reply) })
-      sendProblem(request, reply, { type: 'about:blank', title: 'Bad Request', status: 400, detail: error.message })
+      sendStatusProblem(request, reply, 400, error.message)
     }
   })
   // Hooks on every request are callback-style: an async hook costs a promise per request.

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { RedisConnection } from '../cache/redis-client.js'
 import type { RedisGuard } from '../cache/redis-guard.js'
 import type { UpstreamBudget } from '../wechatpay/client.js'
-import { UPSTREAM_FAILURES } from '../wechatpay/errors.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { GCRA_SCRIPT, gcra, type GcraParams } from './gcra.js'
 
@@ -42,7 +41,7 @@ export class FleetBudget implements UpstreamBudget {
       const waitMs = await this.#tryTake()
       if (waitMs === 0) return
       if (this.#now() + waitMs > giveUpAt) {
-        throw new UpstreamError(UPSTREAM_FAILURES.overBudget, `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
+        throw new UpstreamError('upstream-budget-exhausted', `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
           retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
         })
       }

@@ -71,7 +71,7 @@ export class CachedPages {
       return served(value.entry, freshness(value.entry, this.#now(), this.#options.policy), noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss', status)
     } catch (err) {
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
-      if (entry !== undefined && err instanceof UpstreamError && (err.kind.status >= 500 || err.kind.status === 429)) {
+      if (entry !== undefined && err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
         const now = freshness(entry, this.#now(), this.#options.policy)
         if (now.state !== 'expired') return served(entry, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
       }

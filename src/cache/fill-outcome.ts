@@ -1,4 +1,4 @@
-import type { UpstreamErrorKind } from '../wechatpay/errors.js'
+import { asProblemName } from '../problems/registry.js'
 import { UpstreamError, type UpstreamErrorDetails } from '../wechatpay/upstream-error.js'
 
 /** What a replica that fetched a page tells the replicas waiting for it. */
@@ -6,9 +6,9 @@ export type FillOutcome =
   | { ok: true }
   | { ok: false, error: SharedError }
 
-/** An UpstreamError as JSON: its kind, its message, and every detail but the cause. */
+/** An UpstreamError as JSON: its problem name, its message, and every detail but the cause. */
 export interface SharedError extends Omit<UpstreamErrorDetails, 'cause'> {
-  kind: UpstreamErrorKind
+  problem: string
   message: string
 }
 
@@ -18,19 +18,20 @@ export interface SharedError extends Omit<UpstreamErrorDetails, 'cause'> {
  */
 export function shareError (error: UpstreamError): SharedError {
   return {
-    kind: error.kind,
+    problem: error.problem,
     message: error.message,
-    ...(error.code === undefined ? {} : { code: error.code }),
-    ...(error.wechatMessage === undefined ? {} : { wechatMessage: error.wechatMessage }),
-    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.upstreamStatus === undefined ? {} : { upstreamStatus: error.upstreamStatus }),
-    ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
-    ...(error.verification === undefined ? {} : { verification: error.verification })
+    code: error.code,
+    wechatMessage: error.wechatMessage,
+    requestId: error.requestId,
+    upstreamStatus: error.upstreamStatus,
+    retryAfterSeconds: error.retryAfterSeconds,
+    verification: error.verification
   }
 }
 
+/** The error again; a problem name this version does not know (a newer replica's) becomes a plain 502. */
 export function restoreError (shared: SharedError): UpstreamError {
-  return new UpstreamError(shared.kind, shared.message, shared)
+  return new UpstreamError(asProblemName(shared.problem) ?? 'upstream-error', shared.message, shared)
 }
 
 /** Parses a pub/sub message; anything malformed is ignored (waiters fall back to polling). */
@@ -49,6 +50,6 @@ export function parseFillMessage (text: string): { key: string, holder: string, 
 
 function asSharedError (value: unknown): SharedError | undefined {
   const error = value as SharedError | undefined
-  if (error === undefined || error === null || typeof error.kind?.status !== 'number' || typeof error.kind.type !== 'string') return undefined
+  if (error === undefined || error === null || typeof error.problem !== 'string' || typeof error.message !== 'string') return undefined
   return error
 }

@@ -1,4 +1,3 @@
-import { UPSTREAM_FAILURES } from '../wechatpay/errors.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
 import type { Filled } from './cached-pages.js'
@@ -64,7 +63,7 @@ export class FleetFill {
       // Announced, yet not in the store (the holder could not write it): fetch it ourselves.
       if (outcome?.ok === true) holders.clear()
       if (this.#now() >= deadline) {
-        throw new UpstreamError(UPSTREAM_FAILURES.timeout, 'another replica\'s fetch of this page did not finish in time')
+        throw new UpstreamError('upstream-timeout', 'another replica\'s fetch of this page did not finish in time')
       }
     }
   }

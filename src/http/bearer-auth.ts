@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
-import { ProblemError } from './problem-error.js'
+import { ProblemError } from '../problems/problem-error.js'
 
 /**
  * INTERNAL_API_TOKENS: when set, routes marked `config: { internal: true }` need
@@ -29,12 +29,8 @@ export function bearerAuth (tokens: string[]): BearerAuth {
     if (digests.length === 0 || request.routeOptions.config?.internal !== true) return
     if (callerOf(request) !== undefined) return
     const presented = bearerToken(request.headers.authorization)
-    throw new ProblemError({
-      type: '/problems/unauthorized',
-      title: 'A valid bearer token is required',
-      status: 401,
-      detail: presented === undefined ? 'Send Authorization: Bearer <token>.' : 'The bearer token is not one this service accepts.'
-    }, { 'www-authenticate': 'Bearer realm="wxpay-cards-bff"' })
+    const detail = presented === undefined ? 'Send Authorization: Bearer <token>.' : 'The bearer token is not one this service accepts.'
+    throw new ProblemError('unauthorized', detail, { 'www-authenticate': 'Bearer realm="wxpay-cards-bff"' })
   }
   return { check, callerOf }
 }

@@ -1,9 +1,8 @@
-import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { ProblemError } from '../problems/problem-error.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { sendProblem } from './problem.js'
-import { ProblemError } from './problem-error.js'
+import { sendProblem, sendStatusProblem } from './problem.js'
 import { validationProblem } from './validation-problem.js'
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
@@ -15,72 +14,47 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 async function errorHandling (app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UpstreamError) return sendUpstreamProblem(error, request, reply)
-    if (error instanceof ProblemError) {
-      reply.headers(error.headers)
-      return sendProblem(request, reply, error.problem)
-    }
+    if (error instanceof ProblemError) return sendProblem(request, reply, error)
     if (error.validation !== undefined) {
       return sendProblem(request, reply, validationProblem(error.validation, error.validationContext ?? 'request', request.queryNotes))
     }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error')
-      return sendProblem(request, reply, {
-        type: '/problems/internal-error',
-        title: 'Internal error',
-        status,
-        detail: 'The service failed unexpectedly; quote instance (the request id) to the operators.'
-      })
+      const internal = new ProblemError('internal-error', 'The service failed unexpectedly; quote instance (the request id) to the operators.')
+      return sendProblem(request, reply, internal)
     }
     // Fastify's own client errors (bad content type, body too large, …) keep their status and message.
-    return sendProblem(request, reply, { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: error.message })
+    return sendStatusProblem(request, reply, status, error.message)
   })
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = ALL_METHODS.filter((method) => method !== request.method && app.hasRoute({ method, url: path }))
     if (allowed.length > 0) {
-      reply.header('allow', allowed.join(', '))
-      return sendProblem(request, reply, {
-        type: '/problems/method-not-allowed',
-        title: 'Method not allowed',
-        status: 405,
-        detail: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
-      })
+      const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
+      return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
     }
-    return sendProblem(request, reply, {
-      type: '/problems/not-found', title: 'Not found', status: 404, detail: `There is no route ${request.method} ${path}`
-    })
+    return sendProblem(request, reply, new ProblemError('not-found', `There is no route ${request.method} ${path}`))
   })
 }
 
 function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const { kind } = error
   const fields = {
     upstream_status: error.upstreamStatus,
     wechat_code: error.code,
     wechat_request_id: error.requestId,
     verification: error.verification,
-    problem: kind.type
+    problem: error.problem
   }
   // A SIGN_ERROR means our key, serial or clock is wrong: only an operator can fix it.
-  if (kind.type === '/problems/upstream-sign-error') request.log.error(fields, error.message)
+  if (error.problem === 'upstream-sign-error') request.log.error(fields, error.message)
   // Upstream 4xx are warnings too: they cost quota, and some (a missing header) are ours to fix.
-  else request.log.warn({ ...fields, ...(error.cause === undefined ? {} : { err: error.cause }) }, error.message)
+  else request.log.warn({ ...fields, err: error.cause }, error.message)
 
-  // Passed on whatever our status: WeChat Pay's own hint is the best one a caller can get.
-  if (error.retryAfterSeconds !== undefined) {
-    reply.header('retry-after', String(error.retryAfterSeconds))
-  }
   if (error.requestId !== undefined) request.wechatRequestId = error.requestId
-  return sendProblem(request, reply, {
-    type: kind.type,
-    title: kind.title,
-    status: kind.status,
-    detail: error.wechatMessage ?? error.message,
-    ...(error.code === undefined ? {} : { code: error.code }),
-    ...(error.requestId === undefined ? {} : { request_id: error.requestId })
-  })
+  // Retry-After is passed on whatever our status: WeChat Pay's own hint is the best one a caller can get.
+  return sendProblem(request, reply, error)
 }
 
 declare module 'fastify' {

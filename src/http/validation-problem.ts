@@ -1,13 +1,11 @@
 import type { FastifySchemaValidationError } from 'fastify'
-import type { InvalidParam, Problem } from './problem.js'
-
-export const INVALID_REQUEST_TYPE = '/problems/invalid-request'
+import { ProblemError, type InvalidParam } from '../problems/problem-error.js'
 
 /**
  * One 400 that lists every bad field, so a caller fixes a request in one round trip.
  * Needs ajv's `allErrors`, set in app.ts.
  */
-export function validationProblem (errors: FastifySchemaValidationError[], context: string, notes?: Map<string, string>): Omit<Problem, 'instance'> {
+export function validationProblem (errors: FastifySchemaValidationError[], context: string, notes?: Map<string, string>): ProblemError {
   const byName = new Map<string, string[]>()
   for (const error of errors) {
     const described = describe(error)
@@ -19,13 +17,7 @@ export function validationProblem (errors: FastifySchemaValidationError[], conte
   }
   const where = context === 'querystring' ? 'query' : context
   const invalidParams: InvalidParam[] = [...byName].map(([name, reasons]) => ({ name, in: where, reason: reasons.join('; ') }))
-  return {
-    type: INVALID_REQUEST_TYPE,
-    title: 'The request has invalid parameters',
-    status: 400,
-    detail: invalidParams.map((p) => `${p.name} ${p.reason}`).join('; '),
-    invalid_params: invalidParams
-  }
+  return new ProblemError('invalid-request', invalidParams.map((p) => `${p.name} ${p.reason}`).join('; '), {}, { invalid_params: invalidParams })
 }
 
 function describe (error: FastifySchemaValidationError): { name: string, reason: string } {

@@ -6,9 +6,9 @@ import fp from 'fastify-plugin'
 import { KEY_VERSION } from '../cache/cache-keys.js'
 import type { Config } from '../config.js'
 import { bearerAuth } from '../http/bearer-auth.js'
-import { ProblemError } from '../http/problem-error.js'
+import { ProblemError } from '../problems/problem-error.js'
 
-// About 2 KB, as issue 4 asks: a /cards query is under 100 bytes; anything this long is abuse.
+// About 2 KB: a /cards query is under 100 bytes; anything this long is abuse.
 const MAX_QUERY_BYTES = 2048
 // Liveness and metrics must keep answering while the service sheds load.
 const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
@@ -21,9 +21,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
   app.addHook('onRequest', (request, _reply, done) => {
     const query = request.url.indexOf('?')
     if (query >= 0 && request.url.length - query - 1 > MAX_QUERY_BYTES) {
-      done(new ProblemError({
-        type: '/problems/query-too-long', title: 'The query string is too long', status: 414, detail: `Queries are limited to ${MAX_QUERY_BYTES} bytes.`
-      }))
+      done(new ProblemError('query-too-long', `Queries are limited to ${MAX_QUERY_BYTES} bytes.`))
       return
     }
     done()
@@ -36,9 +34,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
     pressureHandler: (request, _reply, type) => {
       if (ALWAYS_OPEN.has(request.url.split('?', 1)[0] ?? '')) return undefined
       request.log.warn({ pressure: type }, 'shedding load')
-      return Promise.reject(new ProblemError({
-        type: '/problems/overloaded', title: 'The service is overloaded', status: 503, detail: `Shedding load (${type}); retry shortly.`
-      }, { 'retry-after': '5' }))
+      return Promise.reject(new ProblemError('overloaded', `Shedding load (${type}); retry shortly.`))
     }
   })
 
@@ -57,12 +53,8 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
       ...(app.redis === undefined ? {} : { store: guardedRateLimitStore(app.redis, `wxcards:${KEY_VERSION}:ratelimit:`) }),
       skipOnError: true,
       keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
-      errorResponseBuilder: (_request, context) => new ProblemError({
-        type: '/problems/rate-limited',
-        title: 'Too many requests from this caller',
-        status: 429,
-        detail: `At most ${context.max} requests a minute; retry in ${context.after}.`
-      }, { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) })
+      errorResponseBuilder: (_request, context) => new ProblemError('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}.`,
+        { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) })
     })
   }
 }

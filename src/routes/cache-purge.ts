@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { purgeKeys } from '../cache/cache-keys.js'
 import { sendProblem } from '../http/problem.js'
+import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
 import { GUARD_PROBLEMS, INTERNAL_ROUTE, problemResponse } from './problem-responses.js'
@@ -32,13 +33,7 @@ export default async function cachePurgeRoutes (app: FastifyInstance): Promise<v
     const { appid, brand_id: brandId } = request.query
     const purged = await app.pageStore.purge(purgeKeys(app.merchantId, appid, brandId))
     if (!purged) {
-      reply.header('retry-after', '5')
-      return sendProblem(request, reply, {
-        type: '/problems/cache-unavailable',
-        title: 'The cache is unavailable',
-        status: 503,
-        detail: 'Redis could not be reached, so cached pages were not dropped; retry shortly.'
-      })
+      return sendProblem(request, reply, new ProblemError('cache-unavailable', 'Redis could not be reached, so cached pages were not dropped; retry shortly.'))
     }
     request.log.info({ appid, brand_id: brandId }, 'cache: pages purged')
     return await reply.code(204).send(null)

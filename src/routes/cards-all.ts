@@ -5,7 +5,7 @@ import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
 import { ifNoneMatchMatches, requestsNoCache } from '../http/conditional.js'
-import { ProblemError } from '../http/problem-error.js'
+import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsAllSchema } from '../schemas/cards-all.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
@@ -100,7 +100,7 @@ function walkProblem (err: unknown, maxCards: number): unknown {
     // The page's own problem (type, status, WeChat Pay's code and Request-ID), with the page named.
     const { error, page, pageCount } = err
     const which = `page ${page} (offset=${page}, limit=${WALK_PAGE_SIZE}${pageCount === undefined ? '' : ` of ${pageCount} pages`})`
-    return new UpstreamError(error.kind, `${which} failed: ${error.wechatMessage ?? error.message}`, {
+    return new UpstreamError(error.problem, `${which} failed: ${error.wechatMessage ?? error.message}`, {
       code: error.code,
       requestId: error.requestId,
       upstreamStatus: error.upstreamStatus,
@@ -111,22 +111,12 @@ function walkProblem (err: unknown, maxCards: number): unknown {
   }
   if (err instanceof TooManyCardsError) {
     const lastPage = Math.ceil(err.totalCount / WALK_PAGE_SIZE) - 1
-    return new ProblemError({
-      type: '/problems/too-many-cards',
-      title: 'Too many card templates for one answer',
-      status: 422,
-      detail: `This list has ${err.totalCount} card templates, more than the ${maxCards} GET /cards/all returns. ` +
-        `Page through it with GET /cards?offset=0&limit=${WALK_PAGE_SIZE} up to offset=${lastPage}.`
-    })
+    return new ProblemError('too-many-cards', `This list has ${err.totalCount} card templates, more than the ${maxCards} GET /cards/all returns. ` +
+      `Page through it with GET /cards?offset=0&limit=${WALK_PAGE_SIZE} up to offset=${lastPage}.`)
   }
   if (err instanceof CardsChangedError) {
-    return new ProblemError({
-      type: '/problems/cards-changed-during-walk',
-      title: 'The card list changed while it was being read',
-      status: 503,
-      detail: `The list changed during the walk and again after reading every page afresh (${err.message}); ` +
-        'no partial list is returned. Retry shortly.'
-    }, { 'retry-after': '1' })
+    return new ProblemError('cards-changed-during-walk', `The list changed during the walk and again after reading every page afresh (${err.message}); ` +
+      'no partial list is returned. Retry shortly.')
   }
   return err
 }

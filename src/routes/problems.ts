@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemInstance, sendProblem } from '../http/problem.js'
-import { PROBLEM_CATALOGUE, PROBLEM_TYPE_PREFIX, problemDoc, type ProblemDoc } from '../http/problem-catalogue.js'
+import type { ProblemDefinition } from '../problems/problem-definition.js'
+import { ProblemError } from '../problems/problem-error.js'
+import { asProblemName, PROBLEM_NAMES, PROBLEM_TYPE_PREFIX, problemDefinition, problemType } from '../problems/registry.js'
 
 // Self-contained pages: inline styles only, so nothing else may load (no scripts, images or fonts).
 const CSP = 'default-src \'none\'; style-src \'unsafe-inline\'; base-uri \'none\'; form-action \'none\'; frame-ancestors \'none\''
@@ -17,13 +19,12 @@ const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2r
  */
 export default async function problemRoutes (app: FastifyInstance): Promise<void> {
   app.get('/problems', { schema: { hide: true } }, async (request, reply) => {
-    const entries = Object.entries(PROBLEM_CATALOGUE)
+    const entries = PROBLEM_NAMES.map((name) => ({ type: problemType(name), doc: problemDefinition(name) }))
     if (prefersJson(request)) {
-      return await sendJson(reply, entries.map(([name, doc]) => ({ type: PROBLEM_TYPE_PREFIX + name, title: doc.title, status: doc.status })))
+      return await sendJson(reply, entries.map(({ type, doc }) => ({ type, title: doc.title, status: doc.status })))
     }
-    const items = entries.map(([name, doc]) =>
-      `<li><a href="${PROBLEM_TYPE_PREFIX}${name}"><code>${PROBLEM_TYPE_PREFIX}${name}</code></a> ` +
-      `<span class="status">${doc.status}</span> ${inline(doc.title)}</li>`)
+    const items = entries.map(({ type, doc }) =>
+      `<li><a href="${type}"><code>${type}</code></a> <span class="status">${doc.status}</span> ${inline(doc.title)}</li>`)
     return await sendHtml(reply, 'Problem types', `<h1>Problem types</h1>
 <p>Every error this service sends is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> is one of these;
 its <code>instance</code> is the request id (<code>${escapeHtml(problemInstance('<X-Request-Id>'))}</code>), the key to the service's logs.</p>
@@ -34,20 +35,18 @@ its <code>instance</code> is the request id (<code>${escapeHtml(problemInstance(
   app.withTypeProvider<TypeBoxTypeProvider>().get('/problems/:name', {
     schema: { hide: true, params: Type.Object({ name: Type.String() }) }
   }, async (request, reply) => {
-    const { name } = request.params
-    const doc = problemDoc(name)
-    if (doc === undefined) {
-      return sendProblem(request, reply, {
-        type: '/problems/not-found', title: 'Not found', status: 404, detail: `There is no problem type ${PROBLEM_TYPE_PREFIX}${name}`
-      })
+    const name = asProblemName(request.params.name)
+    if (name === undefined) {
+      return sendProblem(request, reply, new ProblemError('not-found', `There is no problem type ${PROBLEM_TYPE_PREFIX}${request.params.name}`))
     }
-    const type = PROBLEM_TYPE_PREFIX + name
+    const type = problemType(name)
+    const doc = problemDefinition(name)
     if (prefersJson(request)) return await sendJson(reply, { type, ...doc })
     return await sendHtml(reply, doc.title, page(type, doc))
   })
 }
 
-function page (type: string, doc: ProblemDoc): string {
+function page (type: string, doc: ProblemDefinition): string {
   return `<h1>${inline(doc.title)}</h1>
 <p class="status">HTTP ${doc.status} · <code>${type}</code></p>
 <h2>What happened</h2>

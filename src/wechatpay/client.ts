@@ -2,7 +2,6 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buildCardsTarget, type CardsQuery } from './cards-query.js'
 import { errorFromAnswer } from './error-answer.js'
-import { UPSTREAM_FAILURES } from './errors.js'
 import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
 import { checkPageShape } from './page-shape.js'
 import type { RequestSigner } from './request-signer.js'
@@ -82,7 +81,7 @@ export class WechatpayClient {
       const verified = this.verified(answer)
       const shapeProblem = checkPageShape(answer.body)
       if (shapeProblem !== undefined) {
-        throw new UpstreamError(UPSTREAM_FAILURES.badResponse, shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
+        throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
       }
       return verified
     })
@@ -94,7 +93,7 @@ export class WechatpayClient {
     if (status < 200 || status > 299) throw errorFromAnswer(status, body, requestId, header(headers, 'retry-after'))
     const verdict = this.#options.verify(headers, body)
     if (!verdict.ok) {
-      throw new UpstreamError(UPSTREAM_FAILURES.signatureInvalid, `answer refused: ${verdict.reason}`, {
+      throw new UpstreamError('upstream-signature-invalid', `answer refused: ${verdict.reason}`, {
         requestId, upstreamStatus: status, verification: verdict.reason
       })
     }
@@ -116,7 +115,7 @@ export class WechatpayClient {
     for (let attempt = 0; ; attempt++) {
       const transport = this.#pickHost(preferBackup)
       if (transport === undefined) {
-        throw new UpstreamError(UPSTREAM_FAILURES.unreachable, 'every WeChat Pay host is cooling down after connection failures')
+        throw new UpstreamError('upstream-unreachable', 'every WeChat Pay host is cooling down after connection failures')
       }
       await this.#options.budget?.take(deadline)
       const started = this.#now()
@@ -132,9 +131,9 @@ export class WechatpayClient {
         error = err
       }
       // Only a failure to reach the host says anything about the host.
-      const connectionFailure = error.kind === UPSTREAM_FAILURES.unreachable
+      const connectionFailure = error.problem === 'upstream-unreachable'
       if (connectionFailure) transport.breaker.failed()
-      this.#report(transport, attempt, error.verification ?? error.code ?? error.kind.type.replace('/problems/upstream-', ''), started, error.code)
+      this.#report(transport, attempt, error.verification ?? error.code ?? error.problem.replace('upstream-', ''), started, error.code)
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
       if (error.verification === 'signature-probe') probesRetried++

@@ -1,20 +1,19 @@
-import { classifyWechatpayError } from './errors.js'
+import { classifyWechatpayError, retryAfterForCode } from './errors.js'
 import { UpstreamError } from './upstream-error.js'
 
 /**
  * Turns a non-2xx WeChat Pay answer into an UpstreamError. Error answers are often unsigned
- * (reference §2.6), so they are classified, not called forged; their body is parsed leniently
+ * (docs/wechatpay-protocol.md §2.6), so they are classified, not called forged; their body is parsed leniently
  * because `detail` is free-form, and only `code` and `message` are kept.
  */
 export function errorFromAnswer (status: number, body: Buffer, requestId: string | undefined, retryAfter: string | undefined): UpstreamError {
   const { code, message } = readErrorBody(body)
-  const kind = classifyWechatpayError(status, code)
-  return new UpstreamError(kind, `WeChat Pay answered ${status}${code === undefined ? '' : ` ${code}`}`, {
+  return new UpstreamError(classifyWechatpayError(status, code), `WeChat Pay answered ${status}${code === undefined ? '' : ` ${code}`}`, {
     code,
     wechatMessage: message,
     requestId,
     upstreamStatus: status,
-    retryAfterSeconds: parseRetryAfter(retryAfter)
+    retryAfterSeconds: parseRetryAfter(retryAfter) ?? retryAfterForCode(code)
   })
 }
 

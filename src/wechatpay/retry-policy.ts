@@ -18,7 +18,7 @@ export function decideRetry (error: UpstreamError, connectionFailure: boolean, p
   if (connectionFailure) return { retry: true, failover: true }
   if (error.verification === 'signature-probe') return { retry: probesRetried === 0, failover: false }
   if (error.verification !== undefined) return { retry: false, failover: false }
-  if (error.kind.type === '/problems/upstream-timeout') return { retry: true, failover: false }
+  if (error.problem === 'upstream-timeout') return { retry: true, failover: false }
   const status = error.upstreamStatus
   return { retry: status !== undefined && RETRYABLE_STATUSES.has(status), failover: false }
 }

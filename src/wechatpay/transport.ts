@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Pool } from 'undici'
-import { UPSTREAM_FAILURES } from './errors.js'
 import type { CircuitBreaker } from '../circuit-breaker.js'
 import { UpstreamError } from './upstream-error.js'
 
@@ -59,9 +58,9 @@ export class HostTransport {
       if (err instanceof UpstreamError) throw err
       const code = errorCode(err)
       if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
-        throw new UpstreamError(UPSTREAM_FAILURES.timeout, 'WeChat Pay did not answer in time', { cause: err })
+        throw new UpstreamError('upstream-timeout', 'WeChat Pay did not answer in time', { cause: err })
       }
-      throw new UpstreamError(UPSTREAM_FAILURES.unreachable, `WeChat Pay could not be reached (${code ?? 'error'})`, { cause: err })
+      throw new UpstreamError('upstream-unreachable', `WeChat Pay could not be reached (${code ?? 'error'})`, { cause: err })
     }
   }
 
@@ -77,7 +76,7 @@ async function readCapped (body: AsyncIterable<Buffer> & { destroy: () => unknow
     size += chunk.length
     if (size > max) {
       body.destroy()
-      throw new UpstreamError(UPSTREAM_FAILURES.badResponse, `the body exceeds ${max} bytes`)
+      throw new UpstreamError('upstream-bad-response', `the body exceeds ${max} bytes`)
     }
     chunks.push(chunk)
   }

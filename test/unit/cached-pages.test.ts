@@ -3,7 +3,7 @@ import { CachedPages } from '../../src/cache/cached-pages.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
 import type { CardsQuery } from '../../src/wechatpay/cards-query.js'
 import type { VerifiedPage } from '../../src/wechatpay/client.js'
-import { UPSTREAM_FAILURES, type UpstreamErrorKind } from '../../src/wechatpay/errors.js'
+import type { ProblemName } from '../../src/problems/registry.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
 
 const QUERY: CardsQuery = { appid: 'wxA', offset: 0, limit: 5 }
@@ -29,7 +29,7 @@ function setup (policy = { ttlMs: 60_000, staleMs: 300_000 }) {
   return { clock, up, store, pages, errors }
 }
 
-const failing = (kind: UpstreamErrorKind = UPSTREAM_FAILURES.unreachable) => async (): Promise<VerifiedPage> => { throw new UpstreamError(kind, 'down') }
+const failing = (problem: ProblemName = 'upstream-unreachable') => async (): Promise<VerifiedPage> => { throw new UpstreamError(problem, 'down') }
 const settle = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 
 describe('CachedPages', () => {
@@ -86,11 +86,11 @@ describe('CachedPages', () => {
   })
 
   it.each([
-    ['unreachable', UPSTREAM_FAILURES.unreachable],
-    ['a timeout', UPSTREAM_FAILURES.timeout],
-    ['a signature that does not verify', UPSTREAM_FAILURES.signatureInvalid],
-    ['a 429', { status: 429, type: '/problems/upstream-rate-limited', title: 'limited', retryable: true }]
-  ])('stale-if-error: %s with a usable stored page serves that page', async (_label, kind) => {
+    ['unreachable', 'upstream-unreachable'],
+    ['a timeout', 'upstream-timeout'],
+    ['a signature that does not verify', 'upstream-signature-invalid'],
+    ['a 429', 'upstream-rate-limited']
+  ] as const)('stale-if-error: %s with a usable stored page serves that page', async (_label, kind) => {
     const { clock, up, pages } = setup()
     await pages.getPage(QUERY)
     clock.now += 90_000
@@ -102,8 +102,8 @@ describe('CachedPages', () => {
   it('a caller error from WeChat Pay (400, 403, 404) is not masked by a stored page', async () => {
     const { up, pages } = setup()
     await pages.getPage(QUERY)
-    up.state.next.push(failing({ status: 403, type: '/problems/upstream-no-auth', title: 'no', retryable: false }))
-    await expect(pages.getPage(QUERY, { noCache: true })).rejects.toMatchObject({ kind: { status: 403 } })
+    up.state.next.push(failing('upstream-no-auth'))
+    await expect(pages.getPage(QUERY, { noCache: true })).rejects.toMatchObject({ status: 403 })
   })
 
   it('errors are never cached: the next request calls again', async () => {

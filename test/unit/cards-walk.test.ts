@@ -4,7 +4,8 @@ import type { CacheOutcome } from '../../src/cache/cache-status.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, walkAllCards, type WalkOptions } from '../../src/cards/page-walk.js'
 import { walkFreshness } from '../../src/cards/walk-cache-status.js'
 import type { CardsQuery } from '../../src/wechatpay/cards-query.js'
-import { WECHATPAY_ERROR_CODES, type UpstreamErrorKind } from '../../src/wechatpay/errors.js'
+import type { ProblemName } from '../../src/problems/registry.js'
+import { WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
 
 const cards = (n: number, from = 0): Array<{ card_id: string }> => Array.from({ length: n }, (_, i) => ({ card_id: `c${from + i}` }))
@@ -74,20 +75,20 @@ describe('walkAllCards', () => {
   })
 
   it('a failing page fails the walk, naming the page, and starts no further page', async () => {
-    const kind = WECHATPAY_ERROR_CODES.NO_AUTH as UpstreamErrorKind
+    const problem = WECHATPAY_ERROR_CODES.NO_AUTH as ProblemName
     const up = pagesOf(() => cards(200))
     const getPage: WalkOptions['getPage'] = async (query, o) => {
-      if (query.offset === 2) throw new UpstreamError(kind, 'no', { code: 'NO_AUTH', upstreamStatus: 403 })
+      if (query.offset === 2) throw new UpstreamError(problem, 'no', { code: 'NO_AUTH', upstreamStatus: 403 })
       return await up.getPage(query, o)
     }
     const err = await walkAllCards(options(getPage, { concurrency: 1 })).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(PageFailedError)
-    expect(err).toMatchObject({ page: 2, pageCount: 10, error: { code: 'NO_AUTH', kind } })
+    expect(err).toMatchObject({ page: 2, pageCount: 10, error: { code: 'NO_AUTH', problem } })
     expect(up.calls.map((c) => c.query.offset)).toEqual([0, 1])
   })
 
   it('a failing page 0 names page 0; errors that are not upstream errors pass through as they are', async () => {
-    const up = new UpstreamError(WECHATPAY_ERROR_CODES.SYSTEM_ERROR as UpstreamErrorKind, 'down')
+    const up = new UpstreamError(WECHATPAY_ERROR_CODES.SYSTEM_ERROR as ProblemName, 'down')
     await expect(walkAllCards(options(async () => { throw up }))).rejects.toMatchObject({ page: 0, pageCount: undefined, error: up })
     const bug = new TypeError('bug')
     await expect(walkAllCards(options(async () => { throw bug }))).rejects.toBe(bug)

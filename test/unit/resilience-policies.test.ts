@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gcra } from '../../src/budget/gcra.js'
 import { FleetBudget } from '../../src/budget/upstream-budget.js'
-import { UPSTREAM_FAILURES, classifyWechatpayError } from '../../src/wechatpay/errors.js'
+import { classifyWechatpayError } from '../../src/wechatpay/errors.js'
 import { CircuitBreaker } from '../../src/circuit-breaker.js'
 import { backoffMs, decideRetry } from '../../src/wechatpay/retry-policy.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
@@ -40,7 +40,7 @@ describe('the upstream budget without Redis', () => {
     // The next slot is 500 ms away, past the 100 ms this caller may wait.
     const refusal = await budget.take(now + 5_000).catch((err: unknown) => err)
     expect(refusal).toBeInstanceOf(UpstreamError)
-    expect(refusal).toMatchObject({ kind: UPSTREAM_FAILURES.overBudget, retryAfterSeconds: 1 })
+    expect(refusal).toMatchObject({ problem: 'upstream-budget-exhausted', retryAfterSeconds: 1 })
     now += 500
     await expect(budget.take(now + 5_000)).resolves.toBeUndefined()
   })
@@ -56,13 +56,13 @@ describe('retry policy', () => {
     })
 
   it('connection failures retry on the other host; timeouts retry in place', () => {
-    expect(decideRetry(new UpstreamError(UPSTREAM_FAILURES.unreachable, 'x'), true, 0)).toEqual({ retry: true, failover: true })
-    expect(decideRetry(new UpstreamError(UPSTREAM_FAILURES.timeout, 'x'), false, 0)).toEqual({ retry: true, failover: false })
+    expect(decideRetry(new UpstreamError('upstream-unreachable', 'x'), true, 0)).toEqual({ retry: true, failover: true })
+    expect(decideRetry(new UpstreamError('upstream-timeout', 'x'), false, 0)).toEqual({ retry: true, failover: false })
   })
 
   it('verification failures are final, but a probe gets exactly one retry', () => {
     const failure = (verification: 'bad-signature' | 'signature-probe'): UpstreamError =>
-      new UpstreamError(UPSTREAM_FAILURES.signatureInvalid, 'x', { verification, upstreamStatus: 200 })
+      new UpstreamError('upstream-signature-invalid', 'x', { verification, upstreamStatus: 200 })
     expect(decideRetry(failure('bad-signature'), false, 0).retry).toBe(false)
     expect(decideRetry(failure('signature-probe'), false, 0).retry).toBe(true)
     expect(decideRetry(failure('signature-probe'), false, 1).retry).toBe(false)

@@ -1,12 +1,13 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { errorFromAnswer, parseRetryAfter } from '../../src/wechatpay/error-answer.js'
-import { classifyWechatpayError, UPSTREAM_FAILURES, WECHATPAY_ERROR_CODES, type UpstreamErrorKind } from '../../src/wechatpay/errors.js'
+import { PROBLEMS, problemType, type ProblemName } from '../../src/problems/registry.js'
+import { classifyWechatpayError, retryAfterForCode, WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 import { checkPageShape } from '../../src/wechatpay/page-shape.js'
 
 interface Expected { status: number, retryable: boolean, retryAfterSeconds?: number }
 
-// Written out by hand from the endpoint page and reference §3.2, not derived from the source table.
+// Written out by hand from the endpoint page and docs/wechatpay-protocol.md §3.2, not derived from the source table.
 const EXPECTED: Record<string, Expected> = {
   PARAM_ERROR: { status: 400, retryable: false },
   'PARAM ERROR': { status: 400, retryable: false },
@@ -21,7 +22,15 @@ const EXPECTED: Record<string, Expected> = {
   SERVICE_UNAVAILABLE: { status: 502, retryable: true }
 }
 
-function expectWellFormed (kind: UpstreamErrorKind): void {
+interface Kind { status: number, retryable: boolean, retryAfterSeconds?: number | undefined, type: string, title: string }
+
+/** What a caller gets for a problem name (and WeChat code): the registry's entry, with the code's own wait. */
+function kindOf (name: ProblemName, code?: string): Kind {
+  const definition = PROBLEMS[name]
+  return { ...definition, type: problemType(name), retryAfterSeconds: retryAfterForCode(code) ?? definition.retryAfterSeconds }
+}
+
+function expectWellFormed (kind: Kind): void {
   expect(kind.type).toMatch(/^\/problems\/[a-z0-9-]+$/)
   expect(kind.title.trim()).not.toBe('')
 }
@@ -32,15 +41,16 @@ describe('WECHATPAY_ERROR_CODES', () => {
   })
 
   it.each(Object.entries(EXPECTED))('maps %s', (code, expected) => {
-    const kind = WECHATPAY_ERROR_CODES[code]
-    if (kind === undefined) throw new Error(`${code} is missing from the table`)
+    const name = WECHATPAY_ERROR_CODES[code]
+    if (name === undefined) throw new Error(`${code} is missing from the table`)
+    const kind = kindOf(name, code)
     expect(kind.status).toBe(expected.status)
     expect(kind.retryable).toBe(expected.retryable)
     expect(kind.retryAfterSeconds).toBe(expected.retryAfterSeconds)
     expectWellFormed(kind)
     // Whatever the HTTP status WeChat Pay pairs it with, the code decides.
     for (const httpStatus of [400, 401, 403, 404, 429, 500, 503]) {
-      expect(classifyWechatpayError(httpStatus, code)).toBe(kind)
+      expect(classifyWechatpayError(httpStatus, code)).toBe(name)
     }
   })
 
@@ -53,14 +63,14 @@ describe('WECHATPAY_ERROR_CODES', () => {
   })
 })
 
-describe('UPSTREAM_FAILURES', () => {
+describe('failures of the exchange that are not WeChat codes', () => {
   it.each([
-    ['signatureInvalid', 502, false],
-    ['badResponse', 502, false],
-    ['unreachable', 502, true],
-    ['timeout', 504, true]
+    ['upstream-signature-invalid', 502, false],
+    ['upstream-bad-response', 502, false],
+    ['upstream-unreachable', 502, true],
+    ['upstream-timeout', 504, true]
   ] as const)('%s is a %i (retryable: %s)', (name, status, retryable) => {
-    const kind = UPSTREAM_FAILURES[name]
+    const kind = kindOf(name)
     expect(kind.status).toBe(status)
     expect(kind.retryable).toBe(retryable)
     expectWellFormed(kind)
@@ -80,7 +90,7 @@ describe('classifyWechatpayError: unknown codes fall back by HTTP status', () =>
     [418, 502, false]
   ] as const)('HTTP %i → %i (retryable: %s)', (httpStatus, status, retryable) => {
     for (const code of ['SOMETHING_NEW', undefined]) {
-      const kind = classifyWechatpayError(httpStatus, code)
+      const kind = kindOf(classifyWechatpayError(httpStatus, code), code)
       expect(kind.status).toBe(status)
       expect(kind.retryable).toBe(retryable)
       expectWellFormed(kind)
@@ -92,21 +102,21 @@ describe('classifyWechatpayError: unknown codes fall back by HTTP status', () =>
   })
 
   it('gives an unknown 429 a retry delay', () => {
-    expect(classifyWechatpayError(429, undefined).retryAfterSeconds).toBeGreaterThan(0)
+    expect(kindOf(classifyWechatpayError(429, undefined)).retryAfterSeconds).toBeGreaterThan(0)
   })
 
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('treats "%s" as an unknown code', (code) => {
     for (const httpStatus of [400, 404, 500, 418]) {
-      const kind = classifyWechatpayError(httpStatus, code)
-      expect(kind).toEqual(classifyWechatpayError(httpStatus, 'SOMETHING_NEW'))
-      expect(typeof kind.status).toBe('number')
+      const name = classifyWechatpayError(httpStatus, code)
+      expect(name).toEqual(classifyWechatpayError(httpStatus, 'SOMETHING_NEW'))
+      expect(typeof kindOf(name, code).status).toBe('number')
     }
-    expect(classifyWechatpayError(400, code).status).toBe(400)
+    expect(kindOf(classifyWechatpayError(400, code)).status).toBe(400)
   })
 })
 
 describe('errorFromAnswer', () => {
-  // Reference §3.1: a real 401 body; sign_information echoes the message we signed.
+  // docs/wechatpay-protocol.md §3.1: a real 401 body; sign_information echoes the message we signed.
   const signErrorBody = Buffer.from(JSON.stringify({
     code: 'SIGN_ERROR',
     message: '签名错误，请检查后再试',
@@ -126,8 +136,8 @@ describe('errorFromAnswer', () => {
   it('keeps code, message, request id and status', () => {
     const error = errorFromAnswer(401, signErrorBody, 'req-0A1B2C', undefined)
     expect(error.name).toBe('UpstreamError')
-    expect(error.kind).toEqual(WECHATPAY_ERROR_CODES.SIGN_ERROR)
-    expect(error.kind.status).toBe(502)
+    expect(error.problem).toBe(WECHATPAY_ERROR_CODES.SIGN_ERROR)
+    expect(kindOf(error.problem).status).toBe(502)
     expect(error.code).toBe('SIGN_ERROR')
     expect(error.wechatMessage).toBe('签名错误，请检查后再试')
     expect(error.requestId).toBe('req-0A1B2C')
@@ -156,7 +166,7 @@ describe('errorFromAnswer', () => {
   it('keeps the spelling `PARAM ERROR` verbatim', () => {
     const error = errorFromAnswer(400, Buffer.from('{"code":"PARAM ERROR","message":"AppID有误"}'), undefined, undefined)
     expect(error.code).toBe('PARAM ERROR')
-    expect(error.kind.status).toBe(400)
+    expect(kindOf(error.problem).status).toBe(400)
     expect(error.wechatMessage).toBe('AppID有误')
   })
 
@@ -171,8 +181,8 @@ describe('errorFromAnswer', () => {
     const error = errorFromAnswer(status, Buffer.from(body), undefined, undefined)
     expect(error.code).toBeUndefined()
     expect(error.wechatMessage).toBeUndefined()
-    expect(error.kind.status).toBe(expected)
-    expect(error.kind.retryable).toBe(retryable)
+    expect(kindOf(error.problem).status).toBe(expected)
+    expect(kindOf(error.problem).retryable).toBe(retryable)
     expect(error.upstreamStatus).toBe(status)
   })
 
@@ -180,13 +190,13 @@ describe('errorFromAnswer', () => {
     const error = errorFromAnswer(400, Buffer.from('{"code":42,"message":{"x":1}}'), undefined, undefined)
     expect(error.code).toBeUndefined()
     expect(error.wechatMessage).toBeUndefined()
-    expect(error.kind.status).toBe(400)
+    expect(kindOf(error.problem).status).toBe(400)
   })
 
   it('classifies a "__proto__" code from the network as unknown', () => {
     const error = errorFromAnswer(500, Buffer.from('{"code":"__proto__"}'), undefined, undefined)
-    expect(error.kind.status).toBe(502)
-    expect(error.kind.retryable).toBe(true)
+    expect(kindOf(error.problem).status).toBe(502)
+    expect(kindOf(error.problem).retryable).toBe(true)
   })
 
   it('uses Retry-After over the table default', () => {

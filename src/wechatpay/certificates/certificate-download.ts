@@ -1,6 +1,5 @@
 import type { WechatpayClient } from '../client.js'
 import { errorFromAnswer } from '../error-answer.js'
-import { UPSTREAM_FAILURES } from '../errors.js'
 import { KeyStore } from '../key-store.js'
 import { createResponseVerifier, type VerificationResult } from '../response-verifier.js'
 import type { RawAnswer } from '../transport.js'
@@ -55,7 +54,7 @@ export function createCertificateDownload (options: DownloadOptions): () => Prom
 
 function refuseUnless (verdict: VerificationResult, answer: RawAnswer): void {
   if (verdict.ok) return
-  throw new UpstreamError(UPSTREAM_FAILURES.signatureInvalid, `certificate list refused: ${verdict.reason}`, {
+  throw new UpstreamError('upstream-signature-invalid', `certificate list refused: ${verdict.reason}`, {
     requestId: answer.requestId, upstreamStatus: answer.status, verification: verdict.reason
   })
 }

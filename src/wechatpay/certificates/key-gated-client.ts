@@ -1,13 +1,7 @@
 import type { CardsQuery } from '../cards-query.js'
 import { WechatpayClient, type VerifiedPage, type WechatpayClientOptions } from '../client.js'
-import type { UpstreamErrorKind } from '../errors.js'
 import { UpstreamError } from '../upstream-error.js'
 import type { KeyHealth } from './certificate-manager.js'
-
-/** No key can verify WeChat Pay's answers: a wrong APIv3 key, or no certificate downloaded yet. */
-export const KEYS_UNAVAILABLE: UpstreamErrorKind = {
-  status: 503, type: '/problems/keys-unavailable', title: 'No key to verify WeChat Pay\'s answers is available', retryable: true, retryAfterSeconds: 30
-}
 
 /**
  * The client, refusing card pages while no key can verify them: the caller gets a 503 problem at
@@ -24,7 +18,7 @@ export class KeyGatedClient extends WechatpayClient {
   override async listCards (query: CardsQuery): Promise<VerifiedPage> {
     const health = this.#health()
     if (!health.usable) {
-      throw new UpstreamError(KEYS_UNAVAILABLE, `The service holds no key that can verify WeChat Pay's answers (${health.check}); operators: see /readyz.`)
+      throw new UpstreamError('keys-unavailable', `The service holds no key that can verify WeChat Pay's answers (${health.check}); operators: see /readyz.`)
     }
     return await super.listCards(query)
   }
