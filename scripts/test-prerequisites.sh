@@ -5,7 +5,8 @@
 # no apt, no network, one line of output.
 set -euo pipefail
 
-# What the tests need, one line each: command, Debian package, why.
+# What the tests need, one line each: command, Debian package, why. A command a test runs by name
+# must be here (test/unit/test-prerequisites.test.ts checks).
 requirements='
 redis-server  redis-server  Redis tests
 redis-cli     redis-server  Redis tests
