@@ -8,8 +8,8 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 
 // Swagger UI against the running service, in a real browser: Debian's chromium, driven by
-// playwright-core (which never downloads a browser of its own). .ci/run installs chromium; a missing
-// browser is a failure, never a skip, so a green run always means the page was really exercised.
+// playwright-core (which never downloads a browser of its own). npm test's pretest checks for it; a
+// missing browser is a failure, never a skip, so a green run always means the page was really exercised.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // Set SWAGGER_UI_SCREENSHOT=/tmp/swagger-ui.png to look at the result.
 const SCREENSHOT = process.env.SWAGGER_UI_SCREENSHOT
@@ -27,7 +27,7 @@ beforeAll(async () => {
 /** Checked inside the test, not in a hook, so a missing browser fails the test rather than skipping it. */
 async function launchChromium (): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`)
+    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as npm test's pretest does as root) or set CHROMIUM_PATH`)
   }
   profile = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'))
   context = await chromium.launchPersistentContext(profile, {
