@@ -47,7 +47,7 @@ describe('single flight across the fleet', () => {
   it('no-cache requests on both replicas still make one call, and both replicas then serve the new page', async () => {
     const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=10`
     await fetch(`${replicas[0]?.url}${path}`)
-    fake.simulator.enqueue({ kind: 'delay', ms: 300 })
+    fake.simulator.enqueue({ kind: 'delay', ms: 1_000 }) // long enough for all 20 to arrive while it runs, even on a busy machine
     const forced = await Promise.all(Array.from({ length: 20 }, async (_, i) =>
       await fetch(`${replicas[i % 2]?.url}${path}`, { headers: { 'cache-control': 'no-cache' } })))
     const ids = new Set(forced.map((r) => r.headers.get('x-wechatpay-request-id')))
