@@ -1,22 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { RedisConnection } from '../cache/redis-client.js'
-import type { RedisGuard } from '../cache/redis-guard.js'
 import type { UpstreamBudget } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { GCRA_SCRIPT, gcra, type GcraParams } from './gcra.js'
+import { gcra, type GcraParams } from './gcra.js'
+
+/**
+ * The fleet's one GCRA state (implemented on Redis in src/redis/budget-store.ts): 0 when a call may
+ * go now, else the milliseconds to wait; undefined when the shared state cannot be reached.
+ */
+export interface SharedRate {
+  take: (params: GcraParams) => Promise<number | undefined>
+}
 
 export interface BudgetOptions {
   /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
   maxRps: number
-  /** Redis key of the shared budget; without Redis the budget is this process's alone. */
-  redis?: { client: RedisConnection, guard: RedisGuard, key: string }
+  /** The fleet's shared budget; without it (or while it fails) the budget is this process's alone. */
+  shared?: SharedRate | undefined
   /** The longest a request waits for its turn before giving up on the upstream. */
   maxWaitMs?: number
   now?: () => number
 }
 
 /**
- * The merchant's WeChat Pay quota (5 requests/s for the sibling card APIs, reference §0) shared by
+ * The merchant's WeChat Pay quota (5 requests/s for the sibling card APIs, docs/wechatpay-protocol.md §0) shared by
  * every replica through one GCRA key in Redis. While Redis is away each process keeps the whole
  * rate locally, so a fleet may briefly exceed it, but no replica is ever blocked by Redis' absence.
  */
@@ -51,11 +57,8 @@ export class FleetBudget implements UpstreamBudget {
 
   /** 0 when the request may go now, else how long to wait. */
   async #tryTake (): Promise<number> {
-    const { redis } = this.#options
-    if (redis !== undefined) {
-      const answer = await redis.guard.call(async () => await redis.client.eval(GCRA_SCRIPT, 1, redis.key, this.#params.intervalMs, this.#params.burst), undefined)
-      if (Array.isArray(answer)) return answer[0] === 1 ? 0 : Number(answer[1])
-    }
+    const shared = await this.#options.shared?.take(this.#params)
+    if (shared !== undefined) return shared
     const result = gcra(this.#localTat, this.#now(), this.#params)
     this.#localTat = result.tat
     return result.allowed ? 0 : result.waitMs

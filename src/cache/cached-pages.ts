@@ -1,12 +1,10 @@
-import type { CardsQuery } from '../wechatpay/cards-query.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { strongEtag, type CacheEntry } from './cache-entry.js'
-import { pageKeys, type PageKeys } from './cache-keys.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
-import type { PageStore } from './page-store.js'
+import type { PageKeys, PageStore } from './page-store.js'
 import { SingleFlight } from './single-flight.js'
 
 export interface ServedPage {
@@ -22,16 +20,17 @@ export interface ServedPage {
 
 export interface Filled { entry: CacheEntry, stored: boolean, collapsed: boolean }
 
-export interface CachedPagesOptions {
-  mchid: string
+export interface CachedPagesOptions<Q> {
   store: PageStore
+  /** Where a query's page lives: the same keys for the same page however the query was spelled. */
+  keysOf: (query: Q) => PageKeys
   /** Fetches and verifies one page from WeChat Pay. */
-  fetch: (query: CardsQuery) => Promise<VerifiedPage>
+  fetch: (query: Q) => Promise<VerifiedPage>
   /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
   now?: () => number
-  onBackgroundError?: (error: unknown, query: CardsQuery) => void
+  onBackgroundError?: (error: unknown, query: Q) => void
 }
 
 /**
@@ -39,18 +38,18 @@ export interface CachedPagesOptions {
  * refresh runs (stale-while-revalidate) or while WeChat Pay fails (stale-if-error), and misses
  * collapsed into one upstream call per page, in this process and, with a fleet lock, in the fleet.
  */
-export class CachedPages {
-  readonly #options: CachedPagesOptions
+export class CachedPages<Q> {
+  readonly #options: CachedPagesOptions<Q>
   readonly #now: () => number
   readonly #flights = new SingleFlight<Filled>()
 
-  constructor (options: CachedPagesOptions) {
+  constructor (options: CachedPagesOptions<Q>) {
     this.#options = options
     this.#now = options.now ?? Date.now
   }
 
-  async getPage (query: CardsQuery, { noCache = false } = {}): Promise<ServedPage> {
-    const keys = pageKeys(this.#options.mchid, query)
+  async getPage (query: Q, { noCache = false } = {}): Promise<ServedPage> {
+    const keys = this.#options.keysOf(query)
     const started = this.#now()
     const read = await this.#options.store.read(keys)
     const entry = read?.entry
@@ -80,7 +79,7 @@ export class CachedPages {
   }
 
   /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
-  async fetchAndStore (keys: PageKeys, query: CardsQuery, generation: string | undefined): Promise<Filled> {
+  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined): Promise<Filled> {
     const page = await this.#options.fetch(query)
     const entry: CacheEntry = {
       body: page.body, storedAt: this.#now(), requestId: page.requestId ?? '', etag: strongEtag(page.body), generation: generation ?? ''
@@ -90,7 +89,7 @@ export class CachedPages {
     return { entry, stored, collapsed: false }
   }
 
-  async #fill (keys: PageKeys, query: CardsQuery, generation: string | undefined, notBefore: number | undefined): Promise<Filled> {
+  async #fill (keys: PageKeys, query: Q, generation: string | undefined, notBefore: number | undefined): Promise<Filled> {
     const { fleet } = this.#options
     if (fleet === undefined) return await this.fetchAndStore(keys, query, generation)
     const usable = (entry: CacheEntry): boolean => notBefore === undefined
@@ -99,7 +98,7 @@ export class CachedPages {
     return await fleet.fill(keys, usable, async () => await this.fetchAndStore(keys, query, generation))
   }
 
-  #refreshInBackground (keys: PageKeys, query: CardsQuery, generation: string | undefined): void {
+  #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {
     if (this.#flights.has(keys.page)) return
     this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, this.#now()))
       .catch((err: unknown) => { this.#options.onBackgroundError?.(err, query) })

@@ -1,13 +1,40 @@
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
 import type { Filled } from './cached-pages.js'
-import type { PageKeys } from './cache-keys.js'
 import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
-import type { FleetLock } from './fleet-lock.js'
-import type { PageStore } from './page-store.js'
+import type { PageKeys, PageStore } from './page-store.js'
+
+export type LockResult =
+  | { acquired: true, token: string }
+  | { acquired: false, unavailable: true }
+  | { acquired: false, unavailable: false, holder: string }
+
+/**
+ * The lock the fleet's fills share, and how holders tell waiters the outcome (implemented on Redis
+ * in src/redis/fleet-lock.ts). Every call fails open: `unavailable`, `false` or `undefined`.
+ */
+export interface FillLock {
+  acquire: (lockKey: string, ttlMs: number) => Promise<LockResult>
+  /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours. */
+  renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
+  release: (lockKey: string, token: string) => Promise<void>
+  announce: (pageKey: string, holder: string, outcome: FillOutcome) => Promise<void>
+  /** The remembered outcome of one of the holders this waiter saw, if any. */
+  recentOutcome: (pageKey: string, holders: Set<string>) => FillOutcome | undefined
+  /** Resolves with the outcome of a holder in `holders`, or undefined after `ms` without one. */
+  waitForFill: (pageKey: string, ms: number, holders: Set<string>) => Promise<FillOutcome | undefined>
+}
+
+/** Fills and purges announced by any replica, so each can drop its in-process copies at once. */
+export interface PurgeChannel {
+  announcePurge: (generationKeys: string[]) => Promise<void>
+  onPurge: (handler: (generationKeys: string[]) => void) => void
+  onFill: (handler: (pageKey: string) => void) => void
+  close: () => Promise<void>
+}
 
 export interface FleetFillOptions {
-  lock: FleetLock
+  lock: FillLock
   store: PageStore
   /** How long a waiter waits for another replica's fetch: the upstream deadline. */
   waitMs: number

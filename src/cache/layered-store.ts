@@ -1,6 +1,5 @@
 import type { CacheEntry } from './cache-entry.js'
-import type { PageKeys } from './cache-keys.js'
-import type { PageStore, StoredRead, StoreHealth } from './page-store.js'
+import type { PageKeys, PageStore, StoredRead, StoreHealth } from './page-store.js'
 
 export interface LayeredStoreOptions {
   /** How long this process may answer from its own copy before asking Redis again. */

@@ -1,6 +1,5 @@
 import type { CacheEntry } from './cache-entry.js'
-import type { PageKeys } from './cache-keys.js'
-import { currentEntry, generationOf, type PageStore, type StoredRead } from './page-store.js'
+import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead } from './page-store.js'
 
 export interface MemoryStoreOptions {
   maxEntries: number
@@ -15,7 +14,7 @@ interface Slot {
 }
 
 /**
- * The store when no REDIS_URL is set: one process, same semantics as Redis. A Map kept in
+ * The store when no Redis is configured: one process, same semantics as Redis. A Map kept in
  * least-recently-used order (a hit moves its key to the end), bounded in entries and in bytes,
  * so a burst of distinct pages cannot grow the heap without limit.
  */
@@ -33,7 +32,7 @@ export class MemoryPageStore implements PageStore {
   }
 
   async read (keys: PageKeys): Promise<StoredRead> {
-    const generation = generationOf(this.#generation(keys.appidGeneration), this.#generation(keys.brandGeneration))
+    const generation = generationOf(keys.generations.map((key) => this.#generation(key)))
     const slot = this.#slots.get(keys.page)
     if (slot === undefined) return { entry: undefined, generation }
     if (slot.expiresAt <= this.#now()) {

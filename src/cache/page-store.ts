@@ -1,5 +1,13 @@
 import type { CacheEntry } from './cache-entry.js'
-import type { PageKeys } from './cache-keys.js'
+
+/** Where one page lives, named by the endpoint's key function (src/redis/keys.ts for /cards). */
+export interface PageKeys {
+  page: string
+  /** The fleet fill lock of this page. */
+  lock: string
+  /** The purge generations the page belongs to: bumping any of them drops it. */
+  generations: readonly string[]
+}
 
 export interface StoredRead {
   /** The entry, only when it belongs to the current purge generation. */
@@ -30,6 +38,7 @@ export function currentEntry (entry: CacheEntry | undefined, generation: string)
   return entry !== undefined && entry.generation === generation ? entry : undefined
 }
 
-export function generationOf (appidGeneration: string | null | undefined, brandGeneration: string | null | undefined): string {
-  return `${appidGeneration ?? '0'}.${brandGeneration ?? '0'}`
+/** The generation of a page: its generation counters as they stand, "<appid gen>.<brand gen>" for /cards. */
+export function generationOf (counters: ReadonlyArray<string | null | undefined>): string {
+  return counters.map((counter) => counter ?? '0').join('.')
 }

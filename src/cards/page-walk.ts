@@ -1,5 +1,5 @@
 import type { ServedPage } from '../cache/cached-pages.js'
-import type { CardsQuery } from '../wechatpay/cards-query.js'
+import type { CardsQuery } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { rawDataElements } from './raw-elements.js'
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../problems/problem-error.js'
+import { problemType } from '../problems/registry.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { sendProblem, sendStatusProblem } from './problem.js'
 import { validationProblem } from './validation-problem.js'
@@ -45,7 +46,7 @@ function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, rep
     wechat_code: error.code,
     wechat_request_id: error.requestId,
     verification: error.verification,
-    problem: error.problem
+    problem: problemType(error.problem)
   }
   // A SIGN_ERROR means our key, serial or clock is wrong: only an operator can fix it.
   if (error.problem === 'upstream-sign-error') request.log.error(fields, error.message)

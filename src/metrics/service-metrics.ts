@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
 
 /** What the metrics read from the running service at scrape time (no bookkeeping on hot paths). */
 export interface MetricSources {
@@ -7,7 +8,7 @@ export interface MetricSources {
   certificateExpiry: () => Date | undefined
 }
 
-const VERIFICATION_REASONS = new Set(['missing-headers', 'unknown-serial', 'timestamp-skew', 'signature-probe', 'malformed-signature', 'bad-signature'])
+const VERIFICATION_REASONS = new Set<string>(VERIFICATION_FAILURES)
 
 /**
  * Every metric the service exposes at /metrics, on a registry of its own (one per app, so tests

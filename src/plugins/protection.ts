@@ -1,12 +1,12 @@
 import rateLimit from '@fastify/rate-limit'
-import { guardedRateLimitStore } from '../http/rate-limit-store.js'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { KEY_VERSION } from '../cache/cache-keys.js'
 import type { Config } from '../config.js'
 import { bearerAuth } from '../http/bearer-auth.js'
 import { ProblemError } from '../problems/problem-error.js'
+import { REDIS_KEYS } from '../redis/keys.js'
+import { guardedRateLimitStore } from '../redis/rate-limit-store.js'
 
 // About 2 KB: a /cards query is under 100 bytes; anything this long is abuse.
 const MAX_QUERY_BYTES = 2048
@@ -50,7 +50,7 @@ async function protection (app: FastifyInstance, { config }: { config: Config })
       timeWindow: 60_000,
       hook: 'onRequest',
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
-      ...(app.redis === undefined ? {} : { store: guardedRateLimitStore(app.redis, `wxcards:${KEY_VERSION}:ratelimit:`) }),
+      ...(app.redis === undefined ? {} : { store: guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix) }),
       skipOnError: true,
       keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => new ProblemError('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}.`,

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { FleetBudget } from '../budget/upstream-budget.js'
-import { budgetKey } from '../cache/cache-keys.js'
 import type { Config, WechatpayCredentials } from '../config.js'
+import { RedisRate } from '../redis/budget-store.js'
+import { RedisCertificateStore } from '../redis/certificate-store.js'
+import { REDIS_KEYS } from '../redis/keys.js'
 import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
 import { CertificateManager, type KeyMode } from '../wechatpay/certificates/certificate-manager.js'
-import { CertificateSharing } from '../wechatpay/certificates/certificate-sharing.js'
-import { KeyGatedClient } from '../wechatpay/certificates/key-gated-client.js'
-import type { WechatpayClient } from '../wechatpay/client.js'
+import { WechatpayClient } from '../wechatpay/client.js'
 import { KeyStore } from '../wechatpay/key-store.js'
 import { createRequestSigner } from '../wechatpay/request-signer.js'
 import { createResponseVerifier, type ResponseVerifier } from '../wechatpay/response-verifier.js'
@@ -20,17 +20,17 @@ export interface WechatpayPluginOptions {
   baseUrl: string
   backupBaseUrl: string | undefined
   /** Milliseconds since the epoch, for signing and for the verifier's skew check. */
-  now?: () => number
+  now?: (() => number) | undefined
 }
 
 /**
  * Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`, with the
  * keys that verify answers: the public key, platform certificates (downloaded and refreshed by
- * `app.certificates`), or both during WeChat Pay's migration (reference §2.4).
+ * `app.certificates`), or both during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4).
  */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
   const { config, credentials, now } = options
-  const clock = now === undefined ? {} : { now }
+  const { redis } = app
   const keys = new KeyStore()
   if (credentials.publicKeyId !== undefined && credentials.publicKey !== undefined) keys.set(credentials.publicKeyId, credentials.publicKey)
 
@@ -40,13 +40,13 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     apiv3Key: credentials.apiv3Key,
     keys,
     download: async () => await download(),
-    sharing: app.redis === undefined ? undefined : new CertificateSharing(app.redis.client, app.redis.guard, credentials.mchid, clock),
+    sharing: redis === undefined ? undefined : new RedisCertificateStore(redis.client, redis.guard, credentials.mchid, { now }),
     refreshIntervalMs: config.certRefreshHours * 3_600_000,
     sharedWaitMs: config.timeoutMs + 1_000,
     log: app.log,
-    ...clock
+    now
   })
-  const verify = createResponseVerifier({ keys, ...clock })
+  const verify = createResponseVerifier({ keys, now })
   // Each answer verifies with the key it names; a serial we do not hold may be a rotation, so it
   // starts a refresh. That answer is still refused: only later ones benefit.
   const verifyAndFollow: ResponseVerifier = (headers, body) => {
@@ -58,17 +58,17 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
 
   const budget = new FleetBudget({
     maxRps: config.upstreamMaxRps,
-    ...(app.redis === undefined ? {} : { redis: { client: app.redis.client, guard: app.redis.guard, key: budgetKey(credentials.mchid) } }),
-    ...clock
+    shared: redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid)),
+    now
   })
-  const client = new KeyGatedClient({
+  const client = new WechatpayClient({
     baseUrl: options.baseUrl,
-    ...(options.backupBaseUrl === undefined ? {} : { backupBaseUrl: options.backupBaseUrl }),
+    backupBaseUrl: options.backupBaseUrl,
     sign: createRequestSigner({
       mchid: credentials.mchid,
       merchantSerialNo: credentials.merchantSerialNo,
       privateKey: credentials.privateKey,
-      ...clock
+      now
     }),
     verify: verifyAndFollow,
     acceptSerial: () => certificates.acceptSerial(),
@@ -77,7 +77,9 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     connectTimeoutMs: config.connectTimeoutMs,
     connections: config.maxConnections,
     budget,
-    ...clock,
+    // Every business call is refused while no key can verify its answer.
+    keys: () => certificates.health(),
+    now,
     onAttempt: (report) => {
       if (app.hasDecorator('metrics')) app.metrics.upstreamAttempt(report)
       if (report.outcome !== 'ok') app.log.debug({ upstream: report }, 'WeChat Pay attempt failed')
@@ -86,9 +88,9 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
       if (state === 'open') app.log.warn({ host }, 'WeChat Pay host unreachable repeatedly; skipping it for a cool-down')
       else app.log.info({ host }, 'WeChat Pay host reachable again')
     }
-  }, () => certificates.health())
+  })
   const download = createCertificateDownload({
-    client, keys, apiv3Key: credentials.apiv3Key ?? Buffer.alloc(32), holdsCertificates: () => certificates.certificates().length > 0, ...clock
+    client, keys, apiv3Key: credentials.apiv3Key ?? Buffer.alloc(32), holdsCertificates: () => certificates.certificates().length > 0, now
   })
 
   app.addHook('onClose', async () => {
@@ -111,7 +113,7 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
 }
 
-/** The start-up line that answers "which key mode am I in?" (README). */
+/** The start-up line that answers "which key mode am I in?" (docs/key-modes.md). */
 function logKeyMode (app: FastifyInstance, mode: KeyMode, publicKeyId: string | undefined, certificates: CertificateManager, refreshHours: number): void {
   const held = certificates.certificates().map(({ serial, expiresAt }) => ({ serial, expires: expiresAt.toISOString() }))
   const fields = { key_mode: mode, public_key_id: publicKeyId, platform_certificates: held, keys: certificates.health().check }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { purgeKeys } from '../cache/cache-keys.js'
 import { sendProblem } from '../http/problem.js'
 import { ProblemError } from '../problems/problem-error.js'
+import { REDIS_KEYS } from '../redis/keys.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
 import { GUARD_PROBLEMS, INTERNAL_ROUTE, problemResponse } from './problem-responses.js'
@@ -31,7 +31,7 @@ export default async function cachePurgeRoutes (app: FastifyInstance): Promise<v
     preValidation: queryHygiene(PurgeQuerySchema)
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
-    const purged = await app.pageStore.purge(purgeKeys(app.merchantId, appid, brandId))
+    const purged = await app.pageStore.purge(REDIS_KEYS.cardsPurge(app.merchantId, appid, brandId))
     if (!purged) {
       return sendProblem(request, reply, new ProblemError('cache-unavailable', 'Redis could not be reached, so cached pages were not dropped; retry shortly.'))
     }

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { strongEtag } from '../cache/cache-entry.js'
-import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
-import { ifNoneMatchMatches, requestsNoCache } from '../http/conditional.js'
+import { markForwardFailure, markUncached, sendCached } from '../http/cached-reply.js'
+import { requestsNoCache } from '../http/conditional.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsAllSchema } from '../schemas/cards-all.js'
@@ -75,8 +75,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         onRestart: (reason) => { request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message }, 'cards/all: a page disagreed with page 0; reading every page again') }
       })
     } catch (err) {
-      const fwdStatus = err instanceof PageFailedError ? err.error.upstreamStatus : undefined
-      reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', fwdStatus === undefined ? {} : { fwdStatus }))
+      markForwardFailure(reply, noCache, err instanceof PageFailedError ? err.error.upstreamStatus : undefined)
       throw walkProblem(err, options.maxCards)
     }
     const fresh = walkFreshness(walk.pages, noCache)
@@ -84,13 +83,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     // every page was; a no-cache walk is a bypass however many pages it forced.
     request.cacheOutcome = noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
     request.log.debug({ pages: walk.pages.length, hits: fresh.hits, restarted: walk.restarted, wechat_request_ids: walk.pages.map((p) => p.requestId) }, 'cards/all: walked')
-    const etag = strongEtag(walk.body)
-    reply.header('cache-status', fresh.cacheStatus)
-      .header('etag', etag)
-      .header('age', String(fresh.ageSeconds))
-      .header('cache-control', `private, max-age=${fresh.maxAgeSeconds}`)
-    if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return await reply.code(304).send()
-    return await reply.type('application/json; charset=utf-8').send(walk.body)
+    return await sendCached(request, reply, { ...fresh, body: walk.body, etag: strongEtag(walk.body) })
   })
 }
 
@@ -119,11 +112,4 @@ function walkProblem (err: unknown, maxCards: number): unknown {
       'no partial list is returned. Retry shortly.')
   }
   return err
-}
-
-/** Every answer says what the cache did; problems are never to be stored by callers. */
-async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
-  if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
-  if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
-  return payload
 }

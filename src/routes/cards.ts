@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
-import { ifNoneMatchMatches, requestsNoCache } from '../http/conditional.js'
+import { markForwardFailure, markUncached, sendCached } from '../http/cached-reply.js'
+import { requestsNoCache } from '../http/conditional.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
@@ -51,8 +51,7 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
       page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache })
     } catch (err) {
       request.upstreamMs = performance.now() - started
-      const fwdStatus = err instanceof UpstreamError ? err.upstreamStatus : undefined
-      reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', fwdStatus === undefined ? {} : { fwdStatus }))
+      markForwardFailure(reply, noCache, err instanceof UpstreamError ? err.upstreamStatus : undefined)
       throw err
     }
     request.cacheOutcome = page.outcome
@@ -62,20 +61,8 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
       request.wechatRequestId = page.requestId
       reply.header('x-wechatpay-request-id', page.requestId)
     }
-    reply.header('cache-status', page.cacheStatus)
-      .header('etag', page.etag)
-      .header('age', String(page.ageSeconds))
-      .header('cache-control', `private, max-age=${page.maxAgeSeconds}`)
-    if (ifNoneMatchMatches(request.headers['if-none-match'], page.etag)) return await reply.code(304).send()
-    return await reply.type('application/json; charset=utf-8').send(page.body)
+    return await sendCached(request, reply, page)
   })
-}
-
-/** Every /cards response says what the cache did; problems are never to be stored by callers. */
-async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
-  if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
-  if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
-  return payload
 }
 
 declare module 'fastify' {

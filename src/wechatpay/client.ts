@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { buildCardsTarget, type CardsQuery } from './cards-query.js'
-import { errorFromAnswer } from './error-answer.js'
 import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
-import { checkPageShape } from './page-shape.js'
+import type { Endpoint } from './endpoint.js'
+import { errorFromAnswer } from './error-answer.js'
 import type { RequestSigner } from './request-signer.js'
 import type { ResponseVerifier } from './response-verifier.js'
 import { backoffMs, decideRetry } from './retry-policy.js'
@@ -13,6 +12,13 @@ import { UpstreamError } from './upstream-error.js'
 export interface UpstreamBudget {
   /** Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`. */
   take: (deadline: number) => Promise<void>
+}
+
+/** Whether some key can verify answers now; when not, business calls are refused before they go out. */
+export interface KeyReadiness {
+  usable: boolean
+  /** Why not, for the problem's detail (e.g. `apiv3-key-rejected`). */
+  check: string
 }
 
 export interface AttemptReport {
@@ -25,12 +31,12 @@ export interface AttemptReport {
 
 export interface WechatpayClientOptions {
   baseUrl: string
-  /** Tried after connection-level failures of the primary (reference §4). */
+  /** Tried after connection-level failures of the primary (docs/wechatpay-protocol.md §4). */
   backupBaseUrl?: string
   sign: RequestSigner
   verify: ResponseVerifier
   /**
-   * Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (reference §2.4 B).
+   * Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (docs/wechatpay-protocol.md §2.4 B).
    * A function when it changes (the newest platform certificate); undefined: the header is not sent.
    */
   acceptSerial: string | (() => string | undefined)
@@ -41,13 +47,15 @@ export interface WechatpayClientOptions {
   connections?: number
   maxRetries?: number
   budget?: UpstreamBudget
+  /** Checked before every call but the key downloads themselves; absent: keys are always usable. */
+  keys?: () => KeyReadiness
   now?: () => number
   random?: () => number
   onAttempt?: (report: AttemptReport) => void
   onBreakerChange?: (host: string, state: BreakerState) => void
 }
 
-/** A verified, well-shaped page: the exact bytes WeChat Pay sent. */
+/** A verified, well-shaped answer: the exact bytes WeChat Pay sent. */
 export interface VerifiedPage {
   body: Buffer
   requestId: string | undefined
@@ -76,10 +84,11 @@ export class WechatpayClient {
     }))
   }
 
-  async listCards (query: CardsQuery): Promise<VerifiedPage> {
-    return await this.request(buildCardsTarget(query), (answer) => {
+  /** One business call: the endpoint's target, signed; its answer verified, then shape-checked. */
+  async call<Q> (endpoint: Endpoint<Q>, query: Q): Promise<VerifiedPage> {
+    return await this.request(endpoint.target(query), (answer) => {
       const verified = this.verified(answer)
-      const shapeProblem = checkPageShape(answer.body)
+      const shapeProblem = endpoint.checkShape(answer.body)
       if (shapeProblem !== undefined) {
         throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
       }
@@ -102,9 +111,12 @@ export class WechatpayClient {
 
   /**
    * One signed GET of `target`, retried within the deadline. `interpret` turns an answer into the
-   * result or throws an UpstreamError; the retry policy decides from that error.
+   * result or throws an UpstreamError; the retry policy decides from that error. While no key can
+   * verify answers the call is refused at once (a 503 instead of an answer that could only be
+   * refused), unless it is the download of those keys: `keyCheck: false`.
    */
-  async request<T> (target: string, interpret: (answer: RawAnswer) => T): Promise<T> {
+  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
+    if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
     const maxRetries = this.#options.maxRetries ?? 2
     const deadline = this.#now() + timeoutMs
@@ -151,6 +163,12 @@ export class WechatpayClient {
 
   async close (): Promise<void> {
     await Promise.all(this.#hosts.map(async (h) => { await h.close() }))
+  }
+
+  #checkKeys (): void {
+    const keys = this.#options.keys?.()
+    if (keys === undefined || keys.usable) return
+    throw new UpstreamError('keys-unavailable', `The service holds no key that can verify WeChat Pay's answers (${keys.check}); operators: see /readyz.`)
   }
 
   #pickHost (preferBackup: boolean): HostTransport | undefined {

@@ -2,14 +2,17 @@ import { verify } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { KeyStore } from './key-store.js'
 
-/** Why an answer was refused; also the label of the verification-failure metric. */
-export type VerificationFailure =
-  | 'missing-headers'
-  | 'unknown-serial'
-  | 'timestamp-skew'
-  | 'signature-probe'
-  | 'malformed-signature'
-  | 'bad-signature'
+/** Why an answer can be refused; also the label values of the verification-failure metric. */
+export const VERIFICATION_FAILURES = [
+  'missing-headers',
+  'unknown-serial',
+  'timestamp-skew',
+  'signature-probe',
+  'malformed-signature',
+  'bad-signature'
+] as const
+
+export type VerificationFailure = typeof VERIFICATION_FAILURES[number]
 
 export type VerificationResult =
   | { ok: true, serial: string }
@@ -19,13 +22,13 @@ export interface ResponseVerifierOptions {
   keys: KeyStore
   /** Milliseconds since the epoch. */
   now?: () => number
-  /** Every official SDK allows 5 minutes either way (reference §2.3). */
+  /** Every official SDK allows 5 minutes either way (docs/wechatpay-protocol.md §2.3). */
   maxSkewSeconds?: number
 }
 
 export type ResponseVerifier = (headers: IncomingHttpHeaders, body: Buffer) => VerificationResult
 
-/** WeChat Pay deliberately sends wrong signatures starting with this to test merchants (reference §2.5). */
+/** WeChat Pay deliberately sends wrong signatures starting with this to test merchants (docs/wechatpay-protocol.md §2.5). */
 export const SIGNATURE_PROBE_PREFIX = 'WECHATPAY/SIGNTEST/'
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FleetBudget } from '../../src/budget/upstream-budget.js'
-import { RedisGuard } from '../../src/cache/redis-guard.js'
+import { RedisRate } from '../../src/redis/budget-store.js'
+import { RedisGuard } from '../../src/redis/guard.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
@@ -13,7 +14,7 @@ describe('the budget script on a real Redis', () => {
     const failures: unknown[] = []
     const guard = new RedisGuard({ onStateChange: (_state, err) => failures.push(err) })
     const key = `wxcards:v1:{test-${uniqueAppid()}}:budget`
-    const budget = new FleetBudget({ maxRps: rps, redis: { client, guard, key } })
+    const budget = new FleetBudget({ maxRps: rps, shared: new RedisRate(client, guard, key) })
     const started = Date.now()
     for (let i = 0; i < 3; i++) await budget.take(Date.now() + 5_000)
     const elapsed = Date.now() - started

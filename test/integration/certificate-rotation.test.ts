@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
-import { certificateKeys } from '../../src/wechatpay/certificates/certificate-sharing.js'
+import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
@@ -95,7 +95,7 @@ describe('a rotation is followed on the first unknown serial', () => {
     // A minute later: the fleet's claim has lapsed (deleted here rather than waited for).
     offsetMs = 61_000
     const redis = new Redis(SHARED_REDIS_URL)
-    await redis.del(certificateKeys(fake.credentials.mchid).claim)
+    await redis.del(REDIS_KEYS.certificates(fake.credentials.mchid).claim)
     redis.disconnect()
 
     const next = fake.simulator.rotateCertificate()

@@ -52,8 +52,8 @@ describe('the service\'s own errors are problems too', () => {
   })
 
   it('an unexpected failure → 500 problem with no stack trace or internal message', async () => {
-    const original = service.app.wechatpay.listCards
-    service.app.wechatpay.listCards = async () => { throw new Error('database password is hunter2') }
+    const original = service.app.wechatpay.call
+    service.app.wechatpay.call = async () => { throw new Error('database password is hunter2') }
     try {
       const res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)
       const text = await res.text()
@@ -64,7 +64,7 @@ describe('the service\'s own errors are problems too', () => {
       // The operator still gets the whole story in the log.
       expect(service.rawLogs()).toContain('hunter2')
     } finally {
-      service.app.wechatpay.listCards = original
+      service.app.wechatpay.call = original
     }
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeEntry, encodeEntry, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
-import { pageKeys, purgeKeys } from '../../src/cache/cache-keys.js'
+import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { freshness } from '../../src/cache/freshness.js'
 
 const body = Buffer.from('{"data":[{"title":"会员卡 <b>&</b> 🙂"}],"total_count":1}')
@@ -27,22 +27,21 @@ describe('cache entry frames', () => {
 
 describe('cache keys', () => {
   it('name the merchant and the normalized query, under one hash tag per appid', () => {
-    const keys = pageKeys('1900000001', { appid: 'wxA', offset: 2, limit: 10, brand_id: '1001' })
+    const keys = REDIS_KEYS.cardsPage('1900000001', { appid: 'wxA', offset: 2, limit: 10, brand_id: '1001' })
     expect(keys.page).toBe('wxcards:v1:{1900000001:wxA}:page:1001:2:10')
     expect(keys.lock).toBe('wxcards:v1:{1900000001:wxA}:lock:1001:2:10')
-    expect(keys.appidGeneration).toBe('wxcards:v1:{1900000001:wxA}:gen')
-    expect(keys.brandGeneration).toBe('wxcards:v1:{1900000001:wxA}:gen:1001')
-    expect(pageKeys('1900000001', { appid: 'wxA', offset: 0, limit: 5 }).page).toBe('wxcards:v1:{1900000001:wxA}:page:~:0:5')
+    expect(keys.generations).toEqual(['wxcards:v1:{1900000001:wxA}:gen', 'wxcards:v1:{1900000001:wxA}:gen:1001'])
+    expect(REDIS_KEYS.cardsPage('1900000001', { appid: 'wxA', offset: 0, limit: 5 }).page).toBe('wxcards:v1:{1900000001:wxA}:page:~:0:5')
   })
 
   it('keep one merchant\'s pages apart from another\'s', () => {
     const query = { appid: 'wxA', offset: 0, limit: 5 }
-    expect(pageKeys('1900000001', query).page).not.toBe(pageKeys('1900000002', query).page)
+    expect(REDIS_KEYS.cardsPage('1900000001', query).page).not.toBe(REDIS_KEYS.cardsPage('1900000002', query).page)
   })
 
   it('purge an appid, or one brand plus the unfiltered pages', () => {
-    expect(purgeKeys('m', 'wxA', undefined)).toEqual(['wxcards:v1:{m:wxA}:gen'])
-    expect(purgeKeys('m', 'wxA', '1001')).toEqual(['wxcards:v1:{m:wxA}:gen:1001', 'wxcards:v1:{m:wxA}:gen:~'])
+    expect(REDIS_KEYS.cardsPurge('m', 'wxA', undefined)).toEqual(['wxcards:v1:{m:wxA}:gen'])
+    expect(REDIS_KEYS.cardsPurge('m', 'wxA', '1001')).toEqual(['wxcards:v1:{m:wxA}:gen:1001', 'wxcards:v1:{m:wxA}:gen:~'])
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ifNoneMatchMatches, requestsNoCache } from '../../src/http/conditional.js'
-import { RedisGuard } from '../../src/cache/redis-guard.js'
+import { RedisGuard } from '../../src/redis/guard.js'
 
 describe('If-None-Match (weak comparison)', () => {
   const etag = '"abc"'

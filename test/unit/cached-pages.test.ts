@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CachedPages } from '../../src/cache/cached-pages.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
-import type { CardsQuery } from '../../src/wechatpay/cards-query.js'
+import { REDIS_KEYS } from '../../src/redis/keys.js'
+import type { CardsQuery } from '../../src/wechatpay/endpoints/cards.js'
 import type { VerifiedPage } from '../../src/wechatpay/client.js'
 import type { ProblemName } from '../../src/problems/registry.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
@@ -25,7 +26,7 @@ function setup (policy = { ttlMs: 60_000, staleMs: 300_000 }) {
   const up = upstream()
   const store = new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now: () => clock.now })
   const errors: unknown[] = []
-  const pages = new CachedPages({ mchid: 'm', store, fetch: up.fetch, policy, now: () => clock.now, onBackgroundError: (e) => errors.push(e) })
+  const pages = new CachedPages<CardsQuery>({ store, keysOf: (query) => REDIS_KEYS.cardsPage('m', query), fetch: up.fetch, policy, now: () => clock.now, onBackgroundError: (e) => errors.push(e) })
   return { clock, up, store, pages, errors }
 }
 

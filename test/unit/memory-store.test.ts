@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
-import { pageKeys, purgeKeys } from '../../src/cache/cache-keys.js'
+import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
 
-const keysFor = (offset: number, brand?: string) => pageKeys('m', { appid: 'wxA', offset, limit: 5, brand_id: brand })
+const keysFor = (offset: number, brand?: string) => REDIS_KEYS.cardsPage('m', { appid: 'wxA', offset, limit: 5, brand_id: brand })
 const entryOf = (size: number, generation = '0.0'): CacheEntry => {
   const body = Buffer.alloc(size, 'x')
   return { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation }
@@ -58,11 +58,11 @@ describe('in-process memory store', () => {
     await write(0)
     await write(0, 'b1')
     await write(0, 'b2')
-    await store.purge(purgeKeys('m', 'wxA', 'b1'))
+    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', 'b1'))
     expect((await store.read(keysFor(0))).entry).toBeUndefined()
     expect((await store.read(keysFor(0, 'b1'))).entry).toBeUndefined()
     expect((await store.read(keysFor(0, 'b2'))).entry).toBeDefined()
-    await store.purge(purgeKeys('m', 'wxA', undefined))
+    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
     expect((await store.read(keysFor(0, 'b2'))).entry).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildSignatureMessage, createRequestSigner, generateNonce } from '../../src/wechatpay/request-signer.js'
-import { buildCardsTarget } from '../../src/wechatpay/cards-query.js'
+import { buildCardsTarget } from '../../src/wechatpay/endpoints/cards.js'
 import { opensslSign, rsaKeyPair } from '../helpers/keys.js'
 
 const merchant = rsaKeyPair()

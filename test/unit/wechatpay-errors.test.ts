@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { errorFromAnswer, parseRetryAfter } from '../../src/wechatpay/error-answer.js'
 import { PROBLEMS, problemType, type ProblemName } from '../../src/problems/registry.js'
 import { classifyWechatpayError, retryAfterForCode, WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
-import { checkPageShape } from '../../src/wechatpay/page-shape.js'
+import { checkCardPageShape } from '../../src/wechatpay/endpoints/card-page-shape.js'
 
 interface Expected { status: number, retryable: boolean, retryAfterSeconds?: number }
 
@@ -241,13 +241,13 @@ describe('parseRetryAfter', () => {
   })
 })
 
-describe('checkPageShape', () => {
+describe('checkCardPageShape', () => {
   it.each([
     '{"data":[],"total_count":0}',
     '{"data":[{"card_id":"pXX"}],"total_count":20,"offset":1,"limit":20,"need_dynamic_code":false}',
     '{"total_count":1,"data":[{}],"a_field_wechat_adds_later":{"x":[1]}}'
   ])('accepts %s', (body) => {
-    expect(checkPageShape(Buffer.from(body))).toBeUndefined()
+    expect(checkCardPageShape(Buffer.from(body))).toBeUndefined()
   })
 
   it.each([
@@ -264,7 +264,7 @@ describe('checkPageShape', () => {
     ['a string total_count', '{"data":[],"total_count":"0"}'],
     ['a missing total_count', '{"data":[]}']
   ])('refuses %s', (_label, body) => {
-    const problem = checkPageShape(Buffer.from(body))
+    const problem = checkCardPageShape(Buffer.from(body))
     expect(typeof problem).toBe('string')
     expect(problem).not.toBe('')
   })
@@ -273,13 +273,13 @@ describe('checkPageShape', () => {
     // `{"data":[],"total_count":0,"name":"<0xff>"}`: decoding would turn 0xff into U+FFFD and parse fine.
     const body = Buffer.concat([Buffer.from('{"data":[],"total_count":0,"name":"'), Buffer.from([0xff]), Buffer.from('"}')])
     expect(JSON.parse(body.toString('utf8'))).toMatchObject({ total_count: 0 })
-    expect(checkPageShape(body)).toMatch(/UTF-8/)
+    expect(checkCardPageShape(body)).toMatch(/UTF-8/)
     // An overlong encoding of "/" is not UTF-8 either.
     const overlong = Buffer.concat([Buffer.from('{"data":[],"total_count":0,"p":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')])
-    expect(checkPageShape(overlong)).toMatch(/UTF-8/)
+    expect(checkCardPageShape(overlong)).toMatch(/UTF-8/)
   })
 
   it('accepts multi-byte UTF-8 text', () => {
-    expect(checkPageShape(Buffer.from('{"data":[{"title":"会员卡"}],"total_count":1}'))).toBeUndefined()
+    expect(checkCardPageShape(Buffer.from('{"data":[{"title":"会员卡"}],"total_count":1}'))).toBeUndefined()
   })
 })

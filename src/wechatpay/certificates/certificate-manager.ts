@@ -3,8 +3,7 @@ import { Apiv3KeyRejectedError } from './aead.js'
 import type { Download } from './certificate-download.js'
 import type { PlatformCertificate } from './certificate-list.js'
 import { CertificateSet } from './certificate-set.js'
-import type { CertificateSharing } from './certificate-sharing.js'
-import { CertificateSource } from './certificate-source.js'
+import { CertificateSource, type CertificateSharing } from './certificate-source.js'
 import { RefreshSchedule } from './refresh-schedule.js'
 
 /** How answers can be verified: WeChat Pay's public key, platform certificates, or both (the migration). */

@@ -1,12 +1,30 @@
 import type { Download } from './certificate-download.js'
 import { parseCertificateList, type PlatformCertificate } from './certificate-list.js'
-import type { CertificateSharing } from './certificate-sharing.js'
 
 /** What one refresh found; `skipped`: another replica holds the claim and shared nothing newer in time. */
 export type Obtained =
   | { kind: 'listed', certificates: PlatformCertificate[], skipped: Array<{ serial: string, reason: string }>, via: 'download' | 'download (first, trusted on its GCM tag)' | 'shared' }
   | { kind: 'none', reason: string }
   | { kind: 'skipped' }
+
+/** A list one replica downloaded; `body` null: WeChat Pay has no certificate for the merchant. */
+export interface SharedListing { fetchedAt: number, body: string | null }
+
+export type Claim = 'won' | 'taken' | 'unavailable'
+
+/**
+ * What refreshes share across the fleet (implemented on Redis in src/redis/certificate-store.ts):
+ * a claim that lets one replica download per minute, and the list it downloaded. Every call fails
+ * open: without the store each replica refreshes on its own.
+ */
+export interface CertificateSharing {
+  claim: () => Promise<Claim>
+  /** After a failed download: the next replica (or our own retry) need not wait out the minute. */
+  release: () => Promise<void>
+  publish: (listing: SharedListing) => Promise<void>
+  /** The shared list once it is newer than `than`, or undefined after `ms` (its downloader failed or is slow). */
+  waitForNewer: (than: number, ms: number) => Promise<SharedListing | undefined>
+}
 
 export interface CertificateSourceOptions {
   download: () => Promise<Download>

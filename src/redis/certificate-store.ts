@@ -1,28 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { RedisConnection } from '../../cache/redis-client.js'
-import { KEY_VERSION } from '../../cache/cache-keys.js'
-import type { RedisGuard } from '../../cache/redis-guard.js'
+import type { CertificateSharing, Claim, SharedListing } from '../wechatpay/certificates/certificate-source.js'
+import type { RedisConnection } from './connection.js'
+import type { RedisGuard } from './guard.js'
+import { REDIS_KEYS } from './keys.js'
+import { RELEASE_IF_OWNER } from './scripts.js'
 
-/** Deletes the claim only while it still holds our token. */
-const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
-
-/**
- * The Redis keys of one merchant's certificate refresh (hash tag {mchid}, like the budget key):
- *   wxcards:v1:{mchid}:certs-refresh   the claim: SET NX PX, one download per minute for the fleet
- *   wxcards:v1:{mchid}:certs           the last list downloaded, as WeChat Pay sent it
- */
-export function certificateKeys (mchid: string): { claim: string, listing: string } {
-  const tag = `wxcards:${KEY_VERSION}:{${mchid}}`
-  return { claim: `${tag}:certs-refresh`, listing: `${tag}:certs` }
-}
-
-/** A list one replica downloaded; `body` null: WeChat Pay has no certificate for the merchant. */
-export interface SharedListing { fetchedAt: number, body: string | null }
-
-export type Claim = 'won' | 'taken' | 'unavailable'
-
-export interface SharingOptions {
+export interface CertificateStoreOptions {
   /** How long a claim stands: the fleet downloads at most once per this. */
   claimMs?: number
   pollMs?: number
@@ -36,7 +20,7 @@ export interface SharingOptions {
  * key, so whoever can write to Redis still cannot slip in a certificate. Every call fails open:
  * without Redis each replica refreshes on its own.
  */
-export class CertificateSharing {
+export class RedisCertificateStore implements CertificateSharing {
   readonly #redis: RedisConnection
   readonly #guard: RedisGuard
   readonly #keys: { claim: string, listing: string }
@@ -45,10 +29,10 @@ export class CertificateSharing {
   readonly #now: () => number
   #token: string | undefined
 
-  constructor (redis: RedisConnection, guard: RedisGuard, mchid: string, options: SharingOptions = {}) {
+  constructor (redis: RedisConnection, guard: RedisGuard, mchid: string, options: CertificateStoreOptions = {}) {
     this.#redis = redis
     this.#guard = guard
-    this.#keys = certificateKeys(mchid)
+    this.#keys = REDIS_KEYS.certificates(mchid)
     this.#claimMs = options.claimMs ?? 60_000
     this.#pollMs = options.pollMs ?? 200
     this.#now = options.now ?? Date.now
@@ -61,11 +45,10 @@ export class CertificateSharing {
     return answer === 'OK' ? 'won' : answer === 'unavailable' ? 'unavailable' : 'taken'
   }
 
-  /** After a failed download: the next replica (or our own retry) need not wait out the minute. */
   async release (): Promise<void> {
     const token = this.#token
     this.#token = undefined
-    if (token !== undefined) await this.#guard.call(async () => await this.#redis.eval(RELEASE_SCRIPT, 1, this.#keys.claim, token), undefined)
+    if (token !== undefined) await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, this.#keys.claim, token), undefined)
   }
 
   async publish (listing: SharedListing): Promise<void> {
@@ -85,7 +68,6 @@ export class CertificateSharing {
     }
   }
 
-  /** The shared list once it is newer than `than`, or undefined after `ms` (its downloader failed or is slow). */
   async waitForNewer (than: number, ms: number): Promise<SharedListing | undefined> {
     const deadline = this.#now() + ms
     for (;;) {

@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto'
-import type { RedisConnection } from './redis-client.js'
-import { FILL_CHANNEL, PURGE_CHANNEL } from './cache-keys.js'
-import { parseFillMessage, type FillOutcome } from './fill-outcome.js'
-import type { RedisGuard } from './redis-guard.js'
+import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
+import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
+import type { RedisConnection } from './connection.js'
+import type { RedisGuard } from './guard.js'
+import { REDIS_KEYS } from './keys.js'
+import { ACQUIRE_OR_TELL_HOLDER, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
 
-/** Takes the lock, or says who holds it, in one round trip on any Redis version. */
-const ACQUIRE_SCRIPT = 'local v = redis.call("get", KEYS[1]) if v then return {0, v} end redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
-/** Extends the lock only while it still holds our token. */
-const RENEW_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end'
-/** Deletes the lock only if it still holds our token: an expired lock re-taken by another replica survives. */
-const RELEASE_SCRIPT = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
+const { fillChannel, purgeChannel } = REDIS_KEYS
+
 // How long an announcement is remembered for requests that were already waiting when it came.
 const RECENT_MS = 2_000
-
-export type LockResult =
-  | { acquired: true, token: string }
-  | { acquired: false, unavailable: true }
-  | { acquired: false, unavailable: false, holder: string }
 
 interface Recent { at: number, holder: string, outcome: FillOutcome }
 
@@ -29,7 +22,7 @@ interface Recent { at: number, holder: string, outcome: FillOutcome }
  * saw holding the lock: a failure is never served to a request that came after it (errors are
  * never cached), whatever the clocks say.
  */
-export class FleetLock {
+export class FleetLock implements FillLock, PurgeChannel {
   readonly #redis: RedisConnection
   readonly #subscriber: RedisConnection
   readonly #guard: RedisGuard
@@ -47,39 +40,39 @@ export class FleetLock {
     this.#now = now
     this.#subscriber = redis.duplicate()
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
-    this.#subscriber.on('ready', () => { this.#subscriber.subscribe(FILL_CHANNEL, PURGE_CHANNEL).catch(() => {}) })
+    this.#subscriber.on('ready', () => { this.#subscriber.subscribe(fillChannel, purgeChannel).catch(() => {}) })
     this.#subscriber.on('message', (channel: string, text: string) => {
-      if (channel === PURGE_CHANNEL) this.#onPurge?.(parsePurge(text))
+      if (channel === purgeChannel) this.#onPurge?.(parsePurge(text))
       else this.#received(text)
     })
   }
 
   async acquire (lockKey: string, ttlMs: number): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
-    const answer = await this.#guard.call(async () => await this.#redis.eval(ACQUIRE_SCRIPT, 1, lockKey, token, ttlMs), undefined)
+    const answer = await this.#guard.call(async () => await this.#redis.eval(ACQUIRE_OR_TELL_HOLDER, 1, lockKey, token, ttlMs), undefined)
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
     return answer[0] === 1 ? { acquired: true, token } : { acquired: false, unavailable: false, holder: String(answer[1]) }
   }
 
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */
   async renew (lockKey: string, token: string, ttlMs: number): Promise<boolean> {
-    return await this.#guard.call(async () => await this.#redis.eval(RENEW_SCRIPT, 1, lockKey, token, ttlMs) === 1, false)
+    return await this.#guard.call(async () => await this.#redis.eval(RENEW_IF_OWNER, 1, lockKey, token, ttlMs) === 1, false)
   }
 
   async release (lockKey: string, token: string): Promise<void> {
-    await this.#guard.call(async () => await this.#redis.eval(RELEASE_SCRIPT, 1, lockKey, token), undefined)
+    await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, lockKey, token), undefined)
   }
 
   async announce (pageKey: string, holder: string, outcome: FillOutcome): Promise<void> {
     // Emptied as our own announcements come back; bounded in case the subscriber is away.
     if (this.#own.size > 1_000) this.#own.clear()
     this.#own.add(holder)
-    await this.#guard.call(async () => await this.#redis.publish(FILL_CHANNEL, JSON.stringify({ key: pageKey, holder, ...outcome })), undefined)
+    await this.#guard.call(async () => await this.#redis.publish(fillChannel, JSON.stringify({ key: pageKey, holder, ...outcome })), undefined)
   }
 
   /** Tells every replica (this one included) that these purge generations were bumped. */
   async announcePurge (generationKeys: string[]): Promise<void> {
-    await this.#guard.call(async () => await this.#redis.publish(PURGE_CHANNEL, JSON.stringify(generationKeys)), undefined)
+    await this.#guard.call(async () => await this.#redis.publish(purgeChannel, JSON.stringify(generationKeys)), undefined)
   }
 
   onPurge (handler: (generationKeys: string[]) => void): void {

@@ -1,18 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import type { SharedRedis } from '../plugins/redis.js'
-
-/**
- * One fixed window per key: the first request sets the expiry; a counter that somehow lost its
- * expiry gets it back instead of limiting its caller for ever. One key, so any Cluster slot will do.
- */
-const WINDOW_SCRIPT = `
-local current = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if current == 1 or ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {current, ttl}`
+import { COUNT_IN_WINDOW } from './scripts.js'
+import type { SharedRedis } from './shared-redis.js'
 
 /**
  * @fastify/rate-limit's store, counting in the shared Redis through the Redis guard like every other
@@ -29,7 +17,7 @@ export function guardedRateLimitStore (redis: SharedRedis, prefix: string): Fast
 
     incr (key: string, callback: (error: Error | null, result?: { current: number, ttl: number }) => void, timeWindow?: number): void {
       const windowMs = timeWindow ?? 60_000
-      redis.guard.call(async () => await redis.client.eval(WINDOW_SCRIPT, 1, this.#prefix + key, windowMs), undefined).then((answer) => {
+      redis.guard.call(async () => await redis.client.eval(COUNT_IN_WINDOW, 1, this.#prefix + key, windowMs), undefined).then((answer) => {
         if (!Array.isArray(answer)) {
           callback(new Error('Redis unavailable for the rate limit'))
           return

@@ -1,15 +1,14 @@
-import type { RedisConnection } from './redis-client.js'
-import { decodeEntry, encodeEntry, type CacheEntry } from './cache-entry.js'
-import type { PageKeys } from './cache-keys.js'
-import { currentEntry, generationOf, type PageStore, type StoredRead, type StoreHealth } from './page-store.js'
-import type { RedisGuard } from './redis-guard.js'
+import { decodeEntry, encodeEntry, type CacheEntry } from '../cache/cache-entry.js'
+import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead, type StoreHealth } from '../cache/page-store.js'
+import type { RedisConnection } from './connection.js'
+import type { RedisGuard } from './guard.js'
 
 // Generation counters outlive every entry (retention is at most two days), then go away unused.
 const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
 
 /**
- * Pages in Redis, shared by every replica. A read is one MGET of the page and its two purge
- * generations (one slot, thanks to the hash tag); the page stays a binary frame end to end.
+ * Pages in Redis, shared by every replica. A read is one MGET of the page's purge generations and
+ * the page (one slot, thanks to the hash tag); the page stays a binary frame end to end.
  */
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
@@ -22,13 +21,10 @@ export class RedisPageStore implements PageStore {
   }
 
   async read (keys: PageKeys): Promise<StoredRead | undefined> {
-    const values = await this.#guard.call(
-      async () => await this.#redis.mgetBuffer(keys.appidGeneration, keys.brandGeneration, keys.page),
-      undefined
-    )
+    const values = await this.#guard.call(async () => await this.#redis.mgetBuffer(...keys.generations, keys.page), undefined)
     if (values === undefined) return undefined
-    const [appidGeneration, brandGeneration, frame] = values
-    const generation = generationOf(appidGeneration?.toString(), brandGeneration?.toString())
+    const frame = values.at(-1)
+    const generation = generationOf(values.slice(0, -1).map((counter) => counter?.toString()))
     const entry = frame === null || frame === undefined ? undefined : decodeEntry(frame)
     return { entry: currentEntry(entry, generation), generation }
   }
@@ -55,6 +51,6 @@ export class RedisPageStore implements PageStore {
   }
 
   async close (): Promise<void> {
-    // The client belongs to the cache plugin, which quits it once everything using it is closed.
+    // The client belongs to the Redis plugin, which closes it once everything using it is closed.
   }
 }

@@ -5,7 +5,7 @@ import { isUtf8 } from 'node:buffer'
  * array and a numeric `total_count`. Nothing else is interpreted, so fields WeChat Pay adds
  * later reach callers untouched. Returns what was wrong, or undefined when the page is fine.
  */
-export function checkPageShape (body: Buffer): string | undefined {
+export function checkCardPageShape (body: Buffer): string | undefined {
   // Callers get these bytes as application/json, which RFC 8259 requires to be UTF-8.
   if (!isUtf8(body)) return 'the body is not UTF-8'
   let parsed: unknown

@@ -1,0 +1,76 @@
+import { FleetFill, type FillLock, type PurgeChannel } from './fleet-fill.js'
+import { LayeredPageStore } from './layered-store.js'
+import { MemoryPageStore } from './memory-store.js'
+import type { PageStore } from './page-store.js'
+
+/** The pieces a shared store brings (Redis, built in src/redis/): the pages and the fleet's lock. */
+export interface SharedStore {
+  pages: PageStore
+  lock: FillLock & PurgeChannel
+}
+
+export interface PageStoreOptions {
+  /** Undefined: no shared store is configured, and this process caches for itself. */
+  shared: SharedStore | undefined
+  /** Bounds of whatever this process keeps (CACHE_MAX_ENTRIES, CACHE_MAX_BYTES). */
+  maxEntries: number
+  maxBytes: number
+  /** With a shared store: how long this process answers a hot page from its own copy; 0: never. */
+  localTtlMs: number
+  /** How long a request waits for another replica's fetch: the upstream deadline. */
+  fillWaitMs: number
+  now?: (() => number) | undefined
+}
+
+export interface PageStores {
+  /** Where CachedPages reads and writes. */
+  store: PageStore
+  /** Fleet-wide single flight, with a shared store only. */
+  fleet: FleetFill | undefined
+  close: () => Promise<void>
+}
+
+/**
+ * The one place that chooses how pages are stored: a bounded LRU in this process without a shared
+ * store; with one, the shared store behind the fleet lock, fronted by a short-lived in-process layer
+ * unless `localTtlMs` is 0. A new kind of store goes here.
+ */
+export function createPageStores (options: PageStoreOptions): PageStores {
+  const { shared, now } = options
+  if (shared === undefined) {
+    const store = new MemoryPageStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes, now })
+    return { store, fleet: undefined, close: async () => { await store.close() } }
+  }
+  const { pages, lock } = shared
+  // Waiters look for another replica's fill in the shared store itself, never in this process's copies.
+  const fleet = new FleetFill({ lock, store: pages, waitMs: options.fillWaitMs, lockTtlMs: fleetLockTtlMs(options.fillWaitMs), now })
+  let store: PageStore = pages
+  if (options.localTtlMs > 0) {
+    const layered = new LayeredPageStore(pages, {
+      localTtlMs: options.localTtlMs,
+      maxEntries: options.maxEntries,
+      maxBytes: options.maxBytes,
+      announcePurge: async (keys) => { await lock.announcePurge(keys) },
+      now
+    })
+    lock.onPurge(() => { layered.dropLocal() })
+    lock.onFill((pageKey) => { layered.dropPage(pageKey) })
+    store = layered
+  }
+  return {
+    store,
+    fleet,
+    close: async () => {
+      await lock.close()
+      await store.close()
+    }
+  }
+}
+
+/**
+ * How long a fill lock lives unless its holder renews it: two seconds, but at most half the upstream
+ * deadline (and at least 300 ms), so the lock of a holder that died is gone while its waiters still wait.
+ */
+export function fleetLockTtlMs (timeoutMs: number): number {
+  return Math.max(300, Math.min(2_000, Math.floor(timeoutMs / 2)))
+}

@@ -1,0 +1,37 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
+import { ifNoneMatchMatches } from './conditional.js'
+
+/** What a cached answer is sent with: its bytes, validator, age and freshness (RFC 9111, RFC 9211). */
+export interface CachedBody {
+  body: Buffer
+  etag: string
+  ageSeconds: number
+  maxAgeSeconds: number
+  cacheStatus: string
+}
+
+/**
+ * Sends verified bytes as they are, with Cache-Status, ETag, Age and `private, max-age`, or a 304
+ * when If-None-Match already holds them. Nothing is parsed or re-serialized.
+ */
+export async function sendCached (request: FastifyRequest, reply: FastifyReply, cached: CachedBody): Promise<FastifyReply> {
+  reply.header('cache-status', cached.cacheStatus)
+    .header('etag', cached.etag)
+    .header('age', String(cached.ageSeconds))
+    .header('cache-control', `private, max-age=${cached.maxAgeSeconds}`)
+  if (ifNoneMatchMatches(request.headers['if-none-match'], cached.etag)) return await reply.code(304).send()
+  return await reply.type('application/json; charset=utf-8').send(cached.body)
+}
+
+/** A failed fetch still says what the cache did: forwarded, and WeChat Pay's status when it answered. */
+export function markForwardFailure (reply: FastifyReply, noCache: boolean, upstreamStatus: number | undefined): void {
+  reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', { fwdStatus: upstreamStatus }))
+}
+
+/** onSend of every cached route: each answer says what the cache did, and problems are never to be stored by callers. */
+export async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
+  if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
+  return payload
+}

@@ -1,0 +1,26 @@
+import { GCRA_SCRIPT, type GcraParams } from '../budget/gcra.js'
+import type { SharedRate } from '../budget/upstream-budget.js'
+import type { RedisConnection } from './connection.js'
+import type { RedisGuard } from './guard.js'
+
+/**
+ * The merchant's budget as one GCRA key in Redis, run atomically on Redis's own clock, so every
+ * replica draws from one budget whatever its local clock says.
+ */
+export class RedisRate implements SharedRate {
+  readonly #redis: RedisConnection
+  readonly #guard: RedisGuard
+  readonly #key: string
+
+  constructor (redis: RedisConnection, guard: RedisGuard, key: string) {
+    this.#redis = redis
+    this.#guard = guard
+    this.#key = key
+  }
+
+  async take (params: GcraParams): Promise<number | undefined> {
+    const answer = await this.#guard.call(async () => await this.#redis.eval(GCRA_SCRIPT, 1, this.#key, params.intervalMs, params.burst), undefined)
+    if (!Array.isArray(answer)) return undefined
+    return answer[0] === 1 ? 0 : Number(answer[1])
+  }
+}

@@ -1,0 +1,51 @@
+import type { PageKeys } from '../cache/page-store.js'
+import type { CardsQuery } from '../wechatpay/endpoints/cards.js'
+
+/**
+ * Bump whenever the layout or the entry format changes: new code then never reads old entries,
+ * which simply expire.
+ */
+export const KEY_VERSION = 'v1'
+const PREFIX = `wxcards:${KEY_VERSION}`
+
+// encodeURIComponent keeps ':', '{' and '}' out of the brand part, so no brand_id can forge
+// another key or hash tag. appid is [A-Za-z0-9_] by validation.
+const brandPart = (brand: string | undefined): string => (brand === undefined ? '~' : encodeURIComponent(brand))
+const appidTag = (mchid: string, appid: string): string => `${PREFIX}:{${mchid}:${appid}}`
+const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
+
+/**
+ * Every Redis key and channel of the service, in one map. Every key of one appid shares the hash
+ * tag {<mchid>:<appid>}, and the merchant-wide keys the tag {<mchid>}, so a Redis Cluster keeps
+ * each group in one slot and one MGET, transaction or script can touch it.
+ *
+ *   wxcards:v1:{mchid:appid}:page:<brand|~>:<offset>:<limit>   a verified page (binary frame)
+ *   wxcards:v1:{mchid:appid}:gen, …:gen:<brand|~>              purge generations of the appid / one brand filter
+ *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
+ *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
+ *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
+ *   wxcards:v1:ratelimit:<METHOD><route>-<caller>              per-caller counters of one route
+ *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
+ */
+export const REDIS_KEYS = Object.freeze({
+  /** Normalized: the same four values give the same keys however the caller spelled the query. */
+  cardsPage (mchid: string, query: CardsQuery): PageKeys {
+    const tag = appidTag(mchid, query.appid)
+    const page = `${brandPart(query.brand_id)}:${query.offset}:${query.limit}`
+    return { page: `${tag}:page:${page}`, lock: `${tag}:lock:${page}`, generations: [`${tag}:gen`, `${tag}:gen:${brandPart(query.brand_id)}`] }
+  },
+  /** The generations a purge bumps: the appid's, or one brand's plus the unfiltered pages'. */
+  cardsPurge (mchid: string, appid: string, brand: string | undefined): string[] {
+    const tag = appidTag(mchid, appid)
+    return brand === undefined ? [`${tag}:gen`] : [`${tag}:gen:${brandPart(brand)}`, `${tag}:gen:~`]
+  },
+  /** One budget per merchant: WeChat Pay's quota is per merchant, whatever the appid. */
+  budget: (mchid: string): string => `${merchantTag(mchid)}:budget`,
+  /** The claim (SET NX PX: one download per minute for the fleet) and the list as WeChat Pay sent it. */
+  certificates: (mchid: string): { claim: string, listing: string } =>
+    ({ claim: `${merchantTag(mchid)}:certs-refresh`, listing: `${merchantTag(mchid)}:certs` }),
+  rateLimitPrefix: `${PREFIX}:ratelimit:`,
+  fillChannel: `${PREFIX}:fill`,
+  /** Purges, announced so every replica drops its in-process copies at once. */
+  purgeChannel: `${PREFIX}:purge`
+})

@@ -1,0 +1,114 @@
+import { Redis } from 'ioredis'
+import { hostPort, redisLocation, type RedisSettings } from '../config-redis.js'
+import { createRedisConnection, type RedisConnection } from './connection.js'
+import { RedisGuard } from './guard.js'
+
+export type RedisTopology = RedisSettings['topology']
+
+/** What readiness and the metrics say about Redis. */
+export interface RedisStatus {
+  topology: RedisTopology
+  /** Where Redis is, without credentials. */
+  location: string
+  /**
+   * ok: answering; connecting: no connection yet, or between primaries during a failover;
+   * failing-open: connected but failing, so the cache is skipped for a few seconds.
+   */
+  state: 'ok' | 'connecting' | 'failing-open'
+  /** The primaries in use: the one Redis, Sentinel's current primary, or a Cluster's primaries. */
+  primaries: string[]
+}
+
+export interface SharedRedis {
+  client: RedisConnection
+  /** Shared by every Redis user, so one stalled Redis opens one circuit for all of them. */
+  guard: RedisGuard
+  topology: RedisTopology
+  status: () => RedisStatus
+}
+
+interface Log {
+  info: (fields: object, message: string) => void
+  warn: (fields: object, message: string) => void
+  debug: (fields: object, message: string) => void
+}
+
+/**
+ * The Redis connection of this process (cache, fleet lock, budget, rate limit, certificates) with
+ * its guard, for a single Redis, Sentinel or Cluster. It logs each outage once, says when Sentinel
+ * moved the primary, and lets the guard probe at once after every reconnection.
+ */
+export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: number, log: Log): SharedRedis {
+  const client = createRedisConnection(settings, commandTimeoutMs)
+  const guard = new RedisGuard({
+    // A Cluster retries redirects and CLUSTERDOWN on its own; bound the whole call, not each try.
+    deadlineMs: settings.topology === 'cluster' ? commandTimeoutMs * 2 : undefined,
+    onStateChange: (state) => {
+      if (state === 'open') log.warn({}, 'Redis failing; not asking it for a few seconds')
+      else log.info({}, 'Redis answering again')
+    }
+  })
+  let warned = false
+  let lastPrimaries = ''
+  client.on('ready', () => {
+    warned = false
+    guard.reconnected()
+    const primaries = primariesOf(client, settings).join(',')
+    // After a Sentinel failover the same client reconnects to another server: say so.
+    if (lastPrimaries !== '' && primaries !== lastPrimaries) log.warn({ primaries, previous: lastPrimaries }, 'Redis primary changed')
+    else log.info({ primaries }, 'Redis connected')
+    lastPrimaries = primaries
+  })
+  client.on('error', (err: Error) => {
+    // ioredis reconnects for ever; one warning per outage is enough.
+    if (!warned) log.warn({ err: err.message }, 'Redis unavailable; serving without it until it is back')
+    warned = true
+  })
+  // A Cluster reports its nodes' connection errors separately; a failover is expected to cause some.
+  client.on('node error', (err: Error, node: string) => { log.debug({ node, err: err.message }, 'Redis Cluster node error') })
+
+  const location = redisLocation(settings)
+  const up = (): boolean => client.status === 'ready' && guard.healthy()
+  return {
+    client,
+    guard,
+    topology: settings.topology,
+    status: () => ({
+      topology: settings.topology,
+      location,
+      state: up() ? 'ok' : client.status === 'ready' ? 'failing-open' : 'connecting',
+      primaries: client.status === 'ready' ? primariesOf(client, settings) : []
+    })
+  }
+}
+
+function primariesOf (client: RedisConnection, settings: RedisSettings): string[] {
+  if (client instanceof Redis) {
+    // Sentinel: whichever server the sentinels pointed us to last.
+    const address = client.stream?.remoteAddress
+    const port = client.stream?.remotePort
+    if (settings.topology === 'single' || address === undefined || port === undefined) {
+      return settings.topology === 'single' ? [hostPort(settings.node)] : []
+    }
+    return [hostPort({ host: address, port })]
+  }
+  return client.nodes('master').map((node) => hostPort({ host: node.options.host ?? '?', port: node.options.port ?? 0 })).sort()
+}
+
+/**
+ * Gives Redis a moment to connect so the first requests after start-up already share the cache,
+ * but never waits long: a refused connection answers at once, a silent host after a second.
+ */
+export async function firstContact (redis: RedisConnection): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      redis.off('ready', done)
+      redis.off('error', done)
+      resolve()
+    }
+    const timer = setTimeout(done, 1_000)
+    redis.once('ready', done)
+    redis.once('error', done)
+  })
+}
