@@ -6,9 +6,10 @@
  */
 import { Pool } from 'undici'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/config/config.js'
 import type { Fault } from '../src/sandbox/simulator.js'
 import { startFakeWechatpay } from '../test/helpers/fake-wechatpay.js'
+import { testConfig } from '../test/helpers/app.js'
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 60)
 const concurrency = 16
@@ -23,16 +24,10 @@ const faults: Fault[] = [
 ]
 
 const fake = await startFakeWechatpay()
-const config = {
-  ...loadConfig({ LOG_LEVEL: 'silent', ...(process.env.REDIS_URL === undefined ? {} : { REDIS_URL: process.env.REDIS_URL }) }),
-  sandbox: false,
-  credentials: fake.credentials,
-  baseUrl: fake.simulator.url,
-  backupBaseUrl: undefined,
-  upstreamMaxRps: 200,
-  cacheTtlSeconds: 2,
-  cacheStaleSeconds: 5
-}
+const config = testConfig(loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL }), {
+  wechatpay: { sandbox: false, credentials: fake.credentials, baseUrl: fake.simulator.url, backupBaseUrl: undefined, upstreamMaxRps: 200 },
+  cache: { ttlSeconds: 2, staleSeconds: 5 }
+})
 const app = await buildApp(config)
 const url = await app.listen({ host: '127.0.0.1', port: 0 })
 const client = new Pool(url, { connections: concurrency })

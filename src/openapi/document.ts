@@ -1,5 +1,5 @@
 import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
+import { loadConfig } from '../config/config.js'
 
 /**
  * The OpenAPI document exactly as GET /docs/json serves it, built from the route schemas of the

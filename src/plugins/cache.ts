@@ -3,14 +3,16 @@ import fp from 'fastify-plugin'
 import { CachedPages } from '../cache/cached-pages.js'
 import { createPageStores } from '../cache/page-store-factory.js'
 import type { PageStore } from '../cache/page-store.js'
-import type { Config } from '../config.js'
+import type { CacheConfig } from '../config/config.js'
 import { FleetLock } from '../redis/fleet-lock.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { RedisPageStore } from '../redis/page-store.js'
 import { CARDS_ENDPOINT, type CardsQuery } from '../wechatpay/endpoints/cards.js'
 
 export interface CachePluginOptions {
-  config: Config
+  config: CacheConfig
+  /** How long a request waits for another replica's fetch of the same page: the upstream deadline. */
+  fillWaitMs: number
   now?: (() => number) | undefined
 }
 
@@ -18,18 +20,18 @@ export interface CachePluginOptions {
  * The page cache: Redis shared by every replica when one is configured, else a bounded LRU in this
  * process. Either way it fails open: the service starts and serves without Redis.
  */
-async function cache (app: FastifyInstance, { config, now }: CachePluginOptions): Promise<void> {
+async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePluginOptions): Promise<void> {
   const { redis } = app
   const stores = createPageStores({
     shared: redis === undefined ? undefined : { pages: new RedisPageStore(redis.client, redis.guard), lock: new FleetLock(redis.client, redis.guard, now) },
-    maxEntries: config.cacheMaxEntries,
-    maxBytes: config.cacheMaxBytes,
-    localTtlMs: config.cacheLocalTtlMs,
-    fillWaitMs: config.timeoutMs,
+    maxEntries: config.maxEntries,
+    maxBytes: config.maxBytes,
+    localTtlMs: config.localTtlMs,
+    fillWaitMs,
     now
   })
   if (redis === undefined) {
-    app.log.info({ cache: 'memory', max_entries: config.cacheMaxEntries, max_bytes: config.cacheMaxBytes },
+    app.log.info({ cache: 'memory', max_entries: config.maxEntries, max_bytes: config.maxBytes },
       'cache: in-process memory (no Redis configured); set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES to share pages between replicas')
   } else {
     app.log.info({ cache: 'redis', redis: redis.status().location }, 'cache: Redis, shared by every replica')
@@ -41,7 +43,7 @@ async function cache (app: FastifyInstance, { config, now }: CachePluginOptions)
     keysOf: (query) => REDIS_KEYS.cardsPage(mchid, query),
     fetch: async (query) => await app.wechatpay.call(CARDS_ENDPOINT, query),
     fleet: stores.fleet,
-    policy: { ttlMs: config.cacheTtlSeconds * 1000, staleMs: config.cacheStaleSeconds * 1000 },
+    policy: { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 },
     now,
     onBackgroundError: (err, query) => { app.log.warn({ err, appid: query.appid, offset: query.offset }, 'cache: background refresh failed; the stale page stays') }
   })

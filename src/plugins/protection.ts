@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from '../config.js'
+import type { ProtectionConfig } from '../config/config.js'
 import { bearerAuth } from '../http/bearer-auth.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
@@ -17,7 +17,7 @@ const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
  * Guards in front of the routes, cheapest first: an over-long query, overload, the caller's
  * rate, then the caller's token. Every refusal is a problem with a Retry-After where waiting helps.
  */
-async function protection (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
+async function protection (app: FastifyInstance, config: ProtectionConfig): Promise<void> {
   app.addHook('onRequest', (request, _reply, done) => {
     const query = request.url.indexOf('?')
     if (query >= 0 && request.url.length - query - 1 > MAX_QUERY_BYTES) {

@@ -1,18 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { redisLocation, type RedisSettings } from '../config-redis.js'
+import type { RedisConfig } from '../config/config.js'
+import { redisLocation } from '../config/redis.js'
 import { createSharedRedis, firstContact, type SharedRedis } from '../redis/shared-redis.js'
-
-export interface RedisPluginOptions {
-  settings: RedisSettings | undefined
-  commandTimeoutMs: number
-}
 
 /**
  * Shares the process's Redis connection as `app.redis`, or undefined when no Redis is configured.
  * It never blocks start-up for long and never fails it.
  */
-async function redisPlugin (app: FastifyInstance, options: RedisPluginOptions): Promise<void> {
+async function redisPlugin (app: FastifyInstance, options: RedisConfig): Promise<void> {
   const { settings } = options
   if (settings === undefined) {
     app.decorate('redis', undefined)

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { FleetBudget } from '../budget/upstream-budget.js'
-import type { Config, WechatpayCredentials } from '../config.js'
+import type { WechatpayConfig, WechatpayCredentials } from '../config/config.js'
 import { RedisRate } from '../redis/budget-store.js'
 import { RedisCertificateStore } from '../redis/certificate-store.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
-import { CertificateManager, type KeyMode } from '../wechatpay/certificates/certificate-manager.js'
+import { startSandbox } from '../sandbox/sandbox-mode.js'
+import { CertificateManager } from '../wechatpay/certificates/certificate-manager.js'
+import { describeKeyMode } from '../wechatpay/certificates/key-mode.js'
 import { WechatpayClient } from '../wechatpay/client.js'
 import { KeyStore } from '../wechatpay/key-store.js'
 import { createRequestSigner } from '../wechatpay/request-signer.js'
@@ -14,14 +16,13 @@ import { createResponseVerifier, type ResponseVerifier } from '../wechatpay/resp
 import { USER_AGENT } from '../version.js'
 
 export interface WechatpayPluginOptions {
-  config: Config
-  credentials: WechatpayCredentials
-  /** The primary host: the configured one, or the simulator in sandbox mode. */
-  baseUrl: string
-  backupBaseUrl: string | undefined
+  config: WechatpayConfig
   /** Milliseconds since the epoch, for signing and for the verifier's skew check. */
   now?: (() => number) | undefined
 }
+
+/** Who this service talks to: WeChat Pay with the merchant's credentials, or the sandbox's simulator. */
+interface Peer { credentials: WechatpayCredentials, baseUrl: string, backupBaseUrl: string | undefined }
 
 /**
  * Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`, with the
@@ -29,7 +30,8 @@ export interface WechatpayPluginOptions {
  * `app.certificates`), or both during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4).
  */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
-  const { config, credentials, now } = options
+  const { config, now } = options
+  const { credentials, baseUrl, backupBaseUrl } = await peerOf(app, config)
   const { redis } = app
   const keys = new KeyStore()
   if (credentials.publicKeyId !== undefined && credentials.publicKey !== undefined) keys.set(credentials.publicKeyId, credentials.publicKey)
@@ -62,8 +64,8 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     now
   })
   const client = new WechatpayClient({
-    baseUrl: options.baseUrl,
-    backupBaseUrl: options.backupBaseUrl,
+    baseUrl,
+    backupBaseUrl,
     sign: createRequestSigner({
       mchid: credentials.mchid,
       merchantSerialNo: credentials.merchantSerialNo,
@@ -103,7 +105,8 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     app.log.fatal((err as Error).message)
     throw err
   }
-  logKeyMode(app, certificates.mode, credentials.publicKeyId, certificates, config.certRefreshHours)
+  const keyMode = describeKeyMode(certificates, credentials.publicKeyId, config.certRefreshHours)
+  app.log.info(keyMode.fields, keyMode.message)
 
   app.decorate('wechatpay', client)
   app.decorate('merchantId', credentials.mchid)
@@ -113,17 +116,16 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
 }
 
-/** The start-up line that answers "which key mode am I in?" (docs/key-modes.md). */
-function logKeyMode (app: FastifyInstance, mode: KeyMode, publicKeyId: string | undefined, certificates: CertificateManager, refreshHours: number): void {
-  const held = certificates.certificates().map(({ serial, expiresAt }) => ({ serial, expires: expiresAt.toISOString() }))
-  const fields = { key_mode: mode, public_key_id: publicKeyId, platform_certificates: held, keys: certificates.health().check }
-  const certs = `${held.length} platform certificate(s), downloaded with WECHATPAY_APIV3_KEY and refreshed every ${refreshHours} h`
-  const message = mode === 'public-key'
-    ? `WeChat Pay key mode: public key. Answers verify with ${String(publicKeyId)}, which every request names in Wechatpay-Serial`
-    : mode === 'platform-certificate'
-      ? `WeChat Pay key mode: platform certificates. Answers verify with ${certs}`
-      : `WeChat Pay key mode: both (the migration). Requests name ${String(publicKeyId)}; each answer verifies with the key it names: the public key or ${certs}`
-  app.log.info(fields, message)
+async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<Peer> {
+  if (!config.sandbox) {
+    if (config.credentials === undefined) throw new Error('WeChat Pay credentials are missing outside sandbox mode')
+    return { credentials: config.credentials, baseUrl: config.baseUrl, backupBaseUrl: config.backupBaseUrl }
+  }
+  const sandbox = await startSandbox()
+  app.addHook('onClose', async () => { await sandbox.close() })
+  app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, so an embedded WeChat Pay simulator with generated keys answers /cards. ' +
+    'Nothing reaches WeChat Pay.')
+  return { credentials: sandbox.credentials, baseUrl: sandbox.url, backupBaseUrl: undefined }
 }
 
 declare module 'fastify' {

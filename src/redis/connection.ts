@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis'
-import type { RedisSettings } from '../config-redis.js'
+import type { RedisSettings } from '../config/redis.js'
 
 /** One Redis or a Cluster: every command this service sends works the same on both. */
 export type RedisConnection = Redis | Cluster

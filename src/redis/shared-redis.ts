@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { hostPort, redisLocation, type RedisSettings } from '../config-redis.js'
+import { hostPort, redisLocation, type RedisSettings } from '../config/redis.js'
 import { createRedisConnection, type RedisConnection } from './connection.js'
 import { RedisGuard } from './guard.js'
 

@@ -22,10 +22,6 @@ const ReadinessSchema = Type.Object({
 
 /** Liveness says the process runs; readiness says it can serve /cards right now. */
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
-  // Load balancers should stop sending work as soon as shutdown begins, before the port closes.
-  let closing = false
-  app.addHook('preClose', async () => { closing = true })
-
   app.get('/healthz', {
     schema: { summary: 'Liveness: the process is up (no I/O)', tags: ['operations'], response: { 200: HealthSchema } }
   }, async () => ({ status: 'ok' }))
@@ -44,6 +40,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     const cache = app.pageStore.health()
     // Every WeChat Pay host cooling down after connection failures: cached pages still serve.
     const upstream = app.wechatpay.breakerStates().some((host) => host.state === 'closed') ? 'ok' : 'unreachable'
+    // Load balancers should stop sending work as soon as shutdown begins, before the port closes.
+    const closing = app.isClosing()
     const ready = keyHealth.usable && !closing
     const status = closing ? 'shutting-down' : !ready ? 'unavailable' : cache === 'down' || upstream !== 'ok' ? 'degraded' : 'ok'
     const expiry = app.certificates.newestExpiry()

@@ -1,4 +1,4 @@
-import type { WechatpayCredentials } from '../config.js'
+import type { WechatpayCredentials } from '../config/config.js'
 import { generateSandboxCredentials, simulatorSideOf } from './credentials.js'
 import { generateApiv3Key, generatePlatformCertificate } from './platform-certificates.js'
 import { startSimulator } from './simulator.js'

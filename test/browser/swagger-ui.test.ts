@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/config.js'
 
 // Swagger UI against the running service, in a real browser: Debian's chromium, driven by
 // playwright-core (which never downloads a browser of its own). npm test's pretest checks for it; a

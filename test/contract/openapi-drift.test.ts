@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/config.js'
 import { buildOpenApiDocument } from '../../src/openapi/document.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')

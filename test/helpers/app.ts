@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppOverrides } from '../../src/app.js'
-import { loadConfig, type Config } from '../../src/config.js'
+import { loadConfig, type Config } from '../../src/config/config.js'
 import type { FakeWechatpay } from './fake-wechatpay.js'
+
+/** Any part of any slice of the configuration. */
+export type ConfigOverrides = { [Slice in keyof Config]?: Partial<Config[Slice]> }
 
 export interface TestApp {
   app: FastifyInstance
@@ -14,18 +17,31 @@ export interface TestApp {
   close: () => Promise<void>
 }
 
-/** The service configured against a fake WeChat Pay, as production would be against the real one. */
-export async function startTestApp (fake: FakeWechatpay, configOverrides: Partial<Config> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
-  const config: Config = {
-    ...loadConfig({ LOG_LEVEL: 'debug' }),
-    sandbox: false,
-    credentials: fake.credentials,
-    baseUrl: fake.simulator.url,
-    // Tests call WeChat Pay far faster than a merchant's quota allows; the budget itself is tested
-    // on purpose, with a low UPSTREAM_MAX_RPS, in upstream-resilience.test.ts.
-    upstreamMaxRps: 1000,
-    ...configOverrides
+/** The configuration of a test: the defaults, then `overrides`, slice by slice. */
+export function testConfig (base: Config, overrides: ConfigOverrides = {}): Config {
+  return {
+    server: { ...base.server, ...overrides.server },
+    wechatpay: { ...base.wechatpay, ...overrides.wechatpay },
+    protection: { ...base.protection, ...overrides.protection },
+    cache: { ...base.cache, ...overrides.cache },
+    redis: { ...base.redis, ...overrides.redis }
   }
+}
+
+/** The service configured against a fake WeChat Pay, as production would be against the real one. */
+export async function startTestApp (fake: FakeWechatpay, configOverrides: ConfigOverrides = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const config = testConfig(loadConfig({ LOG_LEVEL: 'debug' }), {
+    ...configOverrides,
+    wechatpay: {
+      sandbox: false,
+      credentials: fake.credentials,
+      baseUrl: fake.simulator.url,
+      // Tests call WeChat Pay far faster than a merchant's quota allows; the budget itself is tested
+      // on purpose, with a low UPSTREAM_MAX_RPS, in upstream-resilience.test.ts.
+      upstreamMaxRps: 1000,
+      ...configOverrides.wechatpay
+    }
+  })
   const lines: string[] = []
   const app = await buildApp(config, { logStream: { write: (line: string) => { lines.push(line) } }, ...overrides })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })

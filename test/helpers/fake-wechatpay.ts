@@ -1,7 +1,7 @@
 import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } from '../../src/sandbox/credentials.js'
 import { generatePlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sandbox/simulator.js'
-import type { WechatpayCredentials } from '../../src/config.js'
+import type { WechatpayCredentials } from '../../src/config/config.js'
 
 export type FakeKeyMode = 'public-key' | 'platform-certificate' | 'both'
 

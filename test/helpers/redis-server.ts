@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
-import { createConfigReader } from '../../src/config-reader.js'
-import { readRedisSettings, type RedisSettings } from '../../src/config-redis.js'
+import { createConfigReader } from '../../src/config/reader.js'
+import { readRedisSettings, type RedisSettings } from '../../src/config/redis.js'
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379'
 

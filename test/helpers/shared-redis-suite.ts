@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
-import type { RedisSettings } from '../../src/config-redis.js'
-import type { Config } from '../../src/config.js'
-import { startTestApp, type TestApp } from './app.js'
+import type { RedisSettings } from '../../src/config/redis.js'
+import { startTestApp, type ConfigOverrides, type TestApp } from './app.js'
 import { startFakeWechatpay, type FakeWechatpay } from './fake-wechatpay.js'
 import { uniqueAppid } from './unique.js'
 
@@ -41,16 +40,16 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   let fake: FakeWechatpay
   let replicas: TestApp[] = []
   const extra: TestApp[] = []
-  const config = (more: Partial<Config> = {}): Partial<Config> => ({
-    redis: deployment.settings,
-    cacheLocalTtlMs: 0,
+  const config = (more: ConfigOverrides = {}): ConfigOverrides => ({
+    ...more,
+    redis: { settings: deployment.settings },
+    cache: { localTtlMs: 0, ...more.cache },
     // The per-caller limit keeps its counters in the same Redis: exercise that too.
-    rateLimitPerMinute: 1_000_000,
-    ...more
+    protection: { rateLimitPerMinute: 1_000_000, ...more.protection }
   })
 
   /** Two more replicas with settings of their own, closed with the rest, once Redis answers them. */
-  const pair = async (more: Partial<Config>): Promise<TestApp[]> => {
+  const pair = async (more: ConfigOverrides): Promise<TestApp[]> => {
     const apps = [await startTestApp(fake, config(more)), await startTestApp(fake, config(more))]
     extra.push(...apps)
     for (const app of apps) await untilRedisOk(app)
@@ -115,7 +114,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   })
 
   it('a purge announced on one replica drops the other\'s in-process copy at once (pub/sub through this topology)', async () => {
-    const layered = await pair({ cacheLocalTtlMs: 5_000 })
+    const layered = await pair({ cache: { localTtlMs: 5_000 } })
     const appid = uniqueAppid()
     await fetch(`${layered[0]?.url}${cards(appid)}`)
     // Gone from Redis, yet replica 0 answers from its own copy for up to 5 s...
@@ -129,7 +128,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   })
 
   it('two replicas together stay within the merchant\'s budget (UPSTREAM_MAX_RPS=2)', async () => {
-    const limited = await pair({ upstreamMaxRps: 2 })
+    const limited = await pair({ wechatpay: { upstreamMaxRps: 2 } })
     const started = Date.now()
     const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) => await fetch(`${limited[i % 2]?.url}${cards(uniqueAppid())}`)))
     const elapsedSeconds = (Date.now() - started) / 1000

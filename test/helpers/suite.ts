@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { AppOverrides } from '../../src/app.js'
-import type { Config } from '../../src/config.js'
+import type { ConfigOverrides } from './app.js'
 import type { SimulatorOptions } from '../../src/sandbox/simulator.js'
 import { startFakeWechatpay, type FakeWechatpay } from './fake-wechatpay.js'
 import { startTestApp, type TestApp } from './app.js'
 
 export interface SuiteOptions {
   simulator?: Partial<SimulatorOptions>
-  config?: Partial<Config>
+  config?: ConfigOverrides
   overrides?: AppOverrides
   /** Clear the simulator's calls and queued faults before each test (default true). */
   resetEach?: boolean

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/config.js'
 import { fleetLockTtlMs } from '../../src/cache/page-store-factory.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -17,8 +17,8 @@ let redis: Redis
 beforeAll(async () => {
   fake = await startFakeWechatpay()
   replicas = [
-    await startTestApp(fake, { redis: SHARED_REDIS }),
-    await startTestApp(fake, { redis: SHARED_REDIS })
+    await startTestApp(fake, { redis: { settings: SHARED_REDIS } }),
+    await startTestApp(fake, { redis: { settings: SHARED_REDIS } })
   ]
   redis = new Redis(SHARED_REDIS_URL)
 })
@@ -70,7 +70,7 @@ describe('single flight across the fleet', () => {
 
   it('a holder renews its short lock through a fetch longer than the lock lives: still one upstream call', async () => {
     // A 10 s deadline, so one attempt may take 5 s: this fetch takes 3.5 s without a retry.
-    const slow = [await startTestApp(fake, { redis: SHARED_REDIS, timeoutMs: 10_000 }), await startTestApp(fake, { redis: SHARED_REDIS, timeoutMs: 10_000 })]
+    const slow = [await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } }), await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } })]
     try {
       const appid = uniqueAppid()
       const path = `/cards?appid=${appid}&offset=0&limit=10`
@@ -95,7 +95,7 @@ describe('single flight across the fleet', () => {
   it('the lock of a holder that died mid-fetch goes within its TTL: a waiter takes over instead of timing out', async () => {
     const appid = uniqueAppid()
     const { lock } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
-    const { timeoutMs } = loadConfig({})
+    const { timeoutMs } = loadConfig({}).wechatpay
     // Taken as a holder takes it, then never renewed or released: the holder died.
     await redis.set(lock, 'token-of-a-holder-that-died', 'PX', fleetLockTtlMs(timeoutMs))
     const started = Date.now()

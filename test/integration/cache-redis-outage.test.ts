@@ -48,7 +48,7 @@ describe('Redis never takes the service down', () => {
   it('a stalled Redis (DEBUG SLEEP) costs each request at most the command timeout, then nothing', async () => {
     await redis.start()
     // No in-process layer here: this test is about what a stalled Redis costs each request.
-    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 100, cacheLocalTtlMs: 0 })
+    const service = await startTestApp(fake, { cache: { localTtlMs: 0 }, redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 100 } })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).cacheStatus).toBe('wxpay-cards-bff; fwd=miss; stored')
@@ -70,7 +70,7 @@ describe('Redis never takes the service down', () => {
   it('the per-caller limit counts through the same guard: once it is open, a stalled Redis costs a request nothing', async () => {
     await redis.start()
     // A long command timeout, so a call that bypassed the guard would show plainly.
-    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 400, rateLimitPerMinute: 1_000 })
+    const service = await startTestApp(fake, { protection: { rateLimitPerMinute: 1_000 }, redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 400 } })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).status).toBe(200)
@@ -86,7 +86,7 @@ describe('Redis never takes the service down', () => {
 
   it('starts and serves with Redis down, and caches again on its own once Redis is back', async () => {
     await redis.stop()
-    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }) })
+    const service = await startTestApp(fake, { redis: { settings: redisSettings({ REDIS_URL: redis.url }) } })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       const down = await timed(path)
@@ -111,7 +111,7 @@ describe('Redis never takes the service down', () => {
 
   it('under load, a Redis stall (DEBUG SLEEP) and killed connections (CLIENT KILL) fail no request', async () => {
     await redis.start()
-    const service = await startTestApp(fake, { redis: redisSettings({ REDIS_URL: redis.url }), redisCommandTimeoutMs: 100 })
+    const service = await startTestApp(fake, { redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 100 } })
     const admin = new Redis(redis.url)
     try {
       const appids = Array.from({ length: 5 }, uniqueAppid)

@@ -13,7 +13,7 @@ const now = (): number => clock.now
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { now }, config: { redis: SHARED_REDIS, cacheTtlSeconds: 60, cacheStaleSeconds: 300 }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ simulator: { now }, config: { cache: { ttlSeconds: 60, staleSeconds: 300 }, redis: { settings: SHARED_REDIS } }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
 beforeEach(() => {
   fake.simulator.reset()
   clock.now = Date.now()

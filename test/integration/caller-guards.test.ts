@@ -14,7 +14,7 @@ afterAll(async () => { await fake.simulator.close() })
 
 describe('INTERNAL_API_TOKENS', () => {
   let service: TestApp
-  beforeAll(async () => { service = await startTestApp(fake, { apiTokens: [FRONTEND, SYNC] }) })
+  beforeAll(async () => { service = await startTestApp(fake, { protection: { apiTokens: [FRONTEND, SYNC] } }) })
   afterAll(async () => { await service.close() })
 
   const cards = (): string => `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`
@@ -61,7 +61,7 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     // The limit's Redis counters outlive a run by a minute: fresh tokens keep runs independent.
     const FRONTEND_RUN = `frontend-${randomUUID()}`
     const SYNC_RUN = `sync-${randomUUID()}`
-    const service = await startTestApp(fake, { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3, redis: SHARED_REDIS })
+    const service = await startTestApp(fake, { protection: { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3 }, redis: { settings: SHARED_REDIS } })
     try {
       const statuses = async (token: string, n: number): Promise<number[]> => await Promise.all(Array.from({ length: n }, async () =>
         (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).status))
@@ -86,7 +86,7 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
 
 describe('TRUST_PROXY', () => {
   it('behind a trusted proxy, callers without a token are limited by their own address, not the proxy\'s', async () => {
-    const service = await startTestApp(fake, { rateLimitPerMinute: 1, trustProxy: true, redis: SHARED_REDIS })
+    const service = await startTestApp(fake, { server: { trustProxy: true }, protection: { rateLimitPerMinute: 1 }, redis: { settings: SHARED_REDIS } })
     try {
       // Fresh documentation addresses each run: the limit's Redis counters outlive a run by a minute.
       const octet = (): number => 1 + Math.floor(Math.random() * 250)
@@ -119,7 +119,7 @@ describe('hostile input', () => {
 describe('load shedding (under-pressure)', () => {
   it('answers 503 problems with Retry-After under pressure, keeping /healthz open', async () => {
     // A heap limit of 1 byte puts the service under pressure from its first sample on (about 1 s).
-    const service = await startTestApp(fake, { maxHeapUsedBytes: 1 })
+    const service = await startTestApp(fake, { protection: { maxHeapUsedBytes: 1 } })
     try {
       const deadline = Date.now() + 5_000
       let res = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`)

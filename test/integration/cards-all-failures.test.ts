@@ -10,7 +10,7 @@ const lists = new Map<string, () => unknown[]>()
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { redis: SHARED_REDIS, cardsAllMax: 50 } }, (f, s) => { fake = f; service = s })
+useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { wechatpay: { cardsAllMax: 50 }, redis: { settings: SHARED_REDIS } } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}` }))
 const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })

@@ -8,7 +8,7 @@ import { uniqueAppid } from '../helpers/unique.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { redis: SHARED_REDIS } }, (f, s) => { fake = f; service = s })
+useService({ config: { redis: { settings: SHARED_REDIS } } }, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}`, title: `会员卡 ${i}`, remain_quantity: i }))
@@ -126,7 +126,7 @@ describe('GET /cards/all', () => {
 describe('GET /cards/all behind INTERNAL_API_TOKENS', () => {
   it('needs the bearer token like /cards', async () => {
     const token = 'a'.repeat(24)
-    const guarded = await startTestApp(fake, { apiTokens: [token] })
+    const guarded = await startTestApp(fake, { protection: { apiTokens: [token] } })
     try {
       const appid = uniqueAppid()
       expect((await fetch(`${guarded.url}/cards/all?appid=${appid}`)).status).toBe(401)

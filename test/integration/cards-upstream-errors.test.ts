@@ -8,7 +8,7 @@ import { freePort } from '../helpers/redis-server.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { timeoutMs: 400 } }, (f, s) => { fake = f; service = s })
+useService({ config: { wechatpay: { timeoutMs: 400 } } }, (f, s) => { fake = f; service = s })
 
 const cards = (): string => `/cards?appid=${uniqueAppid()}&offset=0&limit=3`
 const SIGN_INFORMATION = {
@@ -124,7 +124,7 @@ describe('WeChat Pay error codes become problems', () => {
 describe('an unreachable WeChat Pay', () => {
   it('a closed port → 502 upstream-unreachable', async () => {
     const port = await freePort()
-    const offline = await startTestApp(fake, { baseUrl: `http://127.0.0.1:${port}` })
+    const offline = await startTestApp(fake, { wechatpay: { baseUrl: `http://127.0.0.1:${port}` } })
     try {
       const res = await fetch(`${offline.url}${cards()}`)
       expect(res.status).toBe(502)

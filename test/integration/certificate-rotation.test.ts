@@ -84,7 +84,7 @@ describe('a rotation is followed on the first unknown serial', () => {
   it('across a fleet sharing Redis: one download at start-up and one per rotation, and every replica follows', async () => {
     offsetMs = 0
     fake = await startFakeWechatpay({ keyMode: 'platform-certificate' })
-    const config = { redis: SHARED_REDIS }
+    const config = { redis: { settings: SHARED_REDIS } }
     replicas.push(await startTestApp(fake, config, { now: clock }), await startTestApp(fake, config, { now: clock }))
     const [a, b] = replicas as [TestApp, TestApp]
     const first = fake.simulator.certificates[0]?.serial as string

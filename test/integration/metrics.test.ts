@@ -8,7 +8,7 @@ import { uniqueAppid } from '../helpers/unique.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { redis: SHARED_REDIS, apiTokens: ['metrics-test-token-0123456789'] }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ config: { protection: { apiTokens: ['metrics-test-token-0123456789'] }, redis: { settings: SHARED_REDIS } }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 const auth = { authorization: 'Bearer metrics-test-token-0123456789' }
 

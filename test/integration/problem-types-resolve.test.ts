@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/config.js'
 import { PROBLEM_NAMES, PROBLEMS, problemType } from '../../src/problems/registry.js'
 import { WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis'
 import { describe, expect } from 'vitest'
-import { hostPort } from '../../src/config-redis.js'
+import { hostPort } from '../../src/config/redis.js'
 import { startRedisCluster } from '../helpers/redis-deployments.js'
 import { redisSettings } from '../helpers/redis-server.js'
 import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'

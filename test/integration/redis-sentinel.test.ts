@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { describe, expect } from 'vitest'
-import { hostPort } from '../../src/config-redis.js'
+import { hostPort } from '../../src/config/redis.js'
 import { startRedisSentinel } from '../helpers/redis-deployments.js'
 import { redisSettings } from '../helpers/redis-server.js'
 import { sharedRedisSuite } from '../helpers/shared-redis-suite.js'

@@ -52,7 +52,7 @@ const cards = (appid: string): string => `/cards?appid=${appid}&offset=0&limit=1
 
 /** The service, once its TLS handshake with Redis has succeeded (or, for `refused`, failed). */
 async function serviceWith (env: NodeJS.ProcessEnv, refused = false): Promise<TestApp> {
-  const service = await startTestApp(fake, { redis: redisSettings(env), cacheLocalTtlMs: 0 })
+  const service = await startTestApp(fake, { cache: { localTtlMs: 0 }, redis: { settings: redisSettings(env) } })
   const settled = async (): Promise<boolean> => refused
     ? service.logs.some((line) => line.level === 40 && String(line.msg).startsWith('Redis unavailable'))
     : (await (await fetch(`${service.url}/readyz`)).json() as { redis?: { state: string } }).redis?.state === 'ok'

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/config.js'
 
 let app: FastifyInstance
 const lines: string[] = []
 
 beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'info' })
-  expect(config.sandbox).toBe(true)
+  expect(config.wechatpay.sandbox).toBe(true)
   app = await buildApp(config, { logStream: { write: (line: string) => { lines.push(line) } } })
 })
 afterAll(async () => { await app.close() })

@@ -8,7 +8,7 @@ import { uniqueAppid } from '../helpers/unique.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { timeoutMs: 3_000, upstreamMaxRps: 1000 } }, (f, s) => { fake = f; service = s })
+useService({ config: { wechatpay: { timeoutMs: 3_000, upstreamMaxRps: 1000 } } }, (f, s) => { fake = f; service = s })
 
 const cards = (): string => `/cards?appid=${uniqueAppid()}&offset=0&limit=3`
 const SYSTEM_ERROR = { kind: 'error' as const, status: 500, code: 'SYSTEM_ERROR', message: '系统繁忙' }
@@ -84,7 +84,7 @@ describe('bounded retries', () => {
 describe('failover to the backup host', () => {
   it('an unreachable primary fails over to a healthy backup, and after repeated failures is skipped', async () => {
     const deadPrimary = `http://127.0.0.1:${await freePort()}`
-    const app = await startTestApp(fake, { baseUrl: deadPrimary, backupBaseUrl: fake.simulator.url })
+    const app = await startTestApp(fake, { wechatpay: { baseUrl: deadPrimary, backupBaseUrl: fake.simulator.url } })
     try {
       for (let i = 0; i < 4; i++) expect((await fetch(`${app.url}${cards()}`)).status).toBe(200)
       expect(fake.simulator.calls).toHaveLength(4)
@@ -100,7 +100,7 @@ describe('failover to the backup host', () => {
   })
 
   it('with every host cooling down, /readyz stays 200 but says degraded: cached pages still serve', async () => {
-    const app = await startTestApp(fake, { baseUrl: `http://127.0.0.1:${await freePort()}`, backupBaseUrl: undefined })
+    const app = await startTestApp(fake, { wechatpay: { baseUrl: `http://127.0.0.1:${await freePort()}`, backupBaseUrl: undefined } })
     try {
       expect(await (await fetch(`${app.url}/readyz`)).json()).toMatchObject({ status: 'ok', checks: { upstream: 'ok' } })
       for (let i = 0; i < 3; i++) expect((await fetch(`${app.url}${cards()}`)).status).toBe(502)
@@ -114,7 +114,7 @@ describe('failover to the backup host', () => {
 
   it('an HTTP error from the primary does not fail over: the host is up', async () => {
     const other = await startFakeWechatpay()
-    const app = await startTestApp(fake, { baseUrl: fake.simulator.url, backupBaseUrl: other.simulator.url })
+    const app = await startTestApp(fake, { wechatpay: { baseUrl: fake.simulator.url, backupBaseUrl: other.simulator.url } })
     try {
       fake.simulator.enqueue(SYSTEM_ERROR)
       expect((await fetch(`${app.url}${cards()}`)).status).toBe(200)
@@ -130,8 +130,8 @@ describe('failover to the backup host', () => {
 describe('the merchant\'s budget, shared by the fleet', () => {
   it('two replicas together stay within UPSTREAM_MAX_RPS; requests over it get 503 with Retry-After', async () => {
     const replicas = [
-      await startTestApp(fake, { redis: SHARED_REDIS, upstreamMaxRps: 2 }),
-      await startTestApp(fake, { redis: SHARED_REDIS, upstreamMaxRps: 2 })
+      await startTestApp(fake, { wechatpay: { upstreamMaxRps: 2 }, redis: { settings: SHARED_REDIS } }),
+      await startTestApp(fake, { wechatpay: { upstreamMaxRps: 2 }, redis: { settings: SHARED_REDIS } })
     ]
     try {
       const started = Date.now()

@@ -7,7 +7,7 @@ import { useService } from '../helpers/suite.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { cacheTtlSeconds: 1 }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({ config: { cache: { ttlSeconds: 1 } }, resetEach: false }, (f, s) => { fake = f; service = s })
 
 // Names a caller might send: the real ones, near misses, and prototype-pollution bait.
 const name = fc.oneof(

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config.js'
-import { redisLocation } from '../../src/config-redis.js'
+import { ConfigError, loadConfig } from '../../src/config/config.js'
+import { redisLocation } from '../../src/config/redis.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'wxcards-redis-config-'))
 afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
@@ -21,13 +21,13 @@ function problems (env: NodeJS.ProcessEnv): string[] {
 
 describe('Redis settings: one Redis', () => {
   it('reads host, port, database and credentials from REDIS_URL', () => {
-    const { redis } = loadConfig({ REDIS_URL: 'redis://svc:s%40cret@cache.internal:6390/2' })
+    const { redis: { settings: redis } } = loadConfig({ REDIS_URL: 'redis://svc:s%40cret@cache.internal:6390/2' })
     expect(redis).toEqual({ topology: 'single', node: { host: 'cache.internal', port: 6390 }, db: 2, username: 'svc', password: 's@cret', tls: undefined })
     expect(redisLocation(redis!)).toBe('redis://cache.internal:6390/2')
   })
 
   it('takes the password from REDIS_PASSWORD, TLS from rediss://, and the default port', () => {
-    const { redis } = loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_PASSWORD: 'pw-from-env' })
+    const { redis: { settings: redis } } = loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_PASSWORD: 'pw-from-env' })
     expect(redis).toMatchObject({ topology: 'single', node: { host: 'cache.internal', port: 6379 }, password: 'pw-from-env', tls: { ca: undefined } })
     expect(redisLocation(redis!)).toBe('rediss://cache.internal:6379')
   })
@@ -53,17 +53,17 @@ describe('Redis settings: one Redis', () => {
   it('accepts a private CA with rediss://, and starts without Redis when REDIS_TLS=false is all that is set', () => {
     const ca = join(dir, 'single-ca.pem')
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
-    const { redis } = loadConfig({ REDIS_URL: 'rediss://cache.internal:6380', REDIS_TLS_CA_FILE: ca, REDIS_TLS_SERVERNAME: 'cache.internal' })
+    const { redis: { settings: redis } } = loadConfig({ REDIS_URL: 'rediss://cache.internal:6380', REDIS_TLS_CA_FILE: ca, REDIS_TLS_SERVERNAME: 'cache.internal' })
     expect(redis?.tls).toEqual({ ca: expect.stringContaining('BEGIN CERTIFICATE'), servername: 'cache.internal' })
     // What docker-compose.yml and .env.example pass when REDIS_URL is emptied.
-    expect(loadConfig({ REDIS_URL: '', REDIS_TLS: 'false' }).redis).toBeUndefined()
+    expect(loadConfig({ REDIS_URL: '', REDIS_TLS: 'false' }).redis.settings).toBeUndefined()
     expect(problems({ REDIS_TLS: 'true' })).toEqual(['REDIS_TLS is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES'])
   })
 })
 
 describe('Redis settings: Sentinel', () => {
   it('reads the sentinels, the primary\'s name and both passwords', () => {
-    const { redis } = loadConfig({
+    const { redis: { settings: redis } } = loadConfig({
       REDIS_SENTINELS: 'sentinel-a:26379, sentinel-b, [fd00::5]:26380',
       REDIS_SENTINEL_NAME: 'cards',
       REDIS_PASSWORD: 'data-pw',
@@ -90,7 +90,7 @@ describe('Redis settings: Sentinel', () => {
     const dumped = JSON.stringify(config)
     expect(dumped).not.toContain('data-pw-123')
     expect(dumped).not.toContain('sentinel-pw-456')
-    expect(JSON.parse(dumped).redis).toMatchObject({ topology: 'sentinel', password: '[redacted]', sentinelPassword: '[redacted]' })
+    expect(JSON.parse(dumped).redis.settings).toMatchObject({ topology: 'sentinel', password: '[redacted]', sentinelPassword: '[redacted]' })
     const printed = inspect(config, { depth: 5 })
     expect(printed).not.toContain('data-pw-123')
     expect(printed).not.toContain('sentinel-pw-456')
@@ -101,7 +101,7 @@ describe('Redis settings: Cluster', () => {
   it('reads the seed nodes and turns TLS on with a private CA', () => {
     const ca = join(dir, 'ca.pem')
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
-    const { redis } = loadConfig({ REDIS_CLUSTER_NODES: 'node-1:7000,node-2:7001', REDIS_TLS: 'true', REDIS_TLS_CA_FILE: ca, REDIS_USERNAME: 'cards' })
+    const { redis: { settings: redis } } = loadConfig({ REDIS_CLUSTER_NODES: 'node-1:7000,node-2:7001', REDIS_TLS: 'true', REDIS_TLS_CA_FILE: ca, REDIS_USERNAME: 'cards' })
     expect(redis).toMatchObject({ topology: 'cluster', nodes: [{ host: 'node-1', port: 7000 }, { host: 'node-2', port: 7001 }], username: 'cards' })
     expect(redis?.tls?.ca).toContain('BEGIN CERTIFICATE')
     expect(redisLocation(redis!)).toBe('cluster://node-1:7000,node-2:7001')
@@ -131,6 +131,6 @@ describe('Redis settings: choosing a topology', () => {
   })
 
   it('has no Redis by default', () => {
-    expect(loadConfig({}).redis).toBeUndefined()
+    expect(loadConfig({}).redis.settings).toBeUndefined()
   })
 })

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/config.js'
 
 interface PemPair { privatePem: string, publicPem: string, publicKey: KeyObject }
 
@@ -117,43 +117,32 @@ describe('loadConfig: sandbox mode', () => {
   it('uses the simulator and every default when the environment is empty', () => {
     const config = loadConfig({})
     expect(config).toEqual({
-      host: '127.0.0.1',
-      port: 3000,
-      logLevel: 'info',
-      nodeEnv: 'development',
-      sandbox: true,
-      credentials: undefined,
-      baseUrl: 'https://api.mch.weixin.qq.com',
-      timeoutMs: 5000,
-      certRefreshHours: 12,
-      redis: undefined,
-      redisCommandTimeoutMs: 150,
-      cacheTtlSeconds: 60,
-      cacheStaleSeconds: 300,
-      cacheMaxEntries: 10_000,
-      cacheMaxBytes: 64 * 1024 * 1024,
-      cacheLocalTtlMs: 1000,
-      backupBaseUrl: 'https://api2.mch.weixin.qq.com',
-      connectTimeoutMs: 2000,
-      maxConnections: 16,
-      upstreamMaxRps: 5,
-      apiTokens: [],
-      rateLimitPerMinute: undefined,
-      trustProxy: false,
-      maxEventLoopDelayMs: 1000,
-      maxHeapUsedBytes: 0,
-      maxRssBytes: 0,
-      shutdownGraceMs: 10_000,
-      cardsAllMax: 1000
+      server: { host: '127.0.0.1', port: 3000, logLevel: 'info', nodeEnv: 'development', trustProxy: false, shutdownGraceMs: 10_000 },
+      wechatpay: {
+        sandbox: true,
+        credentials: undefined,
+        baseUrl: 'https://api.mch.weixin.qq.com',
+        backupBaseUrl: 'https://api2.mch.weixin.qq.com',
+        timeoutMs: 5000,
+        connectTimeoutMs: 2000,
+        maxConnections: 16,
+        certRefreshHours: 12,
+        upstreamMaxRps: 5,
+        cardsAllMax: 1000
+      },
+      protection: { apiTokens: [], rateLimitPerMinute: undefined, maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0 },
+      cache: { ttlSeconds: 60, staleSeconds: 300, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, localTtlMs: 1000 },
+      redis: { settings: undefined, commandTimeoutMs: 150 }
     })
   })
 
   it('returns a frozen object', () => {
     const config = loadConfig({})
     expect(Object.isFrozen(config)).toBe(true)
+    for (const slice of Object.values(config)) expect(Object.isFrozen(slice)).toBe(true)
     // ESM is strict mode: writing to a frozen object throws instead of failing silently.
-    expect(() => { (config as { port: number }).port = 1 }).toThrow(TypeError)
-    expect(config.port).toBe(3000)
+    expect(() => { (config.server as { port: number }).port = 1 }).toThrow(TypeError)
+    expect(config.server.port).toBe(3000)
   })
 
   it('reads explicit values', () => {
@@ -171,18 +160,10 @@ describe('loadConfig: sandbox mode', () => {
       CACHE_MAX_BYTES: '2097152'
     })
     expect(config).toMatchObject({
-      host: '127.0.0.1',
-      port: 8080,
-      logLevel: 'debug',
-      sandbox: true,
-      baseUrl: 'https://api2.mch.weixin.qq.com',
-      timeoutMs: 2500,
-      redis: { topology: 'single', node: { host: 'cache.internal', port: 6380 }, db: 0, tls: { ca: undefined } },
-      cacheTtlSeconds: 30,
-      cacheStaleSeconds: 0,
-      redisCommandTimeoutMs: 200,
-      cacheMaxEntries: 500,
-      cacheMaxBytes: 2097152
+      server: { host: '127.0.0.1', port: 8080, logLevel: 'debug' },
+      wechatpay: { sandbox: true, baseUrl: 'https://api2.mch.weixin.qq.com', timeoutMs: 2500 },
+      redis: { settings: { topology: 'single', node: { host: 'cache.internal', port: 6380 }, db: 0, tls: { ca: undefined } }, commandTimeoutMs: 200 },
+      cache: { ttlSeconds: 30, staleSeconds: 0, maxEntries: 500, maxBytes: 2097152 }
     })
   })
 
@@ -200,7 +181,7 @@ describe('loadConfig: sandbox mode', () => {
       CACHE_STALE_SECONDS: ''
     })
     expect(config).toEqual(loadConfig({}))
-    expect(config.sandbox).toBe(true)
+    expect(config.wechatpay.sandbox).toBe(true)
   })
 })
 
@@ -222,16 +203,16 @@ describe('loadConfig: production requirements', () => {
 
   it('treats an empty inline key as unset next to a key file', () => {
     const config = loadConfig(validEnv({ WECHATPAY_PRIVATE_KEY: '', WECHATPAY_PUBLIC_KEY: '' }))
-    expect(config.credentials).toBeDefined()
+    expect(config.wechatpay.credentials).toBeDefined()
   })
 })
 
 describe('loadConfig: credentials', () => {
   it('loads keys from *_FILE variables', () => {
     const config = loadConfig(validEnv())
-    expect(config.sandbox).toBe(false)
-    expect(config.nodeEnv).toBe('production')
-    const credentials = config.credentials
+    expect(config.wechatpay.sandbox).toBe(false)
+    expect(config.server.nodeEnv).toBe('production')
+    const credentials = config.wechatpay.credentials
     if (credentials === undefined) throw new Error('expected credentials')
     expect(credentials.mchid).toBe(MCHID)
     expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
@@ -250,7 +231,7 @@ describe('loadConfig: credentials', () => {
       WECHATPAY_PUBLIC_KEY: oneLine(wechat.publicPem)
     })
     expect(env.WECHATPAY_PRIVATE_KEY).not.toContain('\n')
-    const credentials = loadConfig(env).credentials
+    const credentials = loadConfig(env).wechatpay.credentials
     if (credentials === undefined) throw new Error('expected credentials')
     expect(credentials.merchantSerialNo).toBe(SERIAL.toUpperCase())
     expect(sameKey(credentials.privateKey, merchant.publicKey)).toBe(true)
@@ -259,20 +240,20 @@ describe('loadConfig: credentials', () => {
 
   it('also works outside production when WECHATPAY_MCHID is set', () => {
     const config = loadConfig(validEnv({ NODE_ENV: undefined }))
-    expect(config.sandbox).toBe(false)
-    expect(config.credentials?.mchid).toBe(MCHID)
+    expect(config.wechatpay.sandbox).toBe(false)
+    expect(config.wechatpay.credentials?.mchid).toBe(MCHID)
   })
 
   it('keeps key material out of the JSON form', () => {
     const config = loadConfig(validEnv())
-    for (const json of [JSON.stringify(config), JSON.stringify(config.credentials)]) {
+    for (const json of [JSON.stringify(config), JSON.stringify(config.wechatpay.credentials)]) {
       expect(json).not.toMatch(/BEGIN|PRIVATE|END /)
       expect(json).not.toContain(pemBody(merchant.privatePem).slice(40, 100))
       expect(json).not.toContain(pemBody(merchant.publicPem).slice(40, 100))
       expect(json).not.toContain(pemBody(wechat.publicPem).slice(40, 100))
     }
     // What stays is what an operator needs to recognise the set-up.
-    expect(JSON.parse(JSON.stringify(config)).credentials).toEqual({
+    expect(JSON.parse(JSON.stringify(config)).wechatpay.credentials).toEqual({
       mchid: MCHID, merchantSerialNo: SERIAL.toUpperCase(), publicKeyId: PUB_KEY_ID
     })
   })
@@ -381,7 +362,7 @@ describe('loadConfig: key mistakes', () => {
 describe('loadConfig: APIv3 key', () => {
   it('accepts a 32-byte APIv3 key next to the public key', () => {
     const config = loadConfig(validEnv({ WECHATPAY_APIV3_KEY: 'a'.repeat(32) }))
-    expect(config.credentials).toBeDefined()
+    expect(config.wechatpay.credentials).toBeDefined()
   })
 
   it.each([
@@ -400,7 +381,7 @@ describe('loadConfig: APIv3 key', () => {
       WECHATPAY_APIV3_KEY: 'a'.repeat(32),
       WECHATPAY_PUBLIC_KEY_ID: undefined,
       WECHATPAY_PUBLIC_KEY_FILE: ''
-    })).credentials
+    })).wechatpay.credentials
     expect(credentials?.apiv3Key?.equals(Buffer.from('a'.repeat(32)))).toBe(true)
     expect(credentials?.publicKeyId).toBeUndefined()
     expect(credentials?.publicKey).toBeUndefined()
@@ -418,28 +399,28 @@ describe('loadConfig: APIv3 key', () => {
   })
 
   it('reads WECHATPAY_CERT_REFRESH_HOURS within 1-168', () => {
-    expect(loadConfig({ WECHATPAY_CERT_REFRESH_HOURS: '24' }).certRefreshHours).toBe(24)
+    expect(loadConfig({ WECHATPAY_CERT_REFRESH_HOURS: '24' }).wechatpay.certRefreshHours).toBe(24)
     expect(() => loadConfig({ WECHATPAY_CERT_REFRESH_HOURS: '0' })).toThrow(/WECHATPAY_CERT_REFRESH_HOURS/)
   })
 })
 
 describe('loadConfig: fail-closed details', () => {
   it('runs sandbox mode only for NODE_ENV development or test: a typo is an error, not demo data', () => {
-    expect(loadConfig({ NODE_ENV: 'test' }).sandbox).toBe(true)
+    expect(loadConfig({ NODE_ENV: 'test' }).wechatpay.sandbox).toBe(true)
     for (const nodeEnv of ['prod', 'staging', 'Production']) {
       expect(() => loadConfig({ NODE_ENV: nodeEnv })).toThrow(/WECHATPAY_MCHID is required when NODE_ENV=/)
     }
   })
 
   it('listens on loopback in sandbox mode unless HOST says otherwise', () => {
-    expect(loadConfig({}).host).toBe('127.0.0.1')
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0')
+    expect(loadConfig({}).server.host).toBe('127.0.0.1')
+    expect(loadConfig({ HOST: '0.0.0.0' }).server.host).toBe('0.0.0.0')
   })
 
   it('takes WECHATPAY_BASE_URL as an origin only, and https only in production', () => {
     expect(() => loadConfig({ WECHATPAY_BASE_URL: 'https://api.mch.weixin.qq.com/v3' })).toThrow(/WECHATPAY_BASE_URL must be only scheme:\/\/host/)
     expect(() => loadConfig({ WECHATPAY_BASE_URL: 'https://user:pw@api.mch.weixin.qq.com' })).toThrow(/WECHATPAY_BASE_URL/)
-    expect(loadConfig({ WECHATPAY_BASE_URL: 'http://127.0.0.1:8080' }).baseUrl).toBe('http://127.0.0.1:8080')
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'http://127.0.0.1:8080' }).wechatpay.baseUrl).toBe('http://127.0.0.1:8080')
     expect(() => loadConfig({ NODE_ENV: 'production', WECHATPAY_BASE_URL: 'http://api.mch.weixin.qq.com' })).toThrow(/WECHATPAY_BASE_URL must be a https: URL/)
   })
 
@@ -451,14 +432,14 @@ describe('loadConfig: fail-closed details', () => {
 
 describe('loadConfig: resilience and callers', () => {
   it('fails over to api2 only when the primary is the default, unless told otherwise', () => {
-    expect(loadConfig({}).backupBaseUrl).toBe('https://api2.mch.weixin.qq.com')
-    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com' }).backupBaseUrl).toBeUndefined()
-    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com', WECHATPAY_BACKUP_BASE_URL: 'https://api2.mch.weixin.qq.com' }).backupBaseUrl)
+    expect(loadConfig({}).wechatpay.backupBaseUrl).toBe('https://api2.mch.weixin.qq.com')
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com' }).wechatpay.backupBaseUrl).toBeUndefined()
+    expect(loadConfig({ WECHATPAY_BASE_URL: 'https://apihk.mch.weixin.qq.com', WECHATPAY_BACKUP_BASE_URL: 'https://api2.mch.weixin.qq.com' }).wechatpay.backupBaseUrl)
       .toBe('https://api2.mch.weixin.qq.com')
   })
 
   it('reads comma-separated tokens and refuses short ones without echoing them', () => {
-    const tokens = loadConfig({ INTERNAL_API_TOKENS: ' frontend-0123456789abcdef , sync-service-0123456789 ,' }).apiTokens
+    const tokens = loadConfig({ INTERNAL_API_TOKENS: ' frontend-0123456789abcdef , sync-service-0123456789 ,' }).protection.apiTokens
     expect(tokens).toEqual(['frontend-0123456789abcdef', 'sync-service-0123456789'])
     let message = ''
     try { loadConfig({ INTERNAL_API_TOKENS: 'short-secret' }) } catch (err) { message = String(err) }
@@ -467,7 +448,7 @@ describe('loadConfig: resilience and callers', () => {
   })
 
   it('reads the per-caller limit only when set', () => {
-    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).rateLimitPerMinute).toBe(600)
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).protection.rateLimitPerMinute).toBe(600)
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/)
   })
 })
@@ -476,6 +457,6 @@ describe('loadConfig: TRUST_PROXY', () => {
   it.each([
     [undefined, false], ['false', false], ['true', true], ['1', 1], ['10.0.0.0/8, 192.168.1.1', '10.0.0.0/8, 192.168.1.1']
   ])('%j → %j', (value, expected) => {
-    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected)
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).server.trustProxy).toEqual(expected)
   })
 })

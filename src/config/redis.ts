@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { inspect } from 'node:util'
-import type { ConfigReader } from './config-reader.js'
+import type { ConfigReader } from './reader.js'
+import type { VariableName, VariableOfKind } from './variables.js'
 
 export interface RedisNode { host: string, port: number }
 
@@ -31,7 +32,7 @@ export type RedisSettings =
   }
   | RedisCommon & { topology: 'cluster', nodes: RedisNode[] }
 
-const TOPOLOGY_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES']
+const TOPOLOGY_VARIABLES: VariableName[] = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES']
 
 /**
  * REDIS_URL (one Redis), REDIS_SENTINELS with REDIS_SENTINEL_NAME (Sentinel) or REDIS_CLUSTER_NODES
@@ -47,7 +48,7 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
   const common: RedisCommon = {
     username: read.optional('REDIS_USERNAME'),
     password: read.optional('REDIS_PASSWORD'),
-    tls: read.oneOf('REDIS_TLS', ['true', 'false'], 'false') === 'true' ? readTls(read) : undefined
+    tls: read.choice('REDIS_TLS') === 'true' ? readTls(read) : undefined
   }
 
   let settings: RedisSettings | undefined
@@ -65,19 +66,19 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
   }
   if (settings === undefined) {
     // REDIS_TLS=false is what compose files and .env.example carry by default: not a choice.
-    const set = ['REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME']
+    const set = (['REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'] as VariableName[])
       .filter((name) => read.optional(name) !== undefined)
     if (read.optional('REDIS_TLS') === 'true') set.push('REDIS_TLS')
     for (const name of chosen.length === 0 ? set : []) read.problem(`${name} is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`)
     return undefined
   }
   if (settings.tls === undefined) {
-    for (const name of ['REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME']) {
+    for (const name of ['REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'] as const) {
       if (read.optional(name) !== undefined) read.problem(`${name} is set but TLS is off: set REDIS_TLS=true or use a rediss:// REDIS_URL`)
     }
   }
   if (settings.topology !== 'sentinel') {
-    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD']) {
+    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
       if (read.optional(name) !== undefined) read.problem(`${name} applies only with REDIS_SENTINELS`)
     }
   }
@@ -86,7 +87,7 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
 
 /** A single Redis: redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
 function fromUrl (read: ConfigReader, common: RedisCommon): RedisSettings | undefined {
-  const raw = read.optionalUrl('REDIS_URL', ['redis:', 'rediss:'])
+  const raw = read.url('REDIS_URL')
   if (raw === undefined) return undefined
   const url = new URL(raw)
   const db = url.pathname === '' || url.pathname === '/' ? 0 : /^\/\d{1,2}$/.test(url.pathname) ? Number(url.pathname.slice(1)) : -1
@@ -124,7 +125,7 @@ function decoded (part: string): string | undefined | null {
 }
 
 /** Comma-separated host:port (or [ipv6]:port); a missing port is the usual one for that kind of node. */
-function nodeList (read: ConfigReader, name: string, defaultPort: number): RedisNode[] | undefined {
+function nodeList (read: ConfigReader, name: VariableOfKind<'list'>, defaultPort: number): RedisNode[] | undefined {
   const nodes: RedisNode[] = []
   for (const [index, item] of read.list(name).entries()) {
     const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]/@]+))(?::(\d{1,5}))?$/.exec(item)

@@ -1,0 +1,9 @@
+import { renderConfigurationDoc, renderEnvExample } from './configuration.js'
+import { renderProblemsDoc } from './problems.js'
+
+/** Every generated file, by its path from the repository root. */
+export const GENERATED_DOCS: Record<string, () => string> = {
+  'docs/configuration.md': renderConfigurationDoc,
+  '.env.example': renderEnvExample,
+  'docs/problems.md': renderProblemsDoc
+}

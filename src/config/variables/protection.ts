@@ -1,0 +1,34 @@
+import type { VariableSpec } from './variable.js'
+
+export const PROTECTION_VARIABLES = {
+  INTERNAL_API_TOKENS: {
+    section: 'protection',
+    kind: 'list',
+    defaultText: '— (open)',
+    meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`. ' +
+      'Health, docs and metrics stay open.'
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    section: 'protection',
+    kind: 'integer',
+    min: 1,
+    max: 1_000_000,
+    defaultText: '— (no limit)',
+    meaning: 'Requests per minute per caller (by valid token, else by address; wrong tokens count against the address), ' +
+      'counted in Redis when there is one.'
+  },
+  UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: {
+    section: 'protection',
+    kind: 'integer',
+    default: 1000,
+    min: 0,
+    max: 60_000,
+    meaning: 'Shed load (503 problems with `Retry-After`) while the event loop lags more; `0` turns it off.'
+  },
+  UNDER_PRESSURE_MAX_HEAP_USED_BYTES: {
+    section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)', meaning: 'Shed load above this heap use; `0` turns it off.'
+  },
+  UNDER_PRESSURE_MAX_RSS_BYTES: {
+    section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)', meaning: 'Shed load above this resident memory; `0` turns it off.'
+  }
+} as const satisfies Record<string, VariableSpec>

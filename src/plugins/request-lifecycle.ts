@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify'
+import fp from 'fastify-plugin'
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Fastify's genReqId: a caller's well-formed X-Request-Id, so one id follows a request through several services; else a new UUID. */
+export function requestIdOf (request: RawRequestDefaultExpression): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+}
+
+/**
+ * What every request goes through besides its route: its id in the answer's X-Request-Id, and,
+ * once shutdown begins, `Connection: close` on answers to requests in flight, so their keep-alive
+ * sockets end with them and shutdown does not wait for idle connections to time out. Tracks
+ * "closing" once, for readiness too (`app.isClosing()`).
+ */
+async function requestLifecycle (app: FastifyInstance): Promise<void> {
+  let closing = false
+  app.decorate('isClosing', () => closing)
+  app.addHook('preClose', async () => { closing = true })
+  // Callback-style: an async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close')
+    done(null, payload)
+  })
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True once shutdown has begun: readiness answers shutting-down, answers close their connections. */
+    isClosing: () => boolean
+  }
+}
+
+export default fp(requestLifecycle, { name: 'request-lifecycle' })
