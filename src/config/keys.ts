@@ -29,7 +29,7 @@ const BOTH_OPTIONS = 'Set one of: (1) public-key mode, WECHATPAY_PUBLIC_KEY_ID w
  * Parses key material once, at start-up, into KeyObjects: signing then never re-parses PEM,
  * and a bad key fails the start instead of the first request. Messages name the variable,
  * never the key's content. Answers verify with the public key, with platform certificates
- * unlocked by the APIv3 key, or with either (reference §2.4); at least one must be configured.
+ * unlocked by the APIv3 key, or with either (docs/wechatpay-protocol.md §2.4); at least one must be configured.
  */
 export function loadKeys (sources: KeySources, report: Report): LoadedKeys | undefined {
   const privateKey = parseKey('WECHATPAY_PRIVATE_KEY', sources.privateKeyFile, sources.privateKeyPem, 'private', report)
@@ -38,7 +38,7 @@ export function loadKeys (sources: KeySources, report: Report): LoadedKeys | und
   let apiv3Key: Buffer | undefined
   let apiv3Ok = true
   if (sources.apiv3Key !== undefined) {
-    // The key is used as it is typed: its UTF-8 bytes are the AES-256 key (reference §2.4 A).
+    // The key is used as it is typed: its UTF-8 bytes are the AES-256 key (docs/wechatpay-protocol.md §2.4 A).
     apiv3Key = Buffer.from(sources.apiv3Key, 'utf8')
     if (apiv3Key.length !== 32) {
       report('WECHATPAY_APIV3_KEY must be exactly 32 bytes (the APIv3 key set in the merchant platform)')
@@ -68,7 +68,7 @@ export function loadKeys (sources: KeySources, report: Report): LoadedKeys | und
   }
 
   if (privateKey === undefined || !publicOk || !apiv3Ok) return undefined
-  // The most common set-up mistake (reference §5.1): verifying with the merchant's own key.
+  // The most common set-up mistake (docs/wechatpay-protocol.md §5.1): verifying with the merchant's own key.
   if (publicKey !== undefined && sameKey(createPublicKey(privateKey), publicKey)) {
     report('WECHATPAY_PUBLIC_KEY is the merchant\'s own key; it must be WeChat Pay\'s public key')
     return undefined

@@ -1,6 +1,6 @@
 import { randomBytes, sign, type KeyObject } from 'node:crypto'
 
-/** @see /work/shared/reference/wechatpay-apiv3.md §2.1: the value of Wechatpay-Signature-Type. */
+/** @see docs/wechatpay-protocol.md §2.1: the value of Wechatpay-Signature-Type. */
 export const ANSWER_SIGNATURE_TYPE = 'WECHATPAY2-SHA256-RSA2048'
 
 /** 32 uppercase hex chars from a CSPRNG, like the Wechatpay-Nonce values in WeChat's examples (§2.1). */

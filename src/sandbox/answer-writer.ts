@@ -18,7 +18,7 @@ export interface Signing {
   nowMs: number
 }
 
-/** An APIv3 error body (§3.1): code, message and, when there is one, a free-form detail. */
+/** An APIv3 error body (docs/wechatpay-protocol.md §3.1): code, message and, when there is one, a free-form detail. */
 export function errorAnswer (status: number, code: string, message: string, detail: unknown, signed: boolean): Answer {
   const payload = detail === undefined ? { code, message } : { code, message, detail }
   return { status, body: Buffer.from(JSON.stringify(payload), 'utf8'), contentType: 'application/json', signed }

@@ -1,7 +1,7 @@
 /**
  * Query rules of GET /v3/marketing/membercard-open/cards, as the endpoint page states them
- * (/work/shared/reference/membercard-list-api.txt, 请求参数): appid 必填 string(32), offset 必填 int
- * (a page index from 0), limit 必填 int (max 20), brand_id 选填 string(16). The reference (§0) notes the
+ * (docs/wechatpay-protocol.md §0, from the endpoint page's 请求参数): appid 必填 string(32), offset 必填 int
+ * (a page index from 0), limit 必填 int (max 20), brand_id 选填 string(16). docs/wechatpay-protocol.md §0 notes the
  * docs disagree on appid; like the newer pages, the simulator requires it.
  */
 export interface CardsQuery {

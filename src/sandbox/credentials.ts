@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'nod
  * requests, the simulator verifies them) and one for "WeChat Pay" (the simulator signs answers, the
  * merchant verifies them). Nothing here is ever written to disk.
  *
- * @see /work/shared/reference/wechatpay-apiv3.md §1.2 (merchant key), §2.4 B (WeChat Pay public key)
+ * @see docs/wechatpay-protocol.md §1.2 (merchant key), §2.4 B (WeChat Pay public key)
  */
 export interface SandboxCredentials {
   mchid: string

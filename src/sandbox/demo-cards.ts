@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 
 /**
  * Deterministic demo member-card templates shaped like the example on the endpoint page
- * (/work/shared/reference/membercard-list-api.txt, 返回示例): every field of the example is present.
+ * (docs/wechatpay-protocol.md §0, from the endpoint page's 返回示例): every field of the example is present.
  * The same appid always yields the same cards, so cached and fresh pages compare equal.
  */
 export interface DemoBrand {

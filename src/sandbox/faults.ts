@@ -1,6 +1,6 @@
 /**
  * Faults the tests queue on the simulator. Each one shapes exactly one later exchange.
- * The misbehaviours mirror what the reference says a client must survive:
+ * The misbehaviours mirror what docs/wechatpay-protocol.md (§2, §3, §5) says a client must survive:
  * unsigned or probe-signed answers (§2.2, §2.5), skew (§2.3), unknown serials (§2.4),
  * error answers without signature headers (§2.6, §3), and transport failures (§3.3, §4).
  */

@@ -2,9 +2,9 @@ import { createCipheriv, generateKeyPairSync, randomBytes, randomInt, type KeyOb
 import { toPem, writeCertificate } from './x509.js'
 
 /**
- * WeChat Pay's side of platform-certificate mode (reference §2.4 A): certificates it signs answers
+ * WeChat Pay's side of platform-certificate mode (docs/wechatpay-protocol.md §2.4 A): certificates it signs answers
  * with, and the `GET /v3/certificates` listing that hands them out encrypted under the merchant's
- * APIv3 key. Written from the reference with node:crypto only, never with the service's decryptor.
+ * APIv3 key. Written from docs/wechatpay-protocol.md with node:crypto only, never with the service's decryptor.
  */
 export interface PlatformCertificate {
   /** Uppercase hex, 40 characters, as WeChat Pay writes serial_no. */
@@ -23,7 +23,7 @@ export interface PlatformCertificateOptions {
 }
 
 const DAY_MS = 86_400_000
-// Platform certificates live five years (reference §2.4 A).
+// Platform certificates live five years (docs/wechatpay-protocol.md §2.4 A).
 const LIFETIME_MS = 5 * 365 * DAY_MS
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -64,7 +64,7 @@ export function beijingTime (at: Date): string {
 }
 
 /**
- * AEAD_AES_256_GCM as the reference §2.4 A describes it: key = the APIv3 key's bytes, IV = a 12
+ * AEAD_AES_256_GCM as docs/wechatpay-protocol.md §2.4 A describes it: key = the APIv3 key's bytes, IV = a 12
  * character nonce, AAD = `associated_data`, ciphertext = Base64 of the encrypted bytes followed by
  * the 16-byte tag.
  */

@@ -1,6 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto'
 
-/** @see /work/shared/reference/wechatpay-apiv3.md §1.2: scheme = 'WECHATPAY2-' + 'SHA256-RSA2048'. */
+/** @see docs/wechatpay-protocol.md §1.2: scheme = 'WECHATPAY2-' + 'SHA256-RSA2048'. */
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
 
 // §1.4: WeChat Pay rejects a request whose timestamp is more than five minutes off its own clock.

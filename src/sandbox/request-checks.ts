@@ -26,7 +26,7 @@ export type CheckedRequest =
 
 /*
  * The simulator signs its own 400/401/404/405 rejections. WeChat Pay signs ordinary 4xx answers
- * (only some 5xx and edge failures arrive unsigned, reference §2.6), and a client must not need a
+ * (only some 5xx and edge failures arrive unsigned, docs/wechatpay-protocol.md §2.6), and a client must not need a
  * signature on an error anyway (§7.7). Unsigned error answers are available through the `error` fault.
  */
 function reject (status: number, code: string, message: string, detail?: unknown, headers?: Record<string, string>): { reject: Answer } {

@@ -12,7 +12,7 @@ export interface Sandbox {
 /**
  * Sandbox mode: a simulator on loopback with fresh key pairs, so a newcomer gets real pages from
  * /cards at once. The service still signs and verifies every call; only the peer is simulated.
- * Both key modes are on, as for a merchant in WeChat Pay's migration (reference §2.4): the service
+ * Both key modes are on, as for a merchant in WeChat Pay's migration (docs/wechatpay-protocol.md §2.4): the service
  * downloads the simulator's platform certificate at start-up, and answers verify with the public key.
  */
 export async function startSandbox (): Promise<Sandbox> {

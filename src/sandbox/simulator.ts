@@ -14,7 +14,7 @@ export type { PlatformCertificate } from './platform-certificates.js'
 /**
  * An in-process WeChat Pay APIv3 that serves GET /v3/marketing/membercard-open/cards and
  * GET /v3/certificates: it verifies merchant signatures and signs its answers as WeChat Pay does
- * (reference §1–§3), with its public key or a platform certificate (§2.4), which it can rotate.
+ * (docs/wechatpay-protocol.md §1–§3), with its public key or a platform certificate (§2.4), which it can rotate.
  * It only uses node built-ins, never the service's own signer, verifier or decryptor, so a mistake
  * in one shows up as a failing test instead of hiding in both. It logs nothing: the service logs.
  */
@@ -22,10 +22,10 @@ export interface SimulatorOptions {
   mchid: string
   merchantSerialNo: string
   merchantPublicKey: KeyObject
-  /** WeChat Pay's public key pair; `signingSerial` is its PUB_KEY_ID_… (reference §2.4 B). */
+  /** WeChat Pay's public key pair; `signingSerial` is its PUB_KEY_ID_… (docs/wechatpay-protocol.md §2.4 B). */
   signingKey: KeyObject
   signingSerial: string
-  /** Platform certificates listed by GET /v3/certificates (reference §2.4 A); the last one signs. */
+  /** Platform certificates listed by GET /v3/certificates (docs/wechatpay-protocol.md §2.4 A); the last one signs. */
   certificates?: PlatformCertificate[]
   /** The merchant's APIv3 key, which encrypts that listing; generated when absent. */
   apiv3Key?: string
@@ -136,7 +136,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   }
   const listing = (): Answer => {
     if (certificates.length === 0 && opts.noCertificates !== 'empty-list') {
-      // The message merchants onboarded since late 2024 get (reference §2.4 A, wechatpay-php README).
+      // The message merchants onboarded since late 2024 get (docs/wechatpay-protocol.md §2.4 A, wechatpay-php README).
       return errorAnswer(404, 'RESOURCE_NOT_EXISTS', '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥', undefined, true)
     }
     return { status: 200, body: certificateListing(certificates, apiv3Key), contentType: 'application/json; charset=utf-8', signed: true }

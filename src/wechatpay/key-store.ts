@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto'
 /**
  * The keys that may verify WeChat Pay answers, by the serial an answer names in `Wechatpay-Serial`:
  * the public key under its `PUB_KEY_ID_…`, platform certificates under their uppercase hex serial.
- * Both kinds can live here at once, as they must during WeChat Pay's migration (reference §2.4).
+ * Both kinds can live here at once, as they must during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4).
  */
 export class KeyStore {
   readonly #keys = new Map<string, KeyObject>()

@@ -1,13 +1,13 @@
 import { randomBytes, sign, type KeyObject } from 'node:crypto'
 
-/** @see reference §1.2: scheme = "WECHATPAY2-" + algorithm. */
+/** @see docs/wechatpay-protocol.md §1.2: scheme = "WECHATPAY2-" + algorithm. */
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
 
 const NONCE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const NONCE_LENGTH = 32
 
 /**
- * 32 characters of [0-9A-Za-z] from the CSPRNG, as every official SDK sends (reference §1.4).
+ * 32 characters of [0-9A-Za-z] from the CSPRNG, as every official SDK sends (docs/wechatpay-protocol.md §1.4).
  * Bytes >= 248 are rejected so each character is equally likely (248 = 62 * 4).
  */
 export function generateNonce (): string {
@@ -23,7 +23,7 @@ export function generateNonce (): string {
 
 /**
  * The APIv3 signature message: five lines, each ending in "\n", the last one the body
- * (empty for GET, so a GET message ends in "\n\n"). @see reference §1.1
+ * (empty for GET, so a GET message ends in "\n\n"). @see docs/wechatpay-protocol.md §1.1
  */
 export function buildSignatureMessage (method: string, pathAndQuery: string, timestamp: string, nonce: string, body: string): string {
   return `${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`

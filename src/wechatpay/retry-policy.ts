@@ -1,6 +1,6 @@
 import type { UpstreamError } from './upstream-error.js'
 
-/** WeChat Pay statuses worth another attempt: overload and transient server errors (reference §3.2). */
+/** WeChat Pay statuses worth another attempt: overload and transient server errors (docs/wechatpay-protocol.md §3.2). */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503])
 
 export interface RetryDecision {

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
-// A rotation as WeChat Pay does it (reference §2.4 A): a new certificate appears and starts signing.
+// A rotation as WeChat Pay does it (docs/wechatpay-protocol.md §2.4 A): a new certificate appears and starts signing.
 // The service follows it on the first answer that names it, without a restart, and a flood of
 // such answers costs one download: per replica, and for a fleet sharing Redis.
 let fake: FakeWechatpay | undefined

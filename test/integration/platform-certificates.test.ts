@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // Platform-certificate mode against the simulator over real HTTP: the service downloads, decrypts
-// and verifies /v3/certificates, and each answer verifies with the key it names (reference §2.4).
+// and verifies /v3/certificates, and each answer verifies with the key it names (docs/wechatpay-protocol.md §2.4).
 let fake: FakeWechatpay | undefined
 let service: TestApp | undefined
 

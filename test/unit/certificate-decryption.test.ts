@@ -88,7 +88,7 @@ beforeAll(() => {
 })
 afterAll(() => { if (dir !== undefined) rmSync(dir, { recursive: true, force: true }) })
 
-describe('AEAD_AES_256_GCM decryption (reference §2.4 A)', () => {
+describe('AEAD_AES_256_GCM decryption (docs/wechatpay-protocol.md §2.4 A)', () => {
   it('the GHASH above is right: it reproduces the GCM spec test case 16 tag (AES-256, 96-bit IV)', () => {
     // McGrew & Viega, "The Galois/Counter Mode of Operation", Test Case 16, computed with openssl AES.
     const keyHex = 'feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308'

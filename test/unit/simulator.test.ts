@@ -16,7 +16,7 @@ let sim: Simulator
 
 interface Reply { status: number, headers: IncomingHttpHeaders, body: Buffer }
 
-// A merchant-side signer written here on purpose (reference §1.1–§1.3), independent of src/wechatpay.
+// A merchant-side signer written here on purpose (docs/wechatpay-protocol.md §1.1–§1.3), independent of src/wechatpay.
 interface SignInput { method?: string, url: string, ts?: number, nonce?: string, key?: KeyObject, mchid?: string, serial?: string, order?: string[] }
 function authorization (input: SignInput): string {
   const method = input.method ?? 'GET'

@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto'
 
-/** The 16-byte GCM tag WeChat Pay appends to every ciphertext (reference §2.4 A). */
+/** The 16-byte GCM tag WeChat Pay appends to every ciphertext (docs/wechatpay-protocol.md §2.4 A). */
 const TAG_BYTES = 16
 
 /**
@@ -20,7 +20,7 @@ export class Apiv3KeyRejectedError extends Error {
  * 32 bytes of the APIv3 key, IV = the `nonce` string's bytes, AAD = `associated_data`, and the
  * last 16 bytes of the Base64-decoded `ciphertext` are the tag. Returns the plaintext, or throws
  * Apiv3KeyRejectedError when the tag fails (a RangeError for input too short to hold a tag); a
- * wrong tag never yields unauthenticated bytes. @see reference §2.4 A; wechatpay-go `utils/aes.go`.
+ * wrong tag never yields unauthenticated bytes. @see docs/wechatpay-protocol.md §2.4 A; wechatpay-go `utils/aes.go`.
  */
 export function decryptAead (apiv3Key: Buffer, nonce: string, associatedData: string, ciphertextBase64: string): Buffer {
   const sealed = Buffer.from(ciphertextBase64, 'base64')

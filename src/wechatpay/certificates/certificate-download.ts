@@ -28,7 +28,7 @@ export interface DownloadOptions {
  * The answer's signature must verify with a key we hold, or with a certificate of the list itself
  * (a rotation: WeChat Pay signs with the new one), whose authenticity is the GCM tag under the
  * APIv3 key. Only the first download, before any certificate is trusted, may lack a verifiable
- * signature altogether: like the official SDKs it then relies on the tag alone (reference §2.4 A).
+ * signature altogether: like the official SDKs it then relies on the tag alone (docs/wechatpay-protocol.md §2.4 A).
  */
 export function createCertificateDownload (options: DownloadOptions): () => Promise<Download> {
   const { client, apiv3Key } = options

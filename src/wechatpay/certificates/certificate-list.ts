@@ -28,7 +28,7 @@ export class CertificateListError extends Error {
 type Entry = Record<string, unknown>
 
 /**
- * Reads a `GET /v3/certificates` body (reference §2.4 A): `{data: [{serial_no, effective_time,
+ * Reads a `GET /v3/certificates` body (docs/wechatpay-protocol.md §2.4 A): `{data: [{serial_no, effective_time,
  * expire_time, encrypt_certificate: {algorithm, nonce, associated_data, ciphertext}}]}`. Every
  * certificate is decrypted under the APIv3 key; one that does not decrypt fails the whole list
  * with Apiv3KeyRejectedError, since all share the key. Expired certificates are returned too:

@@ -51,7 +51,7 @@ const PUBLIC_KEY_SETTINGS = 'set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KE
   'the WeChat Pay public key from merchant platform > Account > API security (微信支付公钥)'
 
 /**
- * The platform certificates of platform-certificate mode (reference §2.4 A), and the key health of
+ * The platform certificates of platform-certificate mode (docs/wechatpay-protocol.md §2.4 A), and the key health of
  * every mode. Certificates are downloaded at start-up, every refresh interval, and when an answer
  * names a serial we do not hold (single flight, once a minute per replica, one download per
  * minute for the fleet through Redis), so a rotation is followed without a restart.
@@ -100,7 +100,7 @@ export class CertificateManager {
     if (this.#problem?.check === 'no-platform-certificates') throw new Error(this.#problem.detail)
   }
 
-  /** Wechatpay-Serial for requests: the public key ID, else the newest certificate in use (reference §1.5). */
+  /** Wechatpay-Serial for requests: the public key ID, else the newest certificate in use (docs/wechatpay-protocol.md §1.5). */
   acceptSerial (): string | undefined {
     if (this.#options.publicKeyId !== undefined) return this.#options.publicKeyId
     this.prune()

@@ -55,7 +55,7 @@ export class CertificateSet {
 
   /**
    * The certificate to name in Wechatpay-Serial: the latest to take effect, preferring those in
-   * effect already, since a successor is listed before WeChat Pay uses it (reference §2.4 A).
+   * effect already, since a successor is listed before WeChat Pay uses it (docs/wechatpay-protocol.md §2.4 A).
    */
   newest (now: number): PlatformCertificate | undefined {
     const all = this.list()
