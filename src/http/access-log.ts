@@ -28,9 +28,10 @@ export class AccessLogController extends LogController {
       url: request.url,
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-      ...(request.cacheOutcome === undefined ? {} : { cache: request.cacheOutcome }),
-      ...(request.upstreamMs === undefined ? {} : { upstream_ms: Math.round(request.upstreamMs * 100) / 100 }),
-      ...(request.wechatRequestId === undefined ? {} : { wechat_request_id: request.wechatRequestId })
+      // pino leaves out fields that are undefined.
+      cache: request.cacheOutcome,
+      upstream_ms: request.upstreamMs === undefined ? undefined : Math.round(request.upstreamMs * 100) / 100,
+      wechat_request_id: request.wechatRequestId
     }
     // An error here is a failed write to the socket, after the status was chosen.
     if (error !== null && error !== undefined) request.log.warn({ ...line, err: error }, 'request failed while sending')

@@ -50,7 +50,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
       timeWindow: 60_000,
       hook: 'onRequest',
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
-      ...(app.redis === undefined ? {} : { store: guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix) }),
+      store: app.redis === undefined ? undefined : guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix),
       skipOnError: true,
       keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) => new ProblemError('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}.`,

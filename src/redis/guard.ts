@@ -35,8 +35,8 @@ export class RedisGuard {
     this.#breaker = new CircuitBreaker({
       threshold: options.failureThreshold ?? 3,
       cooldownMs: options.openMs ?? 5_000,
-      ...(options.now === undefined ? {} : { now: options.now }),
-      ...(options.onStateChange === undefined ? {} : { onChange: options.onStateChange })
+      now: options.now,
+      onChange: options.onStateChange
     })
   }
 

@@ -48,12 +48,12 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     return await reply.code(ready ? 200 : 503).send({
       status,
       checks: { keys, redis: cache, upstream },
-      ...(app.redis === undefined ? {} : { redis: app.redis.status() }),
+      redis: app.redis?.status(),
       keys: {
         mode: app.certificates.mode,
         platform_certificates: app.certificates.certificates().length,
-        ...(expiry === undefined ? {} : { newest_certificate_expiry: expiry.toISOString() }),
-        ...(keyHealth.detail === undefined ? {} : { detail: keyHealth.detail })
+        newest_certificate_expiry: expiry?.toISOString(),
+        detail: keyHealth.detail
       }
     })
   })

@@ -45,7 +45,7 @@ export function problemResponse (description: string, status?: number): Record<s
   return {
     description,
     ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
-    content: { 'application/problem+json': { schema: { $ref: 'Problem#' }, ...(examples === undefined ? {} : { examples }) } }
+    content: { 'application/problem+json': { schema: { $ref: 'Problem#' }, examples } }
   }
 }
 

@@ -190,7 +190,7 @@ export class WechatpayClient {
 
   #report (transport: HostTransport, attempt: number, outcome: string, started: number, wechatCode?: string): void {
     this.#options.onAttempt?.({
-      host: transport.host, attempt, outcome, durationMs: this.#now() - started, ...(wechatCode === undefined ? {} : { wechatCode })
+      host: transport.host, attempt, outcome, durationMs: this.#now() - started, wechatCode
     })
   }
 }

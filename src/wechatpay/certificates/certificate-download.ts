@@ -45,7 +45,7 @@ export function createCertificateDownload (options: DownloadOptions): () => Prom
     // refused as such rather than taken for a wrong APIv3 key.
     const serial = answer.headers['wechatpay-serial']
     const held = typeof serial === 'string' && options.keys.get(serial) !== undefined
-    if (held) refuseUnless(createResponseVerifier({ keys: options.keys, ...(options.now === undefined ? {} : { now: options.now }) })(answer.headers, answer.body), answer)
+    if (held) refuseUnless(createResponseVerifier({ keys: options.keys, now: options.now })(answer.headers, answer.body), answer)
     const list = parseCertificateList(answer.body, apiv3Key)
     const trust = held ? 'signature' : checkWithList(answer, list, options)
     if (list.certificates.length === 0) return { kind: 'none', reason: `GET ${CERTIFICATES_PATH} listed no certificate` }
