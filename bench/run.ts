@@ -15,7 +15,8 @@ import autocannon from 'autocannon'
 const PINNING = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
 if (PINNING && process.env.BENCH_PINNED === undefined) {
   // Re-run this script pinned to CPU 0, leaving CPU 1 to the servers under test.
-  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
+  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
   process.exit(child.status ?? 1)
 }
 
@@ -60,18 +61,29 @@ async function loadOn (server: ChildProcess, url: string, options: Parameters<ty
 /** Sum and count of the service's WeChat Pay attempt histogram, from its own /metrics. */
 async function upstreamTotals (base: string): Promise<{ sum: number, count: number }> {
   const text = await (await fetch(`${base}/metrics`)).text()
-  const total = (name: string): number => text.split('\n').filter((l) => l.startsWith(name) && l.includes('outcome="ok"')).reduce((n, l) => n + Number(l.split(' ').pop()), 0)
+  const total = (name: string): number => text.split('\n')
+    .filter((l) => l.startsWith(name) && l.includes('outcome="ok"'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0)
   return { sum: total('wechatpay_request_duration_seconds_sum'), count: total('wechatpay_request_duration_seconds_count') }
 }
 
-async function load (url: string, options: { connections?: number, headers?: Record<string, string>, paths?: string[] } = {}): Promise<Figure> {
+async function load (
+  url: string,
+  options: { connections?: number, headers?: Record<string, string>, paths?: string[] } = {}
+): Promise<Figure> {
   const paths = options.paths
   const result = await autocannon({
     url,
     connections: options.connections ?? 32,
     duration: SECONDS,
     headers: options.headers ?? {},
-    ...(paths === undefined ? {} : { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] as string }) }] })
+    ...(paths === undefined
+      ? {}
+      : {
+          requests: [{
+            setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] as string })
+          }]
+        })
   })
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
@@ -141,9 +153,11 @@ try {
   const med = (key: string, field: keyof Figure): number => median(rounds.map((r) => (r[key] as Figure)[field] ?? 0))
   const ratio = (key: string): string => (med(key, 'rps') / med('a', 'rps')).toFixed(2)
   const row = (label: string, key: string): string =>
-    `| ${label} | ${med(key, 'rps').toFixed(0)} | ${med(key, 'p50')} | ${med(key, 'p99')} | ${ratio(key)}× | ${(med(key, 'p99') / Math.max(1, med('a', 'p99'))).toFixed(2)}× | ${key === 'd' ? '' : `${(100 * med(key, 'cpu')).toFixed(0)}%`} |`
+    `| ${label} | ${med(key, 'rps').toFixed(0)} | ${med(key, 'p50')} | ${med(key, 'p99')} | ${ratio(key)}× ` +
+      `| ${(med(key, 'p99') / Math.max(1, med('a', 'p99'))).toFixed(2)}× | ${key === 'd' ? '' : `${(100 * med(key, 'cpu')).toFixed(0)}%`} |`
   const table = [
-    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${ROUNDS} rounds × ${SECONDS} s, medians;` +
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ` +
+      `${ROUNDS} rounds × ${SECONDS} s, medians;` +
       ` load generator ${PINNING ? 'on CPU 0, servers on CPU 1' : 'and servers unpinned (taskset unavailable)'}.`,
     '',
     '| Scenario | req/s | p50 ms | p99 ms | req/s vs (a) | p99 vs (a) | server CPU |',
@@ -153,10 +167,17 @@ try {
     row('(c) /cards hits over 1,000 pages', 'c'),
     row('(d) /cards misses (no-cache), upstream 20 ms, 10 callers', 'd'),
     '',
-    `(d) adds ${(med('d', 'p50') - 20).toFixed(1)} ms at p50 over the nominal 20 ms upstream; WeChat Pay attempts (simulator: 20 ms + its signing) took ${med('u', 'p50').toFixed(1)} ms on average as the service measured them, so the service's own share at p50 is about ${(med('d', 'p50') - med('u', 'p50')).toFixed(1)} ms.`,
-    `(e) herd: 200 concurrent misses for one page over two processes → ${herdCalls} upstream call(s); statuses ${[...new Set(herd)].join(',')}.`,
-    `(f) service RSS after the run: ${(rssKb / 1024).toFixed(0)} MB (V8 heap ${metric('nodejs_heap_size_total_bytes').toFixed(0)} MB, of which ${metric('nodejs_heap_size_used_bytes').toFixed(0)} MB used; external ${metric('nodejs_external_memory_bytes').toFixed(0)} MB).`,
-    'Server CPU is the share of one core the server under test used during the load: well under 100% means the load generator, not the server, set the pace.'
+    `(d) adds ${(med('d', 'p50') - 20).toFixed(1)} ms at p50 over the nominal 20 ms upstream; ` +
+      `WeChat Pay attempts (simulator: 20 ms + its signing) took ${med('u', 'p50').toFixed(1)} ms on average ` +
+      `as the service measured them, so the service's own share at p50 is about ${(med('d', 'p50') - med('u', 'p50')).toFixed(1)} ms.`,
+    `(e) herd: 200 concurrent misses for one page over two processes → ${herdCalls} upstream call(s); ` +
+      `statuses ${[...new Set(herd)].join(',')}.`,
+    `(f) service RSS after the run: ${(rssKb / 1024).toFixed(0)} MB ` +
+      `(V8 heap ${metric('nodejs_heap_size_total_bytes').toFixed(0)} MB, ` +
+      `of which ${metric('nodejs_heap_size_used_bytes').toFixed(0)} MB used; ` +
+      `external ${metric('nodejs_external_memory_bytes').toFixed(0)} MB).`,
+    'Server CPU is the share of one core the server under test used during the load: ' +
+      'well under 100% means the load generator, not the server, set the pace.'
   ].join('\n')
   process.stdout.write(`${table}\n`)
   mkdirSync('bench/results', { recursive: true })

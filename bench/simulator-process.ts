@@ -10,7 +10,9 @@ import type { KeyExportOptions, KeyObject } from 'node:crypto'
 import { startFakeWechatpay } from '../test/helpers/fake-wechatpay.js'
 
 const [credentialsFile, controlPort] = process.argv.slice(2)
-if (credentialsFile === undefined || controlPort === undefined) throw new Error('usage: simulator-process <credentials.json> <control port>')
+if (credentialsFile === undefined || controlPort === undefined) {
+  throw new Error('usage: simulator-process <credentials.json> <control port>')
+}
 
 const fake = await startFakeWechatpay()
 const { simulator, generated } = fake

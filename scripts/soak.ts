@@ -69,7 +69,8 @@ const total = latencies.length
 const non2xx = [...statuses].filter(([s]) => s < 200 || s > 299).reduce((n, [, c]) => n + c, 0)
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1)
 process.stdout.write([
-  `soak: ${seconds}s, ${concurrency} concurrent callers, a fault every 250 ms, cache ${process.env.REDIS_URL === undefined ? 'in-process' : 'Redis'}`,
+  `soak: ${seconds}s, ${concurrency} concurrent callers, a fault every 250 ms, ` +
+    `cache ${process.env.REDIS_URL === undefined ? 'in-process' : 'Redis'}`,
   `requests: ${total} (${(total / seconds).toFixed(0)}/s); non-2xx: ${non2xx} (${((100 * non2xx) / Math.max(1, total)).toFixed(2)}%)`,
   `by status: ${[...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}=${c}`).join(' ')}`,
   `latency ms: p50 ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)}`,

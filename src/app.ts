@@ -58,7 +58,10 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(wechatpay, { config: config.wechatpay, now: overrides.now })
   await app.register(cache, { config: config.cache, fillWaitMs: config.wechatpay.timeoutMs, now: overrides.now })
   await app.register(healthRoutes)
-  await app.register(cardsAllRoutes, { maxCards: config.wechatpay.cardsAllMax, concurrency: walkConcurrency(config.wechatpay.upstreamMaxRps) })
+  await app.register(cardsAllRoutes, {
+    maxCards: config.wechatpay.cardsAllMax,
+    concurrency: walkConcurrency(config.wechatpay.upstreamMaxRps)
+  })
   await app.register(cardsRoutes)
   await app.register(cachePurgeRoutes)
   await app.register(problemRoutes)

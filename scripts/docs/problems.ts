@@ -29,9 +29,12 @@ export function renderProblemsDoc (): string {
   }
   for (const name of PROBLEM_NAMES) {
     const doc = problemDefinition(name)
+    const retryAfter = doc.retryAfterSeconds === undefined
+      ? ''
+      : ` (\`Retry-After\`: ${doc.retryAfterSeconds} s unless the answer says otherwise)`
     out.push('', `## ${name}`, '', `\`${problemType(name)}\` · HTTP ${doc.status} · ${doc.title}`, '',
       `- **What happened:** ${doc.what}`,
-      `- **Should the caller retry?** ${doc.retry}${doc.retryAfterSeconds === undefined ? '' : ` (\`Retry-After\`: ${doc.retryAfterSeconds} s unless the answer says otherwise)`}`,
+      `- **Should the caller retry?** ${doc.retry}${retryAfter}`,
       `- **What an operator should check:** ${doc.operator}`)
   }
   return out.join('\n') + '\n'

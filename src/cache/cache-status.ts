@@ -13,7 +13,10 @@ export function hitStatus (ttlSeconds: number, detail?: string): string {
 }
 
 /** `fwd=request` when the caller's no-cache sent us upstream, `fwd=miss` when nothing usable was stored. */
-export function forwardStatus (reason: 'miss' | 'request' | 'stale', options: { stored?: boolean, collapsed?: boolean, ttlSeconds?: number, fwdStatus?: number, detail?: string } = {}): string {
+export function forwardStatus (
+  reason: 'miss' | 'request' | 'stale',
+  options: { stored?: boolean, collapsed?: boolean, ttlSeconds?: number, fwdStatus?: number, detail?: string } = {}
+): string {
   let value = `${CACHE_NAME}; fwd=${reason}`
   if (options.fwdStatus !== undefined) value += `; fwd-status=${options.fwdStatus}`
   if (options.ttlSeconds !== undefined) value += `; ttl=${options.ttlSeconds}`

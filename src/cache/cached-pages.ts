@@ -62,12 +62,20 @@ export class CachedPages<Q> {
       }
     }
     try {
-      const { value, joined } = await this.#flights.run(keys.page, async () => await this.#fill(keys, query, read?.generation, noCache ? started : undefined))
+      const { value, joined } = await this.#flights.run(
+        keys.page,
+        async () => await this.#fill(keys, query, read?.generation, noCache ? started : undefined)
+      )
       const collapsed = joined || value.collapsed
       const status = forwardStatus(noCache ? 'request' : 'miss', {
         stored: value.stored && !collapsed, collapsed, ...(read === undefined ? { detail: 'cache-unavailable' } : {})
       })
-      return served(value.entry, freshness(value.entry, this.#now(), this.#options.policy), noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss', status)
+      return served(
+        value.entry,
+        freshness(value.entry, this.#now(), this.#options.policy),
+        noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss',
+        status
+      )
     } catch (err) {
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
       if (entry !== undefined && err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {

@@ -163,7 +163,8 @@ function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): 
 
 function readCredentials (read: ConfigReader, mchid: string | undefined, nodeEnv: string): WechatpayCredentials | undefined {
   if (mchid === undefined) {
-    read.problem(`WECHATPAY_MCHID is required when NODE_ENV=${nodeEnv} (sandbox mode runs only when NODE_ENV is ${SANDBOX_ENVS.join(' or ')})`)
+    read.problem(`WECHATPAY_MCHID is required when NODE_ENV=${nodeEnv} ` +
+      `(sandbox mode runs only when NODE_ENV is ${SANDBOX_ENVS.join(' or ')})`)
   } else if (!/^[0-9A-Za-z]{1,32}$/.test(mchid)) {
     read.problem('WECHATPAY_MCHID must be 1-32 letters or digits')
   }

@@ -56,7 +56,9 @@ export function loadKeys (sources: KeySources, report: Report): LoadedKeys | und
   let publicOk = true
   if (hasPublicKey) {
     publicKeyId = sources.publicKeyId
-    const alone = apiv3Key === undefined ? '' : '; for platform-certificate mode alone, leave WECHATPAY_PUBLIC_KEY_FILE and WECHATPAY_PUBLIC_KEY empty'
+    const alone = apiv3Key === undefined
+      ? ''
+      : '; for platform-certificate mode alone, leave WECHATPAY_PUBLIC_KEY_FILE and WECHATPAY_PUBLIC_KEY empty'
     if (publicKeyId === undefined) {
       report(`WECHATPAY_PUBLIC_KEY_ID is required with a WeChat Pay public key (it looks like PUB_KEY_ID_0114...)${alone}`)
     } else if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(publicKeyId)) {
@@ -76,7 +78,13 @@ export function loadKeys (sources: KeySources, report: Report): LoadedKeys | und
   return { privateKey, publicKeyId, publicKey, apiv3Key }
 }
 
-function parseKey (name: string, file: string | undefined, inline: string | undefined, kind: 'private' | 'public', report: Report): KeyObject | undefined {
+function parseKey (
+  name: string,
+  file: string | undefined,
+  inline: string | undefined,
+  kind: 'private' | 'public',
+  report: Report
+): KeyObject | undefined {
   if (file !== undefined && inline !== undefined) {
     report(`set only one of ${name}_FILE and ${name}`)
     return undefined

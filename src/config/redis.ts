@@ -42,7 +42,8 @@ const TOPOLOGY_VARIABLES: VariableName[] = ['REDIS_URL', 'REDIS_SENTINELS', 'RED
 export function readRedisSettings (read: ConfigReader): RedisSettings | undefined {
   const chosen = TOPOLOGY_VARIABLES.filter((name) => read.optional(name) !== undefined)
   if (chosen.length > 1) {
-    read.problem(`set only one of ${TOPOLOGY_VARIABLES.join(', ')} (got ${chosen.join(' and ')}): each selects a different Redis deployment`)
+    read.problem(`set only one of ${TOPOLOGY_VARIABLES.join(', ')} (got ${chosen.join(' and ')}): ` +
+      'each selects a different Redis deployment')
     return undefined
   }
   const common: RedisCommon = {
@@ -56,7 +57,10 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
   else if (chosen[0] === 'REDIS_SENTINELS') {
     const sentinels = nodeList(read, 'REDIS_SENTINELS', 26379)
     const name = read.optional('REDIS_SENTINEL_NAME')
-    if (name === undefined) read.problem('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS: the primary\'s name in the sentinels\' configuration (sentinel monitor <name> …)')
+    if (name === undefined) {
+      read.problem('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS: ' +
+        'the primary\'s name in the sentinels\' configuration (sentinel monitor <name> …)')
+    }
     if (sentinels !== undefined && name !== undefined) {
       settings = { ...common, topology: 'sentinel', sentinels, name, sentinelPassword: read.optional('REDIS_SENTINEL_PASSWORD') }
     }
@@ -66,10 +70,14 @@ export function readRedisSettings (read: ConfigReader): RedisSettings | undefine
   }
   if (settings === undefined) {
     // REDIS_TLS=false is what compose files and .env.example carry by default: not a choice.
-    const set = (['REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'] as VariableName[])
+    const set = ([
+      'REDIS_PASSWORD', 'REDIS_USERNAME', 'REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_TLS_CA_FILE', 'REDIS_TLS_SERVERNAME'
+    ] as VariableName[])
       .filter((name) => read.optional(name) !== undefined)
     if (read.optional('REDIS_TLS') === 'true') set.push('REDIS_TLS')
-    for (const name of chosen.length === 0 ? set : []) read.problem(`${name} is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`)
+    for (const name of chosen.length === 0 ? set : []) {
+      read.problem(`${name} is set but no Redis is: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES`)
+    }
     return undefined
   }
   if (settings.tls === undefined) {

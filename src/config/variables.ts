@@ -22,7 +22,8 @@ export type VariableName = keyof typeof VARIABLES
 type Spec<K extends VariableName> = (typeof VARIABLES)[K]
 
 /** The variables of one kind, so the reader's typed methods take only those. */
-export type VariableOfKind<Kind extends VariableSpec['kind']> = { [K in VariableName]: Spec<K>['kind'] extends Kind ? K : never }[VariableName]
+export type VariableOfKind<Kind extends VariableSpec['kind']> =
+  { [K in VariableName]: Spec<K>['kind'] extends Kind ? K : never }[VariableName]
 
 export function variable (name: VariableName): VariableSpec {
   return VARIABLES[name]

@@ -22,7 +22,8 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error')
-      const internal = new ProblemError('internal-error', 'The service failed unexpectedly; quote instance (the request id) to the operators.')
+      const internal = new ProblemError('internal-error',
+        'The service failed unexpectedly; quote instance (the request id) to the operators.')
       return sendProblem(request, reply, internal)
     }
     // Fastify's own client errors (bad content type, body too large, …) keep their status and message.

@@ -48,7 +48,13 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, error
  * malformed URL, a bad content type): RFC 9457 §4.2.1 makes the title the status's own phrase.
  */
 export function sendStatusProblem (request: FastifyRequest, reply: FastifyReply, status: number, detail: string): FastifyReply {
-  return send(request, reply, { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, instance: problemInstance(request.id) })
+  return send(request, reply, {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    instance: problemInstance(request.id)
+  })
 }
 
 function send (request: FastifyRequest, reply: FastifyReply, body: Problem): FastifyReply {

@@ -17,7 +17,8 @@ export function validationProblem (errors: FastifySchemaValidationError[], conte
   }
   const where = context === 'querystring' ? 'query' : context
   const invalidParams: InvalidParam[] = [...byName].map(([name, reasons]) => ({ name, in: where, reason: reasons.join('; ') }))
-  return new ProblemError('invalid-request', invalidParams.map((p) => `${p.name} ${p.reason}`).join('; '), {}, { invalid_params: invalidParams })
+  const detail = invalidParams.map((p) => `${p.name} ${p.reason}`).join('; ')
+  return new ProblemError('invalid-request', detail, {}, { invalid_params: invalidParams })
 }
 
 function describe (error: FastifySchemaValidationError): { name: string, reason: string } {

@@ -17,7 +17,13 @@ const VERIFICATION_REASONS = new Set<string>(VERIFICATION_FAILURES)
  */
 export class ServiceMetrics {
   readonly registry = new Registry()
-  readonly requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served, by route, method and status.', labelNames: ['route', 'method', 'status'], registers: [this.registry] })
+  readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by route, method and status.',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry]
+  })
+
   readonly requestDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by route, method and status.',
@@ -26,7 +32,13 @@ export class ServiceMetrics {
     registers: [this.registry]
   })
 
-  readonly cacheOutcomes = new Counter({ name: 'cards_cache_outcomes_total', help: 'How /cards pages were obtained: hit, miss, stale, stale-if-error, bypass (no-cache), collapsed.', labelNames: ['outcome'], registers: [this.registry] })
+  readonly cacheOutcomes = new Counter({
+    name: 'cards_cache_outcomes_total',
+    help: 'How /cards pages were obtained: hit, miss, stale, stale-if-error, bypass (no-cache), collapsed.',
+    labelNames: ['outcome'],
+    registers: [this.registry]
+  })
+
   readonly upstreamDuration = new Histogram({
     name: 'wechatpay_request_duration_seconds',
     help: 'WeChat Pay attempts by host, outcome (ok, a WeChat code, a verification failure, timeout, unreachable) and WeChat code.',
@@ -35,8 +47,19 @@ export class ServiceMetrics {
     registers: [this.registry]
   })
 
-  readonly upstreamRetries = new Counter({ name: 'wechatpay_retries_total', help: 'WeChat Pay attempts that were retries, by host.', labelNames: ['host'], registers: [this.registry] })
-  readonly verificationFailures = new Counter({ name: 'wechatpay_verification_failures_total', help: 'WeChat Pay answers refused by signature verification, by reason.', labelNames: ['reason'], registers: [this.registry] })
+  readonly upstreamRetries = new Counter({
+    name: 'wechatpay_retries_total',
+    help: 'WeChat Pay attempts that were retries, by host.',
+    labelNames: ['host'],
+    registers: [this.registry]
+  })
+
+  readonly verificationFailures = new Counter({
+    name: 'wechatpay_verification_failures_total',
+    help: 'WeChat Pay answers refused by signature verification, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry]
+  })
 
   constructor (sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry })
@@ -90,7 +113,10 @@ export class ServiceMetrics {
   }
 
   upstreamAttempt (report: { host: string, attempt: number, outcome: string, durationMs: number, wechatCode?: string }): void {
-    this.upstreamDuration.observe({ host: report.host, outcome: report.outcome, wechat_code: report.wechatCode ?? '' }, report.durationMs / 1000)
+    this.upstreamDuration.observe(
+      { host: report.host, outcome: report.outcome, wechat_code: report.wechatCode ?? '' },
+      report.durationMs / 1000
+    )
     if (report.attempt > 0) this.upstreamRetries.inc({ host: report.host })
     if (VERIFICATION_REASONS.has(report.outcome)) this.verificationFailures.inc({ reason: report.outcome })
   }

@@ -23,7 +23,9 @@ export interface CachePluginOptions {
 async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePluginOptions): Promise<void> {
   const { redis } = app
   const stores = createPageStores({
-    shared: redis === undefined ? undefined : { pages: new RedisPageStore(redis.client, redis.guard), lock: new FleetLock(redis.client, redis.guard, now) },
+    shared: redis === undefined
+      ? undefined
+      : { pages: new RedisPageStore(redis.client, redis.guard), lock: new FleetLock(redis.client, redis.guard, now) },
     maxEntries: config.maxEntries,
     maxBytes: config.maxBytes,
     localTtlMs: config.localTtlMs,
@@ -32,7 +34,8 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePl
   })
   if (redis === undefined) {
     app.log.info({ cache: 'memory', max_entries: config.maxEntries, max_bytes: config.maxBytes },
-      'cache: in-process memory (no Redis configured); set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES to share pages between replicas')
+      'cache: in-process memory (no Redis configured); set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES ' +
+      'to share pages between replicas')
   } else {
     app.log.info({ cache: 'redis', redis: redis.status().location }, 'cache: Redis, shared by every replica')
   }
@@ -45,7 +48,9 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePl
     fleet: stores.fleet,
     policy: { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 },
     now,
-    onBackgroundError: (err, query) => { app.log.warn({ err, appid: query.appid, offset: query.offset }, 'cache: background refresh failed; the stale page stays') }
+    onBackgroundError: (err, query) => {
+      app.log.warn({ err, appid: query.appid, offset: query.offset }, 'cache: background refresh failed; the stale page stays')
+    }
   })
   app.decorate('cardsCache', cards)
   app.decorate('pageStore', stores.store)

@@ -53,7 +53,8 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
       store: app.redis === undefined ? undefined : guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix),
       skipOnError: true,
       keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
-      errorResponseBuilder: (_request, context) => new ProblemError('rate-limited', `At most ${context.max} requests a minute; retry in ${context.after}.`,
+      errorResponseBuilder: (_request, context) => new ProblemError('rate-limited',
+        `At most ${context.max} requests a minute; retry in ${context.after}.`,
         { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) })
     })
   }

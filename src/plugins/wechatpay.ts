@@ -123,8 +123,8 @@ async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<P
   }
   const sandbox = await startSandbox()
   app.addHook('onClose', async () => { await sandbox.close() })
-  app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, so an embedded WeChat Pay simulator with generated keys answers /cards. ' +
-    'Nothing reaches WeChat Pay.')
+  app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, ' +
+    'so an embedded WeChat Pay simulator with generated keys answers /cards. Nothing reaches WeChat Pay.')
   return { credentials: sandbox.credentials, baseUrl: sandbox.url, backupBaseUrl: undefined }
 }
 

@@ -27,7 +27,13 @@ export class ProblemError extends Error {
   /** Sent as Retry-After unless `headers` has one: the raiser's wait, else the registry's default. */
   readonly retryAfterSeconds: number | undefined
 
-  constructor (problem: ProblemName, detail: string, headers: Record<string, string> = {}, members: ProblemMembers = {}, retryAfterSeconds?: number) {
+  constructor (
+    problem: ProblemName,
+    detail: string,
+    headers: Record<string, string> = {},
+    members: ProblemMembers = {},
+    retryAfterSeconds?: number
+  ) {
     super(detail)
     this.name = 'ProblemError'
     this.problem = problem

@@ -76,15 +76,20 @@ export const SERVICE_PROBLEMS = {
     status: 503,
     retryable: true,
     retryAfterSeconds: 30,
-    what: 'The service holds no key that can verify WeChat Pay\'s answers, so it does not call WeChat Pay: WECHATPAY_APIV3_KEY does not decrypt the platform certificates, or they could not be downloaded yet. `/readyz` says which (`checks.keys`, `keys.detail`).',
+    what: 'The service holds no key that can verify WeChat Pay\'s answers, so it does not call WeChat Pay: ' +
+      'WECHATPAY_APIV3_KEY does not decrypt the platform certificates, or they could not be downloaded yet. ' +
+      '`/readyz` says which (`checks.keys`, `keys.detail`).',
     retry: 'Yes, after `Retry-After`, ideally on another replica; it lasts until a certificate refresh succeeds.',
-    operator: '`/readyz` and the error in the log: WECHATPAY_APIV3_KEY (APIv3密钥 in merchant platform > Account > API security), reachability of /v3/certificates, or configure the public key (WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE). See docs/key-modes.md.'
+    operator: '`/readyz` and the error in the log: WECHATPAY_APIV3_KEY (APIv3密钥 in merchant platform > Account > API security), ' +
+      'reachability of /v3/certificates, or configure the public key (WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE). ' +
+      'See docs/key-modes.md.'
   },
   'too-many-cards': {
     title: 'Too many card templates for one answer',
     status: 422,
     retryable: false,
-    what: 'GET /cards/all returns at most CARDS_ALL_MAX cards, and this appid (or brand) has more; `detail` says how many. Only page 0 was read.',
+    what: 'GET /cards/all returns at most CARDS_ALL_MAX cards, and this appid (or brand) has more; `detail` says how many. ' +
+      'Only page 0 was read.',
     retry: 'No: page through the list with GET /cards (offset is a page index from 0, limit up to 20).',
     operator: 'Whether CARDS_ALL_MAX suits the merchant: each 20 cards over it cost one WeChat Pay call, within UPSTREAM_MAX_RPS.'
   },
@@ -95,9 +100,11 @@ export const SERVICE_PROBLEMS = {
     status: 503,
     retryable: true,
     retryAfterSeconds: 1,
-    what: 'GET /cards/all found a page whose `total_count` (or number of cards) disagreed with page 0\'s, read every page again from WeChat Pay, and found a disagreement again. No partial list was returned.',
+    what: 'GET /cards/all found a page whose `total_count` (or number of cards) disagreed with page 0\'s, ' +
+      'read every page again from WeChat Pay, and found a disagreement again. No partial list was returned.',
     retry: 'Yes, after `Retry-After`: once the merchant stops editing card templates the walk succeeds.',
-    operator: 'Nothing usually: someone was creating or deleting card templates. If it persists, the warning "a page disagreed with page 0" in the log names the page.'
+    operator: 'Nothing usually: someone was creating or deleting card templates. ' +
+      'If it persists, the warning "a page disagreed with page 0" in the log names the page.'
   },
   'internal-error': {
     title: 'Internal error',

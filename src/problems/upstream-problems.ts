@@ -69,7 +69,8 @@ export const UPSTREAM_PROBLEMS = {
     retryable: false,
     what: 'WeChat Pay answered `SIGN_ERROR` (or 401): it could not verify this service\'s request signature. Logged at error level.',
     retry: 'No: only an operator can fix it.',
-    operator: 'WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL_NO and the private key belong together (the certificate may have been renewed), and the host clock is right.'
+    operator: 'WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL_NO and the private key belong together ' +
+      '(the certificate may have been renewed), and the host clock is right.'
   },
   'upstream-system-error': {
     title: 'WeChat Pay had an internal error',
@@ -99,7 +100,8 @@ export const UPSTREAM_PROBLEMS = {
     title: 'WeChat Pay answered with an unexpected status',
     status: 502,
     retryable: false,
-    what: 'WeChat Pay answered a status that is neither success nor an error it documents: a redirect, or a 4xx other than 400, 401, 403, 404 and 429.',
+    what: 'WeChat Pay answered a status that is neither success nor an error it documents: ' +
+      'a redirect, or a 4xx other than 400, 401, 403, 404 and 429.',
     retry: NO_RETRY,
     operator: 'WECHATPAY_BASE_URL and any proxy between the service and WeChat Pay.'
   },
@@ -107,9 +109,11 @@ export const UPSTREAM_PROBLEMS = {
     title: 'WeChat Pay\'s answer failed signature verification',
     status: 502,
     retryable: false,
-    what: 'The answer was not served: its Wechatpay-Signature headers were missing, named an unknown key serial, had a timestamp over 5 minutes off, were a `WECHATPAY/SIGNTEST/` probe, or did not match the bytes.',
+    what: 'The answer was not served: its Wechatpay-Signature headers were missing, named an unknown key serial, ' +
+      'had a timestamp over 5 minutes off, were a `WECHATPAY/SIGNTEST/` probe, or did not match the bytes.',
     retry: 'Once: WeChat Pay sends signature probes now and then. If it persists, alert.',
-    operator: 'The `verification` reason in the log; WECHATPAY_PUBLIC_KEY_ID and the public key (rotated?); the host clock; any proxy that rewrites bodies.'
+    operator: 'The `verification` reason in the log; WECHATPAY_PUBLIC_KEY_ID and the public key (rotated?); ' +
+      'the host clock; any proxy that rewrites bodies.'
   },
   'upstream-bad-response': {
     title: 'WeChat Pay\'s answer was not a card page',
@@ -131,9 +135,12 @@ export const UPSTREAM_PROBLEMS = {
     title: 'The merchant\'s WeChat Pay request budget is used up for now',
     status: 503,
     retryable: true,
-    what: 'This service keeps the fleet under the merchant\'s WeChat Pay quota (UPSTREAM_MAX_RPS), to keep WeChat Pay from answering `FREQUENCY_LIMITED`, and the budget had no room for this call in time. WeChat Pay was not called.',
+    what: 'This service keeps the fleet under the merchant\'s WeChat Pay quota (UPSTREAM_MAX_RPS), ' +
+      'to keep WeChat Pay from answering `FREQUENCY_LIMITED`, and the budget had no room for this call in time. ' +
+      'WeChat Pay was not called.',
     retry: 'Yes, after a short wait (`Retry-After` when present); a stale cached page may be served meanwhile.',
-    operator: 'The request rate to WeChat Pay across the fleet, the cache hit ratio (`Cache-Status`), `CACHE_TTL_SECONDS` and UPSTREAM_MAX_RPS against the merchant\'s quota.'
+    operator: 'The request rate to WeChat Pay across the fleet, the cache hit ratio (`Cache-Status`), ' +
+      '`CACHE_TTL_SECONDS` and UPSTREAM_MAX_RPS against the merchant\'s quota.'
   },
   'upstream-timeout': {
     title: 'WeChat Pay did not answer in time',

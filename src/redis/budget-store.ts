@@ -19,7 +19,10 @@ export class RedisRate implements SharedRate {
   }
 
   async take (params: GcraParams): Promise<number | undefined> {
-    const answer = await this.#guard.call(async () => await this.#redis.eval(GCRA_SCRIPT, 1, this.#key, params.intervalMs, params.burst), undefined)
+    const answer = await this.#guard.call(
+      async () => await this.#redis.eval(GCRA_SCRIPT, 1, this.#key, params.intervalMs, params.burst),
+      undefined
+    )
     if (!Array.isArray(answer)) return undefined
     return answer[0] === 1 ? 0 : Number(answer[1])
   }

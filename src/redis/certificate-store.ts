@@ -40,7 +40,10 @@ export class RedisCertificateStore implements CertificateSharing {
 
   async claim (): Promise<Claim> {
     const token = randomBytes(16).toString('hex')
-    const answer = await this.#guard.call(async () => await this.#redis.set(this.#keys.claim, token, 'PX', this.#claimMs, 'NX'), 'unavailable' as const)
+    const answer = await this.#guard.call(
+      async () => await this.#redis.set(this.#keys.claim, token, 'PX', this.#claimMs, 'NX'),
+      'unavailable' as const
+    )
     if (answer === 'OK') this.#token = token
     return answer === 'OK' ? 'won' : answer === 'unavailable' ? 'unavailable' : 'taken'
   }
@@ -48,7 +51,9 @@ export class RedisCertificateStore implements CertificateSharing {
   async release (): Promise<void> {
     const token = this.#token
     this.#token = undefined
-    if (token !== undefined) await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, this.#keys.claim, token), undefined)
+    if (token !== undefined) {
+      await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, this.#keys.claim, token), undefined)
+    }
   }
 
   async publish (listing: SharedListing): Promise<void> {

@@ -26,7 +26,14 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
   const pipelining = { enableAutoPipelining: true, enableOfflineQueue: false }
   switch (settings.topology) {
     case 'single':
-      return new Redis({ ...server, ...pipelining, host: settings.node.host, port: settings.node.port, db: settings.db, retryStrategy: reconnectDelay })
+      return new Redis({
+        ...server,
+        ...pipelining,
+        host: settings.node.host,
+        port: settings.node.port,
+        db: settings.db,
+        retryStrategy: reconnectDelay
+      })
     case 'sentinel':
       return new Redis({
         ...server,

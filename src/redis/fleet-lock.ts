@@ -67,7 +67,10 @@ export class FleetLock implements FillLock, PurgeChannel {
     // Emptied as our own announcements come back; bounded in case the subscriber is away.
     if (this.#own.size > 1_000) this.#own.clear()
     this.#own.add(holder)
-    await this.#guard.call(async () => await this.#redis.publish(fillChannel, JSON.stringify({ key: pageKey, holder, ...outcome })), undefined)
+    await this.#guard.call(
+      async () => await this.#redis.publish(fillChannel, JSON.stringify({ key: pageKey, holder, ...outcome })),
+      undefined
+    )
   }
 
   /** Tells every replica (this one included) that these purge generations were bumped. */

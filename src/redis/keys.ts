@@ -32,7 +32,11 @@ export const REDIS_KEYS = Object.freeze({
   cardsPage (mchid: string, query: CardsQuery): PageKeys {
     const tag = appidTag(mchid, query.appid)
     const page = `${brandPart(query.brand_id)}:${query.offset}:${query.limit}`
-    return { page: `${tag}:page:${page}`, lock: `${tag}:lock:${page}`, generations: [`${tag}:gen`, `${tag}:gen:${brandPart(query.brand_id)}`] }
+    return {
+      page: `${tag}:page:${page}`,
+      lock: `${tag}:lock:${page}`,
+      generations: [`${tag}:gen`, `${tag}:gen:${brandPart(query.brand_id)}`]
+    }
   },
   /** The generations a purge bumps: the appid's, or one brand's plus the unfiltered pages'. */
   cardsPurge (mchid: string, appid: string, brand: string | undefined): string[] {

@@ -8,7 +8,8 @@ export const ACQUIRE_OR_TELL_HOLDER = 'local v = redis.call("get", KEYS[1]) if v
   'redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
 
 /** Extends a lock only while it still holds our token. */
-export const RENEW_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end'
+export const RENEW_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) ' +
+  'else return 0 end'
 
 /** Deletes a lock or claim only while it still holds our token: one re-taken by another replica survives. */
 export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'

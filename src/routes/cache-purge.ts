@@ -33,7 +33,8 @@ export default async function cachePurgeRoutes (app: FastifyInstance): Promise<v
     const { appid, brand_id: brandId } = request.query
     const purged = await app.pageStore.purge(REDIS_KEYS.cardsPurge(app.merchantId, appid, brandId))
     if (!purged) {
-      return sendProblem(request, reply, new ProblemError('cache-unavailable', 'Redis could not be reached, so cached pages were not dropped; retry shortly.'))
+      return sendProblem(request, reply, new ProblemError('cache-unavailable',
+        'Redis could not be reached, so cached pages were not dropped; retry shortly.'))
     }
     request.log.info({ appid, brand_id: brandId }, 'cache: pages purged')
     return await reply.code(204).send(null)

@@ -45,13 +45,17 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
           content: { 'application/json': { schema: CardsAllSchema } }
         },
         304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
-        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).', 400),
+        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page ' +
+          '(PARAM_ERROR, INVALID_REQUEST).', 400),
         403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).', 403),
         404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).', 404),
-        422: problemResponse('The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.', 422),
+        422: problemResponse('The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): ' +
+          'page through it with GET /cards.', 422),
         ...GUARD_PROBLEMS,
-        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.', 429),
-        502: problemResponse('A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page.', 502),
+        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; ' +
+          'see Retry-After.', 429),
+        502: problemResponse('A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
+          '`detail` names the page.', 502),
         503: problemResponse('The upstream budget had no room for a page, or the list kept changing while it was read ' +
           '(`/problems/cards-changed-during-walk`); see Retry-After.', 503),
         504: problemResponse('WeChat Pay did not answer a page in time.', 504)
@@ -72,7 +76,10 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         maxCards: options.maxCards,
         concurrency: options.concurrency,
         noCache,
-        onRestart: (reason) => { request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message }, 'cards/all: a page disagreed with page 0; reading every page again') }
+        onRestart: (reason) => {
+          request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message },
+            'cards/all: a page disagreed with page 0; reading every page again')
+        }
       })
     } catch (err) {
       markForwardFailure(reply, noCache, err instanceof PageFailedError ? err.error.upstreamStatus : undefined)
@@ -82,7 +89,12 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     // One outcome for the whole walk, for the access line and the cache metric: a hit only when
     // every page was; a no-cache walk is a bypass however many pages it forced.
     request.cacheOutcome = noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
-    request.log.debug({ pages: walk.pages.length, hits: fresh.hits, restarted: walk.restarted, wechat_request_ids: walk.pages.map((p) => p.requestId) }, 'cards/all: walked')
+    request.log.debug({
+      pages: walk.pages.length,
+      hits: fresh.hits,
+      restarted: walk.restarted,
+      wechat_request_ids: walk.pages.map((p) => p.requestId)
+    }, 'cards/all: walked')
     return await sendCached(request, reply, { ...fresh, body: walk.body, etag: strongEtag(walk.body) })
   })
 }
@@ -104,11 +116,13 @@ function walkProblem (err: unknown, maxCards: number): unknown {
   }
   if (err instanceof TooManyCardsError) {
     const lastPage = Math.ceil(err.totalCount / WALK_PAGE_SIZE) - 1
-    return new ProblemError('too-many-cards', `This list has ${err.totalCount} card templates, more than the ${maxCards} GET /cards/all returns. ` +
+    return new ProblemError('too-many-cards',
+      `This list has ${err.totalCount} card templates, more than the ${maxCards} GET /cards/all returns. ` +
       `Page through it with GET /cards?offset=0&limit=${WALK_PAGE_SIZE} up to offset=${lastPage}.`)
   }
   if (err instanceof CardsChangedError) {
-    return new ProblemError('cards-changed-during-walk', `The list changed during the walk and again after reading every page afresh (${err.message}); ` +
+    return new ProblemError('cards-changed-during-walk',
+      `The list changed during the walk and again after reading every page afresh (${err.message}); ` +
       'no partial list is returned. Retry shortly.')
   }
   return err

@@ -29,13 +29,16 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
           content: { 'application/json': { schema: CardsPageSchema } }
         },
         304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
-        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).', 400),
+        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them ' +
+          '(PARAM_ERROR, INVALID_REQUEST).', 400),
         403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).', 403),
         404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).', 404),
         ...GUARD_PROBLEMS,
-        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.', 429),
+        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; ' +
+          'see Retry-After.', 429),
         502: problemResponse('WeChat Pay failed, refused our signature, or sent an answer that did not verify.', 502),
-        503: problemResponse('The fleet\'s upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After.', 503),
+        503: problemResponse('The fleet\'s upstream budget is used up with no cached page, the service is shedding load, ' +
+          'or no key can verify answers; see Retry-After.', 503),
         504: problemResponse('WeChat Pay did not answer in time.', 504)
       }
     },

@@ -14,7 +14,8 @@ const ReadinessSchema = Type.Object({
     topology: Type.Union([Type.Literal('single'), Type.Literal('sentinel'), Type.Literal('cluster')]),
     location: Type.String({ description: 'Where Redis is, without credentials: redis://host:port, sentinel://…/name or cluster://…' }),
     state: Type.Union([Type.Literal('ok'), Type.Literal('connecting'), Type.Literal('failing-open')], {
-      description: 'ok: answering; connecting: no connection yet, or between primaries during a failover; failing-open: failing, so the cache is skipped for a few seconds'
+      description: 'ok: answering; connecting: no connection yet, or between primaries during a failover; ' +
+        'failing-open: failing, so the cache is skipped for a few seconds'
     }),
     primaries: Type.Array(Type.String(), { description: 'host:port of the primaries in use' })
   }, { description: 'Present when a Redis is configured.' }))

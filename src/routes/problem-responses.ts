@@ -8,19 +8,92 @@ interface Example { key: string, summary: string, problem: ProblemName, detail: 
 
 /** What the service sends for WeChat Pay's codes and its own refusals; type, title and status come from the registry. */
 const EXAMPLES: Example[] = [
-  { key: 'invalid', summary: 'Our validation: every bad parameter', problem: 'invalid-request', detail: 'limit must be <= 20', members: { invalid_params: [{ name: 'limit', in: 'query', reason: 'must be <= 20' }] } },
-  { key: 'paramError', summary: 'WeChat Pay PARAM ERROR', problem: 'upstream-param-error', detail: 'AppID有误', members: { code: 'PARAM ERROR', request_id: REQUEST_ID } },
-  { key: 'unauthorized', summary: 'INTERNAL_API_TOKENS is set', problem: 'unauthorized', detail: 'Send Authorization: Bearer <token>.' },
-  { key: 'noAuth', summary: 'WeChat Pay NO_AUTH', problem: 'upstream-no-auth', detail: '商户暂无权限使用此功能', members: { code: 'NO_AUTH', request_id: REQUEST_ID } },
-  { key: 'notFound', summary: 'WeChat Pay RESOURCE_NOT_EXISTS', problem: 'upstream-not-found', detail: '资源不存在', members: { code: 'RESOURCE_NOT_EXISTS', request_id: REQUEST_ID } },
-  { key: 'tooLong', summary: 'A query over 2 KB', problem: 'query-too-long', detail: 'Queries are limited to 2048 bytes.' },
-  { key: 'frequencyLimited', summary: 'WeChat Pay FREQUENCY_LIMITED', problem: 'upstream-rate-limited', detail: '请求过于频繁', members: { code: 'FREQUENCY_LIMITED', request_id: REQUEST_ID } },
-  { key: 'callerLimited', summary: 'RATE_LIMIT_PER_MINUTE for this caller', problem: 'rate-limited', detail: 'At most 600 requests a minute; retry in 12 seconds.' },
-  { key: 'signError', summary: 'WeChat Pay SIGN_ERROR (our credentials or clock)', problem: 'upstream-sign-error', detail: '签名错误，请检查后再试', members: { code: 'SIGN_ERROR', request_id: REQUEST_ID } },
-  { key: 'systemError', summary: 'WeChat Pay SYSTEM_ERROR', problem: 'upstream-system-error', detail: '系统异常，请稍后重试', members: { code: 'SYSTEM_ERROR', request_id: REQUEST_ID } },
-  { key: 'unverified', summary: 'An answer that failed verification', problem: 'upstream-signature-invalid', detail: 'answer refused: bad-signature', members: { request_id: REQUEST_ID } },
-  { key: 'budget', summary: 'The fleet\'s UPSTREAM_MAX_RPS budget is used up', problem: 'upstream-budget-exhausted', detail: 'over the 5/s WeChat Pay budget' },
-  { key: 'timeout', summary: 'No answer within WECHATPAY_TIMEOUT_MS', problem: 'upstream-timeout', detail: 'WeChat Pay did not answer in time' }
+  {
+    key: 'invalid',
+    summary: 'Our validation: every bad parameter',
+    problem: 'invalid-request',
+    detail: 'limit must be <= 20',
+    members: { invalid_params: [{ name: 'limit', in: 'query', reason: 'must be <= 20' }] }
+  },
+  {
+    key: 'paramError',
+    summary: 'WeChat Pay PARAM ERROR',
+    problem: 'upstream-param-error',
+    detail: 'AppID有误',
+    members: { code: 'PARAM ERROR', request_id: REQUEST_ID }
+  },
+  {
+    key: 'unauthorized',
+    summary: 'INTERNAL_API_TOKENS is set',
+    problem: 'unauthorized',
+    detail: 'Send Authorization: Bearer <token>.'
+  },
+  {
+    key: 'noAuth',
+    summary: 'WeChat Pay NO_AUTH',
+    problem: 'upstream-no-auth',
+    detail: '商户暂无权限使用此功能',
+    members: { code: 'NO_AUTH', request_id: REQUEST_ID }
+  },
+  {
+    key: 'notFound',
+    summary: 'WeChat Pay RESOURCE_NOT_EXISTS',
+    problem: 'upstream-not-found',
+    detail: '资源不存在',
+    members: { code: 'RESOURCE_NOT_EXISTS', request_id: REQUEST_ID }
+  },
+  {
+    key: 'tooLong',
+    summary: 'A query over 2 KB',
+    problem: 'query-too-long',
+    detail: 'Queries are limited to 2048 bytes.'
+  },
+  {
+    key: 'frequencyLimited',
+    summary: 'WeChat Pay FREQUENCY_LIMITED',
+    problem: 'upstream-rate-limited',
+    detail: '请求过于频繁',
+    members: { code: 'FREQUENCY_LIMITED', request_id: REQUEST_ID }
+  },
+  {
+    key: 'callerLimited',
+    summary: 'RATE_LIMIT_PER_MINUTE for this caller',
+    problem: 'rate-limited',
+    detail: 'At most 600 requests a minute; retry in 12 seconds.'
+  },
+  {
+    key: 'signError',
+    summary: 'WeChat Pay SIGN_ERROR (our credentials or clock)',
+    problem: 'upstream-sign-error',
+    detail: '签名错误，请检查后再试',
+    members: { code: 'SIGN_ERROR', request_id: REQUEST_ID }
+  },
+  {
+    key: 'systemError',
+    summary: 'WeChat Pay SYSTEM_ERROR',
+    problem: 'upstream-system-error',
+    detail: '系统异常，请稍后重试',
+    members: { code: 'SYSTEM_ERROR', request_id: REQUEST_ID }
+  },
+  {
+    key: 'unverified',
+    summary: 'An answer that failed verification',
+    problem: 'upstream-signature-invalid',
+    detail: 'answer refused: bad-signature',
+    members: { request_id: REQUEST_ID }
+  },
+  {
+    key: 'budget',
+    summary: 'The fleet\'s UPSTREAM_MAX_RPS budget is used up',
+    problem: 'upstream-budget-exhausted',
+    detail: 'over the 5/s WeChat Pay budget'
+  },
+  {
+    key: 'timeout',
+    summary: 'No answer within WECHATPAY_TIMEOUT_MS',
+    problem: 'upstream-timeout',
+    detail: 'WeChat Pay did not answer in time'
+  }
 ]
 
 /** The examples of one status, as OpenAPI wants them: a map of named examples. */
@@ -60,7 +133,10 @@ export const INTERNAL_ROUTE = { internal: true, rateLimit: {} }
 
 /** Headers of every cached /cards answer, for the OpenAPI document. */
 export const cacheHeaders = {
-  'Cache-Status': { type: 'string', description: 'What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`.' },
+  'Cache-Status': {
+    type: 'string',
+    description: 'What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`.'
+  },
   ETag: { type: 'string', description: 'Strong validator of the page bytes; send it back in If-None-Match.' },
   Age: { type: 'integer', description: 'Seconds since the page was fetched from WeChat Pay.' },
   'Cache-Control': { type: 'string', description: '`private, max-age=<seconds of freshness left>`.' },

@@ -25,9 +25,10 @@ export default async function problemRoutes (app: FastifyInstance): Promise<void
     }
     const items = entries.map(({ type, doc }) =>
       `<li><a href="${type}"><code>${type}</code></a> <span class="status">${doc.status}</span> ${inline(doc.title)}</li>`)
+    const instanceExample = escapeHtml(problemInstance('<X-Request-Id>'))
     return await sendHtml(reply, 'Problem types', `<h1>Problem types</h1>
 <p>Every error this service sends is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> is one of these;
-its <code>instance</code> is the request id (<code>${escapeHtml(problemInstance('<X-Request-Id>'))}</code>), the key to the service's logs.</p>
+its <code>instance</code> is the request id (<code>${instanceExample}</code>), the key to the service's logs.</p>
 <ul>${items.join('\n')}</ul>
 <p><a href="/docs">API documentation</a></p>`)
   })
@@ -37,7 +38,8 @@ its <code>instance</code> is the request id (<code>${escapeHtml(problemInstance(
   }, async (request, reply) => {
     const name = asProblemName(request.params.name)
     if (name === undefined) {
-      return sendProblem(request, reply, new ProblemError('not-found', `There is no problem type ${PROBLEM_TYPE_PREFIX}${request.params.name}`))
+      return sendProblem(request, reply,
+        new ProblemError('not-found', `There is no problem type ${PROBLEM_TYPE_PREFIX}${request.params.name}`))
     }
     const type = problemType(name)
     const doc = problemDefinition(name)

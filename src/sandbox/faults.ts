@@ -5,7 +5,16 @@
  * error answers without signature headers (§2.6, §3), and transport failures (§3.3, §4).
  */
 export type Fault =
-  | { kind: 'error', status: number, code: string, message?: string, detail?: unknown, signed?: boolean, headers?: Record<string, string>, delayMs?: number }
+  | {
+    kind: 'error'
+    status: number
+    code: string
+    message?: string
+    detail?: unknown
+    signed?: boolean
+    headers?: Record<string, string>
+    delayMs?: number
+  }
   | { kind: 'delay', ms: number }
   | { kind: 'tamper' }
   | { kind: 'probe' }
@@ -18,7 +27,8 @@ export type Fault =
   | { kind: 'raw', status: number, body: string, contentType?: string, signed?: boolean }
 
 /** Faults that only change how an otherwise normal answer is signed or sent. */
-export type ShapingFault = Extract<Fault, { kind: 'tamper' | 'probe' | 'unsigned' | 'skew' | 'serial' | 'signature' | 'omit-header' | 'raw' }>
+export type ShapingFault =
+  Extract<Fault, { kind: 'tamper' | 'probe' | 'unsigned' | 'skew' | 'serial' | 'signature' | 'omit-header' | 'raw' }>
 
 export function isShapingFault (fault: Fault | undefined): fault is ShapingFault {
   return fault !== undefined && fault.kind !== 'error' && fault.kind !== 'delay' && fault.kind !== 'drop'

@@ -92,7 +92,8 @@ function firstFailure (pairs: Pairs, exp: AuthExpectations, message: string): { 
 export function checkAuthorization (header: string | undefined, exp: AuthExpectations): AuthCheck {
   const { pairs, reason: parseError } = parsePairs(header)
   // §1.1: METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n, URL exactly as received (path + raw query).
-  const signMessage = `${exp.method.toUpperCase()}\n${exp.url}\n${pairs.timestamp ?? ''}\n${pairs.nonce_str ?? ''}\n${exp.body.toString('utf8')}\n`
+  const signMessage = `${exp.method.toUpperCase()}\n${exp.url}\n${pairs.timestamp ?? ''}\n` +
+    `${pairs.nonce_str ?? ''}\n${exp.body.toString('utf8')}\n`
   const summary: AuthSummary = { ok: false }
   if (pairs.mchid !== undefined) summary.mchid = pairs.mchid
   if (pairs.serial_no !== undefined) summary.serialNo = pairs.serial_no

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net'
 import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-writer.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
-import { certificateListing, generateApiv3Key, generatePlatformCertificate, type PlatformCertificate, type PlatformCertificateOptions } from './platform-certificates.js'
+import {
+  certificateListing,
+  generateApiv3Key,
+  generatePlatformCertificate,
+  type PlatformCertificate,
+  type PlatformCertificateOptions
+} from './platform-certificates.js'
 import { checkAuthorization, type AuthSummary } from './request-auth.js'
 import { checkRequest } from './request-checks.js'
 
@@ -121,12 +127,19 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const knownSerial = (serial: string): boolean => serial === opts.signingSerial || certificates.some((c) => c.serial === serial)
   // During the migration WeChat Pay signs with the public key only for requests that name it (§2.4 B).
   const signerFor = (requested: unknown): { key: KeyObject, serial: string } => {
-    const serial = forcedSerial ?? (requested === opts.signingSerial || signingCertificate === undefined ? opts.signingSerial : signingCertificate.serial)
+    const serial = forcedSerial ??
+      (requested === opts.signingSerial || signingCertificate === undefined ? opts.signingSerial : signingCertificate.serial)
     const certificate = certificates.find((c) => c.serial === serial)
-    return certificate === undefined ? { key: opts.signingKey, serial: opts.signingSerial } : { key: certificate.privateKey, serial: certificate.serial }
+    return certificate === undefined
+      ? { key: opts.signingKey, serial: opts.signingSerial }
+      : { key: certificate.privateKey, serial: certificate.serial }
   }
   const send = (req: IncomingMessage, res: ServerResponse, answer: Answer, fault?: Fault): void => {
-    const prepared = prepareAnswer(answer, { ...signerFor(req.headers['wechatpay-serial']), nowMs: now() }, isShapingFault(fault) ? fault : undefined)
+    const prepared = prepareAnswer(
+      answer,
+      { ...signerFor(req.headers['wechatpay-serial']), nowMs: now() },
+      isShapingFault(fault) ? fault : undefined
+    )
     // A fixed latency counts from the request's arrival, the simulator's own work (signing
     // included) inside it, as a distant WeChat Pay's latency includes its own.
     const wait = latencyMs - (performance.now() - (arrivals.get(req) ?? 0))
@@ -180,7 +193,12 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     // A `raw` fault stands in for a successful answer only; a rejected request is still rejected.
     if ('reject' in checked) return send(req, res, checked.reject, fault?.kind === 'raw' ? undefined : fault)
     if (fault?.kind === 'raw') {
-      const answer: Answer = { status: fault.status, body: Buffer.from(fault.body, 'utf8'), contentType: fault.contentType ?? 'application/json; charset=utf-8', signed: fault.signed ?? true }
+      const answer: Answer = {
+        status: fault.status,
+        body: Buffer.from(fault.body, 'utf8'),
+        contentType: fault.contentType ?? 'application/json; charset=utf-8',
+        signed: fault.signed ?? true
+      }
       return send(req, res, answer)
     }
     if (checked.route === 'certificates') return send(req, res, listing(), fault)
@@ -188,8 +206,19 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     // The endpoint page: `offset` is a page index from 0, so page n holds cards [n*limit, n*limit+limit).
     const { appid, offset, limit, brandId } = checked.query
     const cards = overrides.get(appid) ?? cardsFor(appid, brandId)
-    const page = { data: cards.slice(offset * limit, offset * limit + limit), need_dynamic_code: false, total_count: cards.length, offset, limit }
-    send(req, res, { status: 200, body: Buffer.from(JSON.stringify(page), 'utf8'), contentType: 'application/json; charset=utf-8', signed: true }, fault)
+    const page = {
+      data: cards.slice(offset * limit, offset * limit + limit),
+      need_dynamic_code: false,
+      total_count: cards.length,
+      offset,
+      limit
+    }
+    send(req, res, {
+      status: 200,
+      body: Buffer.from(JSON.stringify(page), 'utf8'),
+      contentType: 'application/json; charset=utf-8',
+      signed: true
+    }, fault)
   }
 
   const server = createServer((req, res) => {

@@ -58,7 +58,8 @@ function oid (dotted: string): Buffer {
 }
 
 function name (fields: NameFields): Buffer {
-  const attribute = (type: string, tag: number, value: string): Buffer => tlv(0x31, sequence(oid(type), tlv(tag, Buffer.from(value, 'utf8'))))
+  const attribute = (type: string, tag: number, value: string): Buffer =>
+    tlv(0x31, sequence(oid(type), tlv(tag, Buffer.from(value, 'utf8'))))
   // PrintableString for the country code (RFC 5280 Appendix A), UTF8String for the rest.
   return sequence(attribute(OID_COUNTRY, 0x13, fields.country), attribute(OID_ORGANIZATION, 0x0c, fields.organization),
     attribute(OID_COMMON_NAME, 0x0c, fields.commonName))

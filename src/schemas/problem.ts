@@ -2,7 +2,9 @@ import { Type } from 'typebox'
 
 /** One Problem schema (RFC 9457) shared by every error response in the OpenAPI document. */
 export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it.' }),
+  type: Type.String({
+    description: 'A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it.'
+  }),
   title: Type.String({ description: 'A short summary of the kind of problem.' }),
   status: Type.Integer({ description: 'The HTTP status of this response.' }),
   detail: Type.Optional(Type.String({ description: 'What went wrong this time; WeChat Pay\'s message when it sent one.' })),

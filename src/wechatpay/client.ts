@@ -168,7 +168,8 @@ export class WechatpayClient {
   #checkKeys (): void {
     const keys = this.#options.keys?.()
     if (keys === undefined || keys.usable) return
-    throw new UpstreamError('keys-unavailable', `The service holds no key that can verify WeChat Pay's answers (${keys.check}); operators: see /readyz.`)
+    throw new UpstreamError('keys-unavailable',
+      `The service holds no key that can verify WeChat Pay's answers (${keys.check}); operators: see /readyz.`)
   }
 
   #pickHost (preferBackup: boolean): HostTransport | undefined {

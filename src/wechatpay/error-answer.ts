@@ -6,7 +6,12 @@ import { UpstreamError } from './upstream-error.js'
  * (docs/wechatpay-protocol.md §2.6), so they are classified, not called forged; their body is parsed leniently
  * because `detail` is free-form, and only `code` and `message` are kept.
  */
-export function errorFromAnswer (status: number, body: Buffer, requestId: string | undefined, retryAfter: string | undefined): UpstreamError {
+export function errorFromAnswer (
+  status: number,
+  body: Buffer,
+  requestId: string | undefined,
+  retryAfter: string | undefined
+): UpstreamError {
   const { code, message } = readErrorBody(body)
   return new UpstreamError(classifyWechatpayError(status, code), `WeChat Pay answered ${status}${code === undefined ? '' : ` ${code}`}`, {
     code,

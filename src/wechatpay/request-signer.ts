@@ -55,6 +55,7 @@ export function createRequestSigner (options: RequestSignerOptions): RequestSign
     const message = buildSignatureMessage(method, pathAndQuery, timestamp, nonce, body)
     // RSASSA-PKCS1-v1_5 is node's default padding for RSA keys, with SHA-256 named here.
     const signature = sign('sha256', Buffer.from(message), privateKey).toString('base64')
-    return `${AUTH_SCHEME} mchid="${mchid}",nonce_str="${nonce}",timestamp="${timestamp}",serial_no="${merchantSerialNo}",signature="${signature}"`
+    return `${AUTH_SCHEME} mchid="${mchid}",nonce_str="${nonce}",timestamp="${timestamp}",` +
+      `serial_no="${merchantSerialNo}",signature="${signature}"`
   }
 }

@@ -27,7 +27,8 @@ beforeAll(async () => {
 /** Checked inside the test, not in a hook, so a missing browser fails the test rather than skipping it. */
 async function launchChromium (): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as npm test's pretest does as root) or set CHROMIUM_PATH`)
+    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as npm test's pretest does as root) ` +
+      'or set CHROMIUM_PATH')
   }
   profile = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'))
   context = await chromium.launchPersistentContext(profile, {

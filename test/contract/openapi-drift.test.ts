@@ -53,7 +53,9 @@ describe('the OpenAPI contract', () => {
     for (const header of ['Cache-Status', 'ETag', 'Age', 'Cache-Control']) expect(cards.responses['200'].headers[header]).toBeDefined()
     // WeChat Pay's codes appear in the examples, verbatim.
     const codes = JSON.stringify(cards.responses)
-    for (const code of ['PARAM ERROR', 'NO_AUTH', 'FREQUENCY_LIMITED', 'SIGN_ERROR', 'SYSTEM_ERROR']) expect(codes).toContain(`"code":"${code}"`)
+    for (const code of ['PARAM ERROR', 'NO_AUTH', 'FREQUENCY_LIMITED', 'SIGN_ERROR', 'SYSTEM_ERROR']) {
+      expect(codes).toContain(`"code":"${code}"`)
+    }
     expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
   })
 

@@ -29,7 +29,11 @@ export function testConfig (base: Config, overrides: ConfigOverrides = {}): Conf
 }
 
 /** The service configured against a fake WeChat Pay, as production would be against the real one. */
-export async function startTestApp (fake: FakeWechatpay, configOverrides: ConfigOverrides = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+export async function startTestApp (
+  fake: FakeWechatpay,
+  configOverrides: ConfigOverrides = {},
+  overrides: AppOverrides = {}
+): Promise<TestApp> {
   const config = testConfig(loadConfig({ LOG_LEVEL: 'debug' }), {
     ...configOverrides,
     wechatpay: {

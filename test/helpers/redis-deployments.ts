@@ -106,11 +106,14 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
         '--cluster-node-timeout', '2000'
       ]
     })))
-    await redisCli(password, ['--cluster', 'create', ...ports.map((port) => `${HOST}:${port}`), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'])
+    await redisCli(password, [
+      '--cluster', 'create', ...ports.map((port) => `${HOST}:${port}`), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'
+    ])
     const nodes = ports.map((port) => ({ host: HOST, port }))
     /** The nodes not killed by killPrimaryFor: the only ones polled, so a dead node never stalls a wait. */
     const alive = (): RedisNodeAddress[] => nodes.filter((node) => !group.killed.has(node.port))
-    await waitUntil('every cluster node to report cluster_state:ok with all slots and every replica in sync', 10_000, async () => await clusterUnsettled(nodes, group.killed, password))
+    await waitUntil('every cluster node to report cluster_state:ok with all slots and every replica in sync', 10_000,
+      async () => await clusterUnsettled(nodes, group.killed, password))
     /** Why `owner` does not yet own `slot` as seen by every live node with the cluster settled, or undefined. */
     const ownedEverywhere = async (slot: number, owner: RedisNodeAddress): Promise<string | undefined> => {
       for (const node of alive()) {
@@ -127,9 +130,13 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
         if (replicasPerPrimary === 0) throw new Error('failoverFor needs a cluster started with replicasPerPrimary: 1')
         const { slot, replicas } = await slotOf(alive(), password, key)
         const replica = replicas[0]
-        if (replica === undefined) throw new Error(`no replica serves slot ${slot}${group.killed.size > 0 ? ' (its former primary was killed by killPrimaryFor)' : ''}`)
+        if (replica === undefined) {
+          const killedNote = group.killed.size > 0 ? ' (its former primary was killed by killPrimaryFor)' : ''
+          throw new Error(`no replica serves slot ${slot}${killedNote}`)
+        }
         await withRedis(replica, password, async (redis) => await redis.call('CLUSTER', 'FAILOVER'))
-        await waitUntil(`${replica.host}:${replica.port} to own slot ${slot} on every node after CLUSTER FAILOVER`, 15_000, async () => await ownedEverywhere(slot, replica))
+        await waitUntil(`${replica.host}:${replica.port} to own slot ${slot} on every node after CLUSTER FAILOVER`, 15_000,
+          async () => await ownedEverywhere(slot, replica))
       },
       migrateSlotFor: async (key, migrateOptions = {}) => {
         const pauseMs = migrateOptions.pauseMs ?? 0
@@ -160,7 +167,9 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
             const owner = ownerOf(slots, slot)
             if (owner?.primary.port !== to.port) return `${node.port} sees slot ${slot} on ${String(owner?.primary.port)}`
             // A node lists its own open migrations as [slot->-id] or [slot-<-id] in CLUSTER NODES.
-            if (typeof nodesReply === 'string' && nodesReply.includes(`[${slot}-`)) return `${node.port} still migrates or imports slot ${slot}`
+            if (typeof nodesReply === 'string' && nodesReply.includes(`[${slot}-`)) {
+              return `${node.port} still migrates or imports slot ${slot}`
+            }
           }
           return await clusterUnsettled(nodes, group.killed, password)
         })
@@ -170,10 +179,15 @@ export async function startRedisCluster (options: { replicasPerPrimary?: 0 | 1, 
         if (replicasPerPrimary === 0) throw new Error('killPrimaryFor needs a cluster started with replicasPerPrimary: 1')
         const { slot, primary: killed, replicas } = await slotOf(alive(), password, key)
         const promoted = replicas[0]
-        if (promoted === undefined) throw new Error(`no replica serves slot ${slot}, so killing its primary ${killed.port} would leave the slot unserved`)
+        if (promoted === undefined) {
+          throw new Error(`no replica serves slot ${slot}, so killing its primary ${killed.port} would leave the slot unserved`)
+        }
         await crash(group, killed)
-        await waitUntil(`${promoted.port} to be promoted and own slot ${slot} on every surviving node after killing its primary ${killed.port}`, 20_000,
-          async () => await ownedEverywhere(slot, promoted))
+        await waitUntil(
+          `${promoted.port} to be promoted and own slot ${slot} on every surviving node after killing its primary ${killed.port}`,
+          20_000,
+          async () => await ownedEverywhere(slot, promoted)
+        )
         return { killed, promoted }
       },
       stop: async () => await stopGroup(group)
@@ -196,14 +210,19 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
   const group = await newGroup('redis-sentinel-')
   try {
     // Both data nodes get masterauth: the primary becomes a replica after a failover.
-    const primaryPort = await startServer(group, { withBus: false, password, args: async (port) => dataNodeArgs(port, group.dir, password) })
+    const primaryPort = await startServer(group, {
+      withBus: false,
+      password,
+      args: async (port) => dataNodeArgs(port, group.dir, password)
+    })
     const replicaPort = await startServer(group, {
       withBus: false,
       password,
       args: async (port) => [...dataNodeArgs(port, group.dir, password), '--replicaof', HOST, String(primaryPort)]
     })
     const dataNodes = [primaryPort, replicaPort].map((port) => ({ host: HOST, port }))
-    await waitUntil(`the replica on ${replicaPort} to sync from ${primaryPort}`, 10_000, async () => await replicaUnsynced({ host: HOST, port: replicaPort }, primaryPort, password))
+    await waitUntil(`the replica on ${replicaPort} to sync from ${primaryPort}`, 10_000,
+      async () => await replicaUnsynced({ host: HOST, port: replicaPort }, primaryPort, password))
 
     const quorum = sentinelCount === 1 ? 1 : 2
     const sentinelPorts = await Promise.all(Array.from({ length: sentinelCount }, async () => await startServer(group, {
@@ -232,9 +251,12 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
           await redis.call('SENTINEL', 'REPLICAS', name),
           await redis.call('SENTINEL', 'SENTINELS', name)
         ])
-        const healthy = asArray(replicas).map(fieldsOf).some((fields) => fields.get('port') === String(replicaPort) && fields.get('flags') === 'slave')
+        const healthy = asArray(replicas).map(fieldsOf)
+          .some((fields) => fields.get('port') === String(replicaPort) && fields.get('flags') === 'slave')
         if (!healthy) return `sentinel ${sentinel.port} knows no healthy replica yet`
-        if (asArray(peers).length !== sentinelCount - 1) return `sentinel ${sentinel.port} knows ${asArray(peers).length} of ${sentinelCount - 1} other sentinels`
+        if (asArray(peers).length !== sentinelCount - 1) {
+          return `sentinel ${sentinel.port} knows ${asArray(peers).length} of ${sentinelCount - 1} other sentinels`
+        }
       }
       return undefined
     })
@@ -252,7 +274,8 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
     /** Why not every sentinel reports `promoted` as primary with the server itself saying role:master yet, or undefined. */
     const promotionUnmet = async (promoted: RedisNodeAddress): Promise<string | undefined> => {
       for (const sentinel of sentinels) {
-        const reported = await withRedis(sentinel, undefined, async (redis) => toAddress(await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)))
+        const reported = await withRedis(sentinel, undefined,
+          async (redis) => toAddress(await redis.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)))
         if (reported.port !== promoted.port) return `sentinel ${sentinel.port} still reports ${reported.port}`
       }
       const role = (await replication(promoted, password)).get('role')
@@ -269,7 +292,8 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
         await waitUntil(`sentinel ${sentinelPorts[0]} to accept SENTINEL FAILOVER`, 5_000, async () => {
           const sentinel = sentinels[0]
           if (sentinel === undefined) throw new Error('no sentinel')
-          return await withRedis(sentinel, undefined, async (redis) => await redis.call('SENTINEL', 'FAILOVER', name)) === 'OK' ? undefined : 'no OK'
+          const answer = await withRedis(sentinel, undefined, async (redis) => await redis.call('SENTINEL', 'FAILOVER', name))
+          return answer === 'OK' ? undefined : 'no OK'
         })
         await waitUntil(`${promoted.port} to be the primary and ${former.port} its replica after SENTINEL FAILOVER`, 20_000,
           async () => await promotionUnmet(promoted) ?? await replicaUnsynced(former, promoted.port, password))
@@ -277,8 +301,11 @@ export async function startRedisSentinel (options: { sentinels?: 1 | 3, password
       killPrimary: async () => {
         const { former: killed, promoted } = await roles('killPrimary')
         await crash(group, killed)
-        await waitUntil(`every sentinel to report ${promoted.port} as primary and it to say role:master after killing the primary ${killed.port}`, 20_000,
-          async () => await promotionUnmet(promoted))
+        await waitUntil(
+          `every sentinel to report ${promoted.port} as primary and it to say role:master after killing the primary ${killed.port}`,
+          20_000,
+          async () => await promotionUnmet(promoted)
+        )
         return { killed, promoted }
       },
       stop: async () => await stopGroup(group)
@@ -307,18 +334,26 @@ function dataNodeArgs (port: number, dir: string, password: string | undefined):
  * killed node was a primary whose replica took over: the survivors still count it among the known nodes
  * (flagged fail), and there is one healthy replica fewer per killed node.
  */
-async function clusterUnsettled (nodes: RedisNodeAddress[], killed: ReadonlySet<number>, password: string | undefined): Promise<string | undefined> {
+async function clusterUnsettled (
+  nodes: RedisNodeAddress[],
+  killed: ReadonlySet<number>,
+  password: string | undefined
+): Promise<string | undefined> {
   const expectedReplicas = nodes.length - 3 - killed.size
   for (const node of nodes.filter((candidate) => !killed.has(candidate.port))) {
     const info = parseInfo(await withRedis(node, password, async (redis) => await redis.call('CLUSTER', 'INFO')))
     if (info.get('cluster_state') !== 'ok') return `${node.port} reports cluster_state:${String(info.get('cluster_state'))}`
     if (info.get('cluster_slots_ok') !== '16384') return `${node.port} reports cluster_slots_ok:${String(info.get('cluster_slots_ok'))}`
-    if (info.get('cluster_known_nodes') !== String(nodes.length)) return `${node.port} knows ${String(info.get('cluster_known_nodes'))} nodes`
+    if (info.get('cluster_known_nodes') !== String(nodes.length)) {
+      return `${node.port} knows ${String(info.get('cluster_known_nodes'))} nodes`
+    }
     // Roles spread by gossip: right after creation a node may still see a replica as an empty primary.
     const replicas = await withRedis(node, password, async (redis) => replicaCount(await redis.call('CLUSTER', 'NODES')))
     if (replicas !== expectedReplicas) return `${node.port} sees ${replicas} of ${expectedReplicas} healthy replicas`
     const replicationInfo = await replication(node, password)
-    if (replicationInfo.get('role') === 'slave' && replicationInfo.get('master_link_status') !== 'up') return `replica ${node.port} has master_link_status:${String(replicationInfo.get('master_link_status'))}`
+    if (replicationInfo.get('role') === 'slave' && replicationInfo.get('master_link_status') !== 'up') {
+      return `replica ${node.port} has master_link_status:${String(replicationInfo.get('master_link_status'))}`
+    }
   }
   return undefined
 }
@@ -336,7 +371,11 @@ async function replication (node: RedisNodeAddress, password: string | undefined
   return parseInfo(await withRedis(node, password, async (redis) => await redis.call('INFO', 'replication')))
 }
 
-async function slotOf (nodes: RedisNodeAddress[], password: string | undefined, key: string): Promise<{ slot: number, primary: RedisNodeAddress, id: string, replicas: RedisNodeAddress[] }> {
+async function slotOf (
+  nodes: RedisNodeAddress[],
+  password: string | undefined,
+  key: string
+): Promise<{ slot: number, primary: RedisNodeAddress, id: string, replicas: RedisNodeAddress[] }> {
   return await firstAnswer(nodes, async (node) => await withRedis(node, password, async (redis) => {
     const slot = await redis.call('CLUSTER', 'KEYSLOT', key)
     if (typeof slot !== 'number') throw new Error(`CLUSTER KEYSLOT answered ${String(slot)}`)
@@ -381,7 +420,9 @@ function clusterNodes (nodesReply: unknown): Array<{ id: string, address: RedisN
     const [id, address, flags, master] = line.split(' ')
     if (id === undefined || address === undefined || flags === undefined || master === undefined) continue
     const match = /^(.+):(\d+)@/.exec(address)
-    if (match?.[1] !== undefined && match[2] !== undefined) nodes.push({ id, address: { host: match[1], port: Number(match[2]) }, flags: flags.split(','), master })
+    if (match?.[1] !== undefined && match[2] !== undefined) {
+      nodes.push({ id, address: { host: match[1], port: Number(match[2]) }, flags: flags.split(','), master })
+    }
   }
   return nodes
 }
@@ -406,7 +447,9 @@ async function moveKeys (source: Redis, slot: number, target: RedisNodeAddress, 
       return name
     })
     if (keys.length === 0) return
-    if (Date.now() >= deadline) throw new Error(`timed out after 15000 ms moving the keys of slot ${slot} to ${target.port} (${keys.length} left in the last batch)`)
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after 15000 ms moving the keys of slot ${slot} to ${target.port} (${keys.length} left in the last batch)`)
+    }
     await source.callBuffer('MIGRATE', target.host, target.port, '', 0, MIGRATE_TIMEOUT_MS, 'REPLACE', ...auth, 'KEYS', ...keys)
   }
 }
@@ -414,7 +457,9 @@ async function moveKeys (source: Redis, slot: number, target: RedisNodeAddress, 
 function toAddress (reply: unknown): RedisNodeAddress {
   const [host, port] = asArray(reply)
   const portNumber = typeof port === 'string' ? Number(port) : port
-  if (typeof host !== 'string' || typeof portNumber !== 'number' || !Number.isInteger(portNumber)) throw new Error(`not an address: ${JSON.stringify(reply)}`)
+  if (typeof host !== 'string' || typeof portNumber !== 'number' || !Number.isInteger(portNumber)) {
+    throw new Error(`not an address: ${JSON.stringify(reply)}`)
+  }
   return { host, port: portNumber }
 }
 
@@ -451,7 +496,9 @@ async function redisCli (password: string | undefined, args: string[]): Promise<
   try {
     await execFileAsync('redis-cli', [...auth, ...args], { timeout: 20_000 })
   } catch (error) {
-    const output = error instanceof Error && 'stdout' in error ? ` ${String(error.stdout)}${'stderr' in error ? String(error.stderr) : ''}` : ''
+    const output = error instanceof Error && 'stdout' in error
+      ? ` ${String(error.stdout)}${'stderr' in error ? String(error.stderr) : ''}`
+      : ''
     throw new Error(`redis-cli ${args.join(' ')} failed:${output}`, { cause: error })
   }
 }
@@ -558,7 +605,10 @@ async function killAndWait (child: ChildProcess): Promise<void> {
  * checked may be taken before redis-server binds it: then the child exits (or someone else's server
  * answers), and we try another port.
  */
-async function startServer (group: Group, options: { withBus: boolean, password: string | undefined, args: (port: number) => Promise<string[]> }): Promise<number> {
+async function startServer (
+  group: Group,
+  options: { withBus: boolean, password: string | undefined, args: (port: number) => Promise<string[]> }
+): Promise<number> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const port = await claimPort(options.withBus)
     group.ports.push(port, ...(options.withBus ? [port + BUS_OFFSET] : []))

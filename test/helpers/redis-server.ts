@@ -50,7 +50,9 @@ export async function privateRedis (): Promise<PrivateRedis> {
       // A restart: a second server on the same port would fail to bind, while the first one,
       // no longer tracked, would outlive the tests.
       await stop()
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], { stdio: 'ignore' })
+      child = spawn('redis-server', [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'
+      ], { stdio: 'ignore' })
       await waitForPing(url)
     },
     stop

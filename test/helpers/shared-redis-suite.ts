@@ -27,7 +27,8 @@ interface ReadyBody { status: string, checks: { redis: string }, redis: { topolo
 
 const MISS = 'wxpay-cards-bff; fwd=miss; stored'
 const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
-const cards = (appid: string, brand?: string): string => `/cards?appid=${appid}&offset=0&limit=10${brand === undefined ? '' : `&brand_id=${brand}`}`
+const cards = (appid: string, brand?: string): string =>
+  `/cards?appid=${appid}&offset=0&limit=10${brand === undefined ? '' : `&brand_id=${brand}`}`
 
 /**
  * What a fleet expects of any Redis topology, run against a real deployment: pages shared between
@@ -130,7 +131,8 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   it('two replicas together stay within the merchant\'s budget (UPSTREAM_MAX_RPS=2)', async () => {
     const limited = await pair({ wechatpay: { upstreamMaxRps: 2 } })
     const started = Date.now()
-    const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) => await fetch(`${limited[i % 2]?.url}${cards(uniqueAppid())}`)))
+    const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) =>
+      await fetch(`${limited[i % 2]?.url}${cards(uniqueAppid())}`)))
     const elapsedSeconds = (Date.now() - started) / 1000
     const calls = fake.simulator.calls.length
     // GCRA at 2/s with a burst of 1, shared: one call at once, then one every 500 ms, for the pair.
@@ -187,7 +189,8 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     }
     if (!back) {
       const states = await Promise.all(replicas.map(async (replica) => await (await fetch(`${replica.url}/readyz`)).text()))
-      const recent = replicas.map((replica) => replica.logs.filter((line) => Number(line.level) >= 40 || String(line.msg).startsWith('Redis')).slice(-8))
+      const recent = replicas.map((replica) =>
+        replica.logs.filter((line) => Number(line.level) >= 40 || String(line.msg).startsWith('Redis')).slice(-8))
       console.error('caching did not come back', JSON.stringify({ states, recent }, null, 1))
     }
     expect(back, `caching did not come back within 10 s of ${name}`).toBe(true)

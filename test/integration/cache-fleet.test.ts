@@ -70,7 +70,10 @@ describe('single flight across the fleet', () => {
 
   it('a holder renews its short lock through a fetch longer than the lock lives: still one upstream call', async () => {
     // A 10 s deadline, so one attempt may take 5 s: this fetch takes 3.5 s without a retry.
-    const slow = [await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } }), await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } })]
+    const slow = [
+      await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } }),
+      await startTestApp(fake, { wechatpay: { timeoutMs: 10_000 }, redis: { settings: SHARED_REDIS } })
+    ]
     try {
       const appid = uniqueAppid()
       const path = `/cards?appid=${appid}&offset=0&limit=10`

@@ -28,7 +28,12 @@ const timed = async (url: string): Promise<{ ms: number, status: number, cacheSt
  * Blocks the whole private Redis for `seconds` (DEBUG SLEEP, not awaited, or the test would stall
  * with it) and times `count` requests to `path`, `gapMs` apart, meanwhile.
  */
-async function duringStall (seconds: number, path: string, count: number, gapMs: number): Promise<Array<Awaited<ReturnType<typeof timed>>>> {
+async function duringStall (
+  seconds: number,
+  path: string,
+  count: number,
+  gapMs: number
+): Promise<Array<Awaited<ReturnType<typeof timed>>>> {
   const staller = new Redis(redis.url)
   try {
     staller.call('DEBUG', 'SLEEP', String(seconds)).catch(() => {})
@@ -48,7 +53,10 @@ describe('Redis never takes the service down', () => {
   it('a stalled Redis (DEBUG SLEEP) costs each request at most the command timeout, then nothing', async () => {
     await redis.start()
     // No in-process layer here: this test is about what a stalled Redis costs each request.
-    const service = await startTestApp(fake, { cache: { localTtlMs: 0 }, redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 100 } })
+    const service = await startTestApp(fake, {
+      cache: { localTtlMs: 0 },
+      redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 100 }
+    })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).cacheStatus).toBe('wxpay-cards-bff; fwd=miss; stored')
@@ -70,7 +78,10 @@ describe('Redis never takes the service down', () => {
   it('the per-caller limit counts through the same guard: once it is open, a stalled Redis costs a request nothing', async () => {
     await redis.start()
     // A long command timeout, so a call that bypassed the guard would show plainly.
-    const service = await startTestApp(fake, { protection: { rateLimitPerMinute: 1_000 }, redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 400 } })
+    const service = await startTestApp(fake, {
+      protection: { rateLimitPerMinute: 1_000 },
+      redis: { settings: redisSettings({ REDIS_URL: redis.url }), commandTimeoutMs: 400 }
+    })
     try {
       const path = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`
       expect((await timed(path)).status).toBe(200)

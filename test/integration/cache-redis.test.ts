@@ -13,13 +13,19 @@ const now = (): number => clock.now
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { now }, config: { cache: { ttlSeconds: 60, staleSeconds: 300 }, redis: { settings: SHARED_REDIS } }, overrides: { now }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({
+  simulator: { now },
+  config: { cache: { ttlSeconds: 60, staleSeconds: 300 }, redis: { settings: SHARED_REDIS } },
+  overrides: { now },
+  resetEach: false
+}, (f, s) => { fake = f; service = s })
 beforeEach(() => {
   fake.simulator.reset()
   clock.now = Date.now()
 })
 
-const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })
+const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> =>
+  await fetch(`${service.url}${path}`, { headers })
 const settle = async (): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, 100)) }
 
 describe('the Redis page cache', () => {
@@ -122,7 +128,11 @@ describe('the Redis page cache', () => {
 
   it('DELETE /cards/cache drops every page of the appid, on the next request, and answers 204', async () => {
     const appid = uniqueAppid()
-    const paths = [`/cards?appid=${appid}&offset=0&limit=5`, `/cards?appid=${appid}&offset=1&limit=5`, `/cards?appid=${appid}&offset=0&limit=5&brand_id=1001622624`]
+    const paths = [
+      `/cards?appid=${appid}&offset=0&limit=5`,
+      `/cards?appid=${appid}&offset=1&limit=5`,
+      `/cards?appid=${appid}&offset=0&limit=5&brand_id=1001622624`
+    ]
     for (const path of paths) await get(path)
     const other = `/cards?appid=${uniqueAppid()}&offset=0&limit=5`
     await get(other)
@@ -135,7 +145,8 @@ describe('the Redis page cache', () => {
 
   it('DELETE /cards/cache with brand_id drops that brand\'s pages and the unfiltered ones only', async () => {
     const appid = uniqueAppid()
-    const [all, mine, theirs] = ['', '&brand_id=1001622624', '&brand_id=1001622625'].map((b) => `/cards?appid=${appid}&offset=0&limit=5${b}`)
+    const [all, mine, theirs] = ['', '&brand_id=1001622624', '&brand_id=1001622625']
+      .map((b) => `/cards?appid=${appid}&offset=0&limit=5${b}`)
     for (const path of [all, mine, theirs]) await get(path as string)
     expect((await fetch(`${service.url}/cards/cache?appid=${appid}&brand_id=1001622624`, { method: 'DELETE' })).status).toBe(204)
     expect((await get(all as string)).headers.get('cache-status')).toMatch(/fwd=miss/)

@@ -61,7 +61,10 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     // The limit's Redis counters outlive a run by a minute: fresh tokens keep runs independent.
     const FRONTEND_RUN = `frontend-${randomUUID()}`
     const SYNC_RUN = `sync-${randomUUID()}`
-    const service = await startTestApp(fake, { protection: { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3 }, redis: { settings: SHARED_REDIS } })
+    const service = await startTestApp(fake, {
+      protection: { apiTokens: [FRONTEND_RUN, SYNC_RUN], rateLimitPerMinute: 3 },
+      redis: { settings: SHARED_REDIS }
+    })
     try {
       const statuses = async (token: string, n: number): Promise<number[]> => await Promise.all(Array.from({ length: n }, async () =>
         (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${token}` } })).status))
@@ -69,13 +72,15 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
       expect(frontend.filter((s) => s === 200)).toHaveLength(3)
       expect(frontend.filter((s) => s === 429)).toHaveLength(2)
       expect((await statuses(SYNC_RUN, 1))[0]).toBe(200)
-      const limited = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer ${FRONTEND_RUN}` } })
+      const limited = await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`,
+        { headers: { authorization: `Bearer ${FRONTEND_RUN}` } })
       expect(limited.status).toBe(429)
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
       expect(await limited.json()).toMatchObject({ type: '/problems/rate-limited', status: 429 })
       // Guessing tokens is rate limited like anything else (by address, as the guess is no caller).
       const guesses = await Promise.all(Array.from({ length: 5 }, async (_, i) =>
-        (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { authorization: `Bearer guess-${randomUUID()}-${i}` } })).status))
+        (await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`,
+          { headers: { authorization: `Bearer guess-${randomUUID()}-${i}` } })).status))
       expect(guesses.filter((s) => s === 401).length).toBeLessThanOrEqual(3)
       expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2)
     } finally {
@@ -86,7 +91,11 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
 
 describe('TRUST_PROXY', () => {
   it('behind a trusted proxy, callers without a token are limited by their own address, not the proxy\'s', async () => {
-    const service = await startTestApp(fake, { server: { trustProxy: true }, protection: { rateLimitPerMinute: 1 }, redis: { settings: SHARED_REDIS } })
+    const service = await startTestApp(fake, {
+      server: { trustProxy: true },
+      protection: { rateLimitPerMinute: 1 },
+      redis: { settings: SHARED_REDIS }
+    })
     try {
       // Fresh documentation addresses each run: the limit's Redis counters outlive a run by a minute.
       const octet = (): number => 1 + Math.floor(Math.random() * 250)

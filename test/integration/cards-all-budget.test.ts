@@ -9,7 +9,10 @@ const RPS = 3
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { wechatpay: { upstreamMaxRps: RPS }, redis: { settings: SHARED_REDIS } }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({
+  config: { wechatpay: { upstreamMaxRps: RPS }, redis: { settings: SHARED_REDIS } },
+  resetEach: false
+}, (f, s) => { fake = f; service = s })
 
 describe('GET /cards/all inside the upstream budget', () => {
   it(`reads 10 uncached pages at no more than UPSTREAM_MAX_RPS=${RPS}, and still answers with every card`, async () => {

@@ -10,10 +10,14 @@ const lists = new Map<string, () => unknown[]>()
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] }, config: { wechatpay: { cardsAllMax: 50 }, redis: { settings: SHARED_REDIS } } }, (f, s) => { fake = f; service = s })
+useService({
+  simulator: { cardsFor: (appid) => lists.get(appid)?.() ?? [] },
+  config: { wechatpay: { cardsAllMax: 50 }, redis: { settings: SHARED_REDIS } }
+}, (f, s) => { fake = f; service = s })
 
 const cardsOf = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}` }))
-const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })
+const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> =>
+  await fetch(`${service.url}${path}`, { headers })
 const offsets = (): number[] => fake.simulator.calls.map((call) => Number(new URL(call.url, 'http://x').searchParams.get('offset')))
 
 interface Problem { type: string, status: number, detail: string, code?: string, request_id?: string }
@@ -87,7 +91,11 @@ describe('GET /cards/all when a page fails', () => {
     fake.simulator.enqueue({ kind: 'error', status: 400, code: 'PARAM_ERROR', message: 'AppID有误' })
     const res = await get(`/cards/all?appid=${appid}`)
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ type: '/problems/upstream-param-error', code: 'PARAM_ERROR', detail: 'page 0 (offset=0, limit=20) failed: AppID有误' })
+    expect(await res.json()).toMatchObject({
+      type: '/problems/upstream-param-error',
+      code: 'PARAM_ERROR',
+      detail: 'page 0 (offset=0, limit=20) failed: AppID有误'
+    })
     expect(offsets()).toEqual([0])
   })
 })
@@ -120,7 +128,11 @@ describe('GET /cards/all when the list changes during the walk', () => {
     expect(res.headers.get('retry-after')).toBe('1')
     expect(res.headers.get('cache-control')).toBe('no-store')
     const problem = await res.json() as Problem
-    expect(problem).toMatchObject({ type: '/problems/cards-changed-during-walk', status: 503, title: 'The card list changed while it was being read' })
+    expect(problem).toMatchObject({
+      type: '/problems/cards-changed-during-walk',
+      status: 503,
+      title: 'The card list changed while it was being read'
+    })
     expect(problem.detail).toMatch(/page 1 says total_count \d+ where page 0 said \d+/)
     expect(offsets()).toEqual([0, 1, 0, 1])
   })

@@ -12,7 +12,8 @@ useService({ config: { redis: { settings: SHARED_REDIS } } }, (f, s) => { fake =
 
 const cardsOf = (n: number): Array<Record<string, unknown>> =>
   Array.from({ length: n }, (_, i) => ({ card_id: `card-${i}`, title: `会员卡 ${i}`, remain_quantity: i }))
-const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> => await fetch(`${service.url}${path}`, { headers })
+const get = async (path: string, headers: Record<string, string> = {}): Promise<Response> =>
+  await fetch(`${service.url}${path}`, { headers })
 const upstreamPages = (): string[] => fake.simulator.calls.map((call) => new URL(call.url, 'http://x').searchParams.toString())
 
 describe('GET /cards/all', () => {
@@ -33,7 +34,11 @@ describe('GET /cards/all', () => {
 
   it('passes each card through byte for byte: spacing, escapes, non-ASCII and unknown fields', async () => {
     const card = '{ "card_id" : "pbLatjvWOibDc5-TBnbUk1pD12o0", "title":"微信支付测试卡 <b>&amp;</b> \\u003c","future_field":{"x":[1,2.50,true]} }'
-    fake.simulator.enqueue({ kind: 'raw', status: 200, body: `{ "data" : [ ${card} ],\n "need_dynamic_code":false,"total_count":1,"offset":0,"limit":20,"added_later":"🙂"}` })
+    fake.simulator.enqueue({
+      kind: 'raw',
+      status: 200,
+      body: `{ "data" : [ ${card} ],\n "need_dynamic_code":false,"total_count":1,"offset":0,"limit":20,"added_later":"🙂"}`
+    })
     const res = await get(`/cards/all?appid=${uniqueAppid()}`)
     expect(res.status).toBe(200)
     expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(`{"data":[${card}],"total_count":1}`))).toBe(true)

@@ -28,7 +28,8 @@ describe('GET /cards pass-through', () => {
   })
 
   it('passes the exact bytes through: spacing, unknown fields, non-ASCII and HTML-like text', async () => {
-    const body = '{ "data" : [ {"card_id":"pbLatjvWOibDc5-TBnbUk1pD12o0","title":"微信支付测试卡 <b>&amp;</b> \\u003c","future_field":{"x":[1,2.50,true]}} ],\n' +
+    const body = '{ "data" : [ {"card_id":"pbLatjvWOibDc5-TBnbUk1pD12o0",' +
+      '"title":"微信支付测试卡 <b>&amp;</b> \\u003c","future_field":{"x":[1,2.50,true]}} ],\n' +
       '  "need_dynamic_code":false,"total_count":1,"offset":0,"limit":1,"added_later":"🙂"}'
     fake.simulator.enqueue({ kind: 'raw', status: 200, body, contentType: 'application/json; charset=utf-8' })
     const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=1`)
@@ -62,10 +63,19 @@ describe('GET /cards pass-through', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123')
     const access = service.logs.filter((l) => l.reqId === 'trace-abc-123' && l.msg === 'request completed')
     expect(access).toHaveLength(1)
-    expect(access[0]).toMatchObject({ method: 'GET', url: '/cards?appid=wx1&offset=0&limit=1', status: 200, cache: 'miss', wechat_request_id: wechatId })
+    expect(access[0]).toMatchObject({
+      method: 'GET',
+      url: '/cards?appid=wx1&offset=0&limit=1',
+      status: 200,
+      cache: 'miss',
+      wechat_request_id: wechatId
+    })
     expect(access[0]?.upstream_ms).toEqual(expect.any(Number))
     // The access line skips pino's wildcard redaction (access-log.ts): it must stay flat, and only these.
-    expect(Object.keys(access[0] ?? {}).sort()).toEqual(['cache', 'duration_ms', 'hostname', 'level', 'method', 'msg', 'pid', 'reqId', 'status', 'time', 'upstream_ms', 'url', 'wechat_request_id'])
+    expect(Object.keys(access[0] ?? {}).sort()).toEqual([
+      'cache', 'duration_ms', 'hostname', 'level', 'method', 'msg', 'pid',
+      'reqId', 'status', 'time', 'upstream_ms', 'url', 'wechat_request_id'
+    ])
     expect(Object.values(access[0] ?? {}).every((value) => typeof value !== 'object')).toBe(true)
     // A hit spends nothing on WeChat Pay, and its line says so by leaving upstream_ms out.
     await fetch(`${service.url}/cards?appid=wx1&offset=0&limit=1`, { headers: { 'x-request-id': 'trace-abc-124' } })

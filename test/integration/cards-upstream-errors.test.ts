@@ -38,7 +38,13 @@ describe('WeChat Pay error codes become problems', () => {
     expect(res.status).toBe(status)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     const problem = await res.json() as Record<string, unknown>
-    expect(problem).toMatchObject({ type, status, code, detail: message, instance: `urn:request:${res.headers.get('x-request-id') ?? 'missing'}` })
+    expect(problem).toMatchObject({
+      type,
+      status,
+      code,
+      detail: message,
+      instance: `urn:request:${res.headers.get('x-request-id') ?? 'missing'}`
+    })
     expect(problem.title).toEqual(expect.any(String))
     expect(problem.request_id).toMatch(/^[0-9A-F]+-\d+$/)
   })
@@ -49,7 +55,11 @@ describe('WeChat Pay error codes become problems', () => {
     ['FREQUENCY_LIMITED', '7', '7']
   ])('429 %s (upstream Retry-After %s) → 429 with Retry-After %s', async (code, upstreamRetryAfter, expected) => {
     fake.simulator.enqueue({
-      kind: 'error', status: 429, code, message: '请求过于频繁', ...(upstreamRetryAfter === undefined ? {} : { headers: { 'Retry-After': upstreamRetryAfter } })
+      kind: 'error',
+      status: 429,
+      code,
+      message: '请求过于频繁',
+      ...(upstreamRetryAfter === undefined ? {} : { headers: { 'Retry-After': upstreamRetryAfter } })
     })
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(429)
@@ -59,7 +69,11 @@ describe('WeChat Pay error codes become problems', () => {
 
   it('401 SIGN_ERROR → 502, logged at error level, and sign_information never leaves', async () => {
     fake.simulator.enqueue({
-      kind: 'error', status: 401, code: 'SIGN_ERROR', message: '签名错误，请检查后再试', detail: { field: 'signature', sign_information: SIGN_INFORMATION }
+      kind: 'error',
+      status: 401,
+      code: 'SIGN_ERROR',
+      message: '签名错误，请检查后再试',
+      detail: { field: 'signature', sign_information: SIGN_INFORMATION }
     })
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)

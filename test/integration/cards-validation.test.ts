@@ -8,7 +8,14 @@ let service: TestApp
 
 useService({}, (f, s) => { fake = f; service = s })
 
-interface Problem { type: string, title: string, status: number, detail: string, instance: string, invalid_params: Array<{ name: string, in: string, reason: string }> }
+interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance: string
+  invalid_params: Array<{ name: string, in: string, reason: string }>
+}
 
 async function badRequest (query: string): Promise<Problem> {
   const res = await fetch(`${service.url}/cards${query}`)

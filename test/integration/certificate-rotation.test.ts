@@ -26,7 +26,8 @@ let offsetMs = 0
 const clock = (): number => Date.now() + offsetMs
 
 const certificateCalls = (f: FakeWechatpay): number => f.simulator.calls.filter((call) => call.url === '/v3/certificates').length
-const cards = async (replica: TestApp): Promise<number> => (await fetch(`${replica.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)).status
+const cards = async (replica: TestApp): Promise<number> =>
+  (await fetch(`${replica.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)).status
 
 async function until (check: () => boolean, ms = 8_000): Promise<void> {
   const deadline = Date.now() + ms
@@ -53,7 +54,8 @@ describe('a rotation is followed on the first unknown serial', () => {
     await until(() => holds(replica, next.serial))
     expect(certificateCalls(fake)).toBe(2)
     // The refresh was verified with the new certificate itself, found in the GCM-protected list.
-    expect(replica.logs.find((l) => Array.isArray(l.added) && (l.added as string[]).includes(next.serial))).toMatchObject({ via: 'download', reason: 'unknown-serial' })
+    expect(replica.logs.find((l) => Array.isArray(l.added) && (l.added as string[]).includes(next.serial)))
+      .toMatchObject({ via: 'download', reason: 'unknown-serial' })
 
     expect(await cards(replica)).toBe(200)
     expect(fake.simulator.calls.at(-1)?.headers['wechatpay-serial']).toBe(next.serial)

@@ -17,8 +17,15 @@ afterAll(async () => {
 
 describe('what never reaches the logs, at debug level', () => {
   it('no Authorization value, signature or key material after successful and failed calls', async () => {
-    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`, { headers: { authorization: 'Bearer caller-secret-token' } })
-    fake.simulator.enqueue({ kind: 'error', status: 401, code: 'SIGN_ERROR', message: '签名错误', detail: { sign_information: { truncated_sign_message: 'GET\n/v3/…' } } })
+    await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`,
+      { headers: { authorization: 'Bearer caller-secret-token' } })
+    fake.simulator.enqueue({
+      kind: 'error',
+      status: 401,
+      code: 'SIGN_ERROR',
+      message: '签名错误',
+      detail: { sign_information: { truncated_sign_message: 'GET\n/v3/…' } }
+    })
     await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)
     fake.simulator.enqueue({ kind: 'tamper' })
     await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)
@@ -27,7 +34,10 @@ describe('what never reaches the logs, at debug level', () => {
     const signature = /signature="([^"]+)"/.exec(sent)?.[1] as string
     const logs = service.rawLogs()
     expect(logs.length).toBeGreaterThan(0)
-    for (const secret of [sent, signature, 'WECHATPAY2-SHA256-RSA2048', 'caller-secret-token', 'PRIVATE KEY', 'sign_information', 'truncated_sign_message']) {
+    const secrets = [
+      sent, signature, 'WECHATPAY2-SHA256-RSA2048', 'caller-secret-token', 'PRIVATE KEY', 'sign_information', 'truncated_sign_message'
+    ]
+    for (const secret of secrets) {
       expect(logs).not.toContain(secret)
     }
   })

@@ -8,7 +8,10 @@ import { uniqueAppid } from '../helpers/unique.js'
 let fake: FakeWechatpay
 let service: TestApp
 
-useService({ config: { protection: { apiTokens: ['metrics-test-token-0123456789'] }, redis: { settings: SHARED_REDIS } }, resetEach: false }, (f, s) => { fake = f; service = s })
+useService({
+  config: { protection: { apiTokens: ['metrics-test-token-0123456789'] }, redis: { settings: SHARED_REDIS } },
+  resetEach: false
+}, (f, s) => { fake = f; service = s })
 
 const auth = { authorization: 'Bearer metrics-test-token-0123456789' }
 
@@ -48,7 +51,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'cards_cache_outcomes_total{outcome="miss"}')).toBeGreaterThanOrEqual(2)
     const host = new URL(fake.simulator.url).host
     expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="ok",wechat_code=""}`)).toBeGreaterThanOrEqual(2)
-    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="SYSTEM_ERROR",wechat_code="SYSTEM_ERROR"}`)).toBe(1)
+    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="SYSTEM_ERROR",wechat_code="SYSTEM_ERROR"}`))
+      .toBe(1)
     expect(sample(text, `wechatpay_retries_total{host="${host}"}`)).toBe(1)
     expect(sample(text, 'wechatpay_verification_failures_total{reason="bad-signature"}')).toBe(1)
     expect(sample(text, 'redis_up{topology="single"}')).toBe(1)

@@ -47,7 +47,11 @@ describe('platform-certificate mode (WECHATPAY_APIV3_KEY alone)', () => {
 
     const ready = await readiness(service)
     expect(ready.status).toBe(200)
-    expect(ready.body).toMatchObject({ status: 'ok', checks: { keys: 'ok' }, keys: { mode: 'platform-certificate', platform_certificates: 1 } })
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      checks: { keys: 'ok' },
+      keys: { mode: 'platform-certificate', platform_certificates: 1 }
+    })
     const line = service.logs.find((l) => l.key_mode !== undefined)
     expect(line).toMatchObject({ level: 30, key_mode: 'platform-certificate', platform_certificates: [{ serial }] })
     expect(String(line?.msg)).toMatch(/key mode: platform certificates/)
@@ -68,7 +72,10 @@ describe('platform-certificate mode (WECHATPAY_APIV3_KEY alone)', () => {
   })
 
   it('drops expired certificates: an answer signed with one is refused', async () => {
-    const expired = generatePlatformCertificate({ effectiveTime: new Date(Date.now() - 3 * 365 * 86_400_000), expireTime: new Date(Date.now() - 86_400_000) })
+    const expired = generatePlatformCertificate({
+      effectiveTime: new Date(Date.now() - 3 * 365 * 86_400_000),
+      expireTime: new Date(Date.now() - 86_400_000)
+    })
     const current = generatePlatformCertificate()
     const { fake, service } = await start({ keyMode: 'platform-certificate', certificates: [expired, current] })
     expect(service.app.certificates.certificates().map((c) => c.serial)).toEqual([current.serial])
@@ -113,7 +120,8 @@ describe('both modes at once (the migration)', () => {
     expect((await cards(service)).status).toBe(200)
 
     expect((await readiness(service)).body).toMatchObject({ checks: { keys: 'ok' }, keys: { mode: 'both', platform_certificates: 1 } })
-    expect(service.logs.find((l) => l.key_mode !== undefined)).toMatchObject({ key_mode: 'both', public_key_id: fake.credentials.publicKeyId })
+    expect(service.logs.find((l) => l.key_mode !== undefined))
+      .toMatchObject({ key_mode: 'both', public_key_id: fake.credentials.publicKeyId })
   })
 })
 
@@ -152,15 +160,22 @@ describe('a wrong APIv3 key', () => {
 })
 
 describe('merchants without platform certificates (public key only)', () => {
-  it.each(['not-found', 'empty-list'] as const)('are fine when the public key is configured (/v3/certificates: %s)', async (noCertificates) => {
+  it.each([
+    'not-found',
+    'empty-list'
+  ] as const)('are fine when the public key is configured (/v3/certificates: %s)', async (noCertificates) => {
     const { service } = await start({ keyMode: 'both', certificates: [], noCertificates })
     expect(service.logs.some((l) => /public key alone/.test(String(l.msg)))).toBe(true)
     expect((await readiness(service)).body).toMatchObject({ checks: { keys: 'ok' }, keys: { mode: 'both', platform_certificates: 0 } })
     expect((await cards(service)).status).toBe(200)
   })
 
-  it.each(['not-found', 'empty-list'] as const)('fail start-up naming the public-key settings without one (/v3/certificates: %s)', async (noCertificates) => {
+  it.each([
+    'not-found',
+    'empty-list'
+  ] as const)('fail start-up naming the public-key settings without one (/v3/certificates: %s)', async (noCertificates) => {
     fake = await startFakeWechatpay({ keyMode: 'platform-certificate', certificates: [], noCertificates })
-    await expect(startTestApp(fake)).rejects.toThrow(/no platform certificate for merchant .*WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE/)
+    await expect(startTestApp(fake)).rejects
+      .toThrow(/no platform certificate for merchant .*WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE/)
   })
 })

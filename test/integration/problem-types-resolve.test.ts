@@ -16,7 +16,9 @@ afterAll(async () => { await app.close() })
 describe('problem types resolve on the service', () => {
   it('the registry holds the types the service sends (at least 20)', () => {
     expect(types.length).toBeGreaterThanOrEqual(20)
-    expect(types).toEqual(expect.arrayContaining(['/problems/invalid-request', '/problems/upstream-signature-invalid', '/problems/cache-unavailable']))
+    expect(types).toEqual(expect.arrayContaining([
+      '/problems/invalid-request', '/problems/upstream-signature-invalid', '/problems/cache-unavailable'
+    ]))
   })
 
   it.each([...types].sort())('GET %s → 200, a human page with title, retry and operator advice', async (type) => {
@@ -37,7 +39,12 @@ describe('problem types resolve on the service', () => {
     const json = await app.inject({ url: '/problems/upstream-sign-error', headers: { accept: 'application/json' } })
     expect(json.headers['content-type']).toMatch(/^application\/json/)
     expect(json.headers.vary).toMatch(/accept/i)
-    expect(json.json()).toMatchObject({ type: '/problems/upstream-sign-error', status: 502, retry: expect.any(String), operator: expect.stringContaining('WECHATPAY_MERCHANT_SERIAL_NO') })
+    expect(json.json()).toMatchObject({
+      type: '/problems/upstream-sign-error',
+      status: 502,
+      retry: expect.any(String),
+      operator: expect.stringContaining('WECHATPAY_MERCHANT_SERIAL_NO')
+    })
     const weighted = await app.inject({ url: '/problems/upstream-sign-error', headers: { accept: 'text/html;q=0.5, application/json' } })
     expect(weighted.headers['content-type']).toMatch(/^application\/json/)
     const tie = await app.inject({ url: '/problems/upstream-sign-error', headers: { accept: '*/*' } })
@@ -58,7 +65,11 @@ describe('problem types resolve on the service', () => {
     const res = await app.inject({ url: `/problems/${name}` })
     expect(res.statusCode).toBe(404)
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
-    expect(res.json()).toMatchObject({ type: '/problems/not-found', status: 404, instance: `urn:request:${String(res.headers['x-request-id'])}` })
+    expect(res.json()).toMatchObject({
+      type: '/problems/not-found',
+      status: 404,
+      instance: `urn:request:${String(res.headers['x-request-id'])}`
+    })
   })
 
   it('is not part of the OpenAPI document', async () => {

@@ -44,7 +44,8 @@ describe('Redis Cluster (three primaries with a replica each, real redis-server 
       primaries: async () => {
         // CLUSTER SLOTS: [start, end, [host, port, id] of the primary, ...replicas]
         const slots = await inspector.cluster('SLOTS')
-        return [...new Set(slots.flatMap(([, , primary]) => primary === undefined ? [] : [hostPort({ host: primary[0], port: primary[1] })]))]
+        return [...new Set(slots.flatMap(([, , primary]) =>
+          primary === undefined ? [] : [hostPort({ host: primary[0], port: primary[1] })]))]
       },
       stop: cluster.stop
     }

@@ -23,11 +23,19 @@ let fake: FakeWechatpay
 /** A throw-away CA and a server certificate it signed, made with openssl at test time. */
 async function makeCertificates (): Promise<void> {
   const at = (name: string): string => join(dir, name)
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=wxcards test CA', '-keyout', at('ca.key'), '-out', at('ca.pem')])
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${SERVER_NAME}`, '-keyout', at('server.key'), '-out', at('server.csr')])
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=wxcards test CA',
+    '-keyout', at('ca.key'), '-out', at('ca.pem')
+  ])
+  await run('openssl', [
+    'req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${SERVER_NAME}`, '-keyout', at('server.key'), '-out', at('server.csr')
+  ])
   // The subjectAltName is what clients check; openssl x509 -req takes it from an extensions file.
   writeFileSync(at('san.cnf'), `subjectAltName=DNS:${SERVER_NAME}\n`)
-  await run('openssl', ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('san.cnf'), '-out', at('server.pem')])
+  await run('openssl', [
+    'x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1',
+    '-extfile', at('san.cnf'), '-out', at('server.pem')
+  ])
 }
 
 beforeAll(async () => {
@@ -91,7 +99,8 @@ describe('Redis over TLS (rediss://, a private CA, a password)', () => {
       const res = await fetch(`${service.url}${cards(uniqueAppid())}`)
       expect(res.status).toBe(200)
       expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; detail=cache-unavailable')
-      expect(await (await fetch(`${service.url}/readyz`)).json()).toMatchObject({ status: 'degraded', checks: { redis: 'down' }, redis: { state: 'connecting' } })
+      expect(await (await fetch(`${service.url}/readyz`)).json())
+        .toMatchObject({ status: 'degraded', checks: { redis: 'down' }, redis: { state: 'connecting' } })
       expect(service.rawLogs()).not.toContain(PASSWORD)
     } finally {
       await service.close()

@@ -23,7 +23,9 @@ const value = fc.oneof(
   fc.integer().map(String)
 )
 const query = fc.array(fc.tuple(name, value, fc.boolean()), { maxLength: 8 })
-  .map((pairs) => pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${raw ? v.replace(/[&#\s]/g, '') : encodeURIComponent(v)}`).join('&'))
+  .map((pairs) => pairs
+    .map(([k, v, raw]) => `${encodeURIComponent(k)}=${raw ? v.replace(/[&#\s]/g, '') : encodeURIComponent(v)}`)
+    .join('&'))
 
 describe('whatever the query, /cards answers sanely', () => {
   it('never a 5xx, every refusal a problem, and a refused request never calls WeChat Pay', async () => {

@@ -26,21 +26,42 @@ function setup (policy = { ttlMs: 60_000, staleMs: 300_000 }) {
   const up = upstream()
   const store = new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now: () => clock.now })
   const errors: unknown[] = []
-  const pages = new CachedPages<CardsQuery>({ store, keysOf: (query) => REDIS_KEYS.cardsPage('m', query), fetch: up.fetch, policy, now: () => clock.now, onBackgroundError: (e) => errors.push(e) })
+  const pages = new CachedPages<CardsQuery>({
+    store,
+    keysOf: (query) => REDIS_KEYS.cardsPage('m', query),
+    fetch: up.fetch,
+    policy,
+    now: () => clock.now,
+    onBackgroundError: (e) => errors.push(e)
+  })
   return { clock, up, store, pages, errors }
 }
 
-const failing = (problem: ProblemName = 'upstream-unreachable') => async (): Promise<VerifiedPage> => { throw new UpstreamError(problem, 'down') }
+const failing = (problem: ProblemName = 'upstream-unreachable') => async (): Promise<VerifiedPage> => {
+  throw new UpstreamError(problem, 'down')
+}
 const settle = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 
 describe('CachedPages', () => {
   it('a miss fetches and stores; a hit within the TTL sends the stored bytes without a call', async () => {
     const { clock, up, pages } = setup()
     const miss = await pages.getPage(QUERY)
-    expect(miss).toMatchObject({ outcome: 'miss', cacheStatus: 'wxpay-cards-bff; fwd=miss; stored', ageSeconds: 0, maxAgeSeconds: 60, requestId: 'REQ-1' })
+    expect(miss).toMatchObject({
+      outcome: 'miss',
+      cacheStatus: 'wxpay-cards-bff; fwd=miss; stored',
+      ageSeconds: 0,
+      maxAgeSeconds: 60,
+      requestId: 'REQ-1'
+    })
     clock.now += 18_000
     const hit = await pages.getPage(QUERY)
-    expect(hit).toMatchObject({ outcome: 'hit', cacheStatus: 'wxpay-cards-bff; hit; ttl=42', ageSeconds: 18, maxAgeSeconds: 42, requestId: 'REQ-1' })
+    expect(hit).toMatchObject({
+      outcome: 'hit',
+      cacheStatus: 'wxpay-cards-bff; hit; ttl=42',
+      ageSeconds: 18,
+      maxAgeSeconds: 42,
+      requestId: 'REQ-1'
+    })
     expect(hit.body).toBe(miss.body)
     expect(hit.etag).toBe(miss.etag)
     expect(up.state.calls).toBe(1)
@@ -97,7 +118,11 @@ describe('CachedPages', () => {
     clock.now += 90_000
     up.state.next.push(failing(kind))
     const served = await pages.getPage(QUERY, { noCache: true })
-    expect(served).toMatchObject({ outcome: 'stale-if-error', cacheStatus: 'wxpay-cards-bff; hit; ttl=-30; detail=stale-if-error', requestId: 'REQ-1' })
+    expect(served).toMatchObject({
+      outcome: 'stale-if-error',
+      cacheStatus: 'wxpay-cards-bff; hit; ttl=-30; detail=stale-if-error',
+      requestId: 'REQ-1'
+    })
   })
 
   it('a caller error from WeChat Pay (400, 403, 404) is not masked by a stored page', async () => {

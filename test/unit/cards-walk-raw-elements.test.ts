@@ -4,7 +4,8 @@ import { rawDataElements } from '../../src/cards/raw-elements.js'
 
 describe('rawDataElements', () => {
   it('returns each element of the top-level data array as written', () => {
-    const json = '{ "total_count" : 3, "data" : [ {"a": [1, 2.50, {"b":"]}\\"{,"}]} ,\n\t"x\\u0022" , -1.5e3,true,null, [ ] ],"z":{"data":[9]}}'
+    const json = '{ "total_count" : 3, "data" : [ {"a": [1, 2.50, {"b":"]}\\"{,"}]} ,\n' +
+      '\t"x\\u0022" , -1.5e3,true,null, [ ] ],"z":{"data":[9]}}'
     expect(rawDataElements(json)).toEqual(['{"a": [1, 2.50, {"b":"]}\\"{,"}]}', '"x\\u0022"', '-1.5e3', 'true', 'null', '[ ]'])
   })
 

@@ -135,6 +135,7 @@ describe('walkFreshness', () => {
   it('otherwise forwards, counting the hits', () => {
     const outcomes: CacheOutcome[] = ['hit', 'stale', 'collapsed', 'stale-if-error', 'miss']
     expect(walkFreshness(outcomes.map((o) => served('', o)), false).cacheStatus).toBe('wxpay-cards-bff; fwd=miss; detail=pages-1/5-hit')
-    expect(walkFreshness([served('', 'bypass'), served('', 'bypass')], true).cacheStatus).toBe('wxpay-cards-bff; fwd=request; detail=pages-0/2-hit')
+    expect(walkFreshness([served('', 'bypass'), served('', 'bypass')], true).cacheStatus)
+      .toBe('wxpay-cards-bff; fwd=request; detail=pages-0/2-hit')
   })
 })

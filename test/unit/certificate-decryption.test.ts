@@ -58,7 +58,10 @@ function opensslVector (plaintext: Buffer, serial: string): Vector {
   const aad = 'certificate'
   const keyHex = Buffer.from(apiv3Key, 'utf8').toString('hex')
   const iv = Buffer.from(nonce, 'utf8')
-  const encrypted = run(['enc', '-aes-256-ctr', '-K', keyHex, '-iv', Buffer.concat([iv, Buffer.from('00000002', 'hex')]).toString('hex')], plaintext)
+  const encrypted = run(
+    ['enc', '-aes-256-ctr', '-K', keyHex, '-iv', Buffer.concat([iv, Buffer.from('00000002', 'hex')]).toString('hex')],
+    plaintext
+  )
   const h = toBig(aesEcbBlock(keyHex, Buffer.alloc(16)))
   const ekj0 = toBig(aesEcbBlock(keyHex, Buffer.concat([iv, Buffer.from('00000001', 'hex')])))
   const tag = toBlock(ghash(h, Buffer.from(aad, 'utf8'), encrypted) ^ ekj0)
@@ -71,7 +74,12 @@ function listing (vector: Vector, serialNo = vector.serial, expireTime = '2099-0
       serial_no: serialNo,
       effective_time: '2024-01-01T00:00:00+08:00',
       expire_time: expireTime,
-      encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', nonce: vector.nonce, associated_data: vector.aad, ciphertext: vector.ciphertext }
+      encrypt_certificate: {
+        algorithm: 'AEAD_AES_256_GCM',
+        nonce: vector.nonce,
+        associated_data: vector.aad,
+        ciphertext: vector.ciphertext
+      }
     }]
   }))
 }
@@ -93,10 +101,15 @@ describe('AEAD_AES_256_GCM decryption (docs/wechatpay-protocol.md §2.4 A)', () 
     // McGrew & Viega, "The Galois/Counter Mode of Operation", Test Case 16, computed with openssl AES.
     const keyHex = 'feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308'
     const iv = Buffer.from('cafebabefacedbaddecaf888', 'hex')
-    const plaintext = Buffer.from('d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39', 'hex')
+    const plaintext = Buffer.from('d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72' +
+      '1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39', 'hex')
     const aad = Buffer.from('feedfacedeadbeeffeedfacedeadbeefabaddad2', 'hex')
-    const ciphertext = run(['enc', '-aes-256-ctr', '-K', keyHex, '-iv', Buffer.concat([iv, Buffer.from('00000002', 'hex')]).toString('hex')], plaintext)
-    expect(ciphertext.toString('hex')).toBe('522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662')
+    const ciphertext = run(
+      ['enc', '-aes-256-ctr', '-K', keyHex, '-iv', Buffer.concat([iv, Buffer.from('00000002', 'hex')]).toString('hex')],
+      plaintext
+    )
+    expect(ciphertext.toString('hex')).toBe('522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa' +
+      '8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662')
     const h = toBig(aesEcbBlock(keyHex, Buffer.alloc(16)))
     const ekj0 = toBig(aesEcbBlock(keyHex, Buffer.concat([iv, Buffer.from('00000001', 'hex')])))
     expect(toBlock(ghash(h, aad, ciphertext) ^ ekj0).toString('hex')).toBe('76fc6ece0f4e1768cddf8853bb2d551b')
@@ -131,7 +144,8 @@ describe('AEAD_AES_256_GCM decryption (docs/wechatpay-protocol.md §2.4 A)', () 
 describe('the certificate list', () => {
   it('yields the certificate under its uppercase serial, with openssl\'s serial and the listed expiry', () => {
     const serial = run(['x509', '-noout', '-serial'], vector.plaintext).toString().trim().replace(/^serial=/, '')
-    const list = parseCertificateList(listing(vector, vector.serial.toLowerCase(), '2030-06-01T12:00:00+08:00'), Buffer.from(vector.apiv3Key, 'utf8'))
+    const list = parseCertificateList(listing(vector, vector.serial.toLowerCase(), '2030-06-01T12:00:00+08:00'),
+      Buffer.from(vector.apiv3Key, 'utf8'))
     expect(list.skipped).toEqual([])
     expect(list.certificates).toHaveLength(1)
     const [cert] = list.certificates

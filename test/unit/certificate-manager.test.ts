@@ -27,7 +27,9 @@ const listed = (...certificates: PlatformCertificate[]): Download =>
 const none: Download = { kind: 'none', reason: 'GET /v3/certificates answered 404 RESOURCE_NOT_EXISTS' }
 
 function create (publicKeyId?: string): CertificateManager {
-  const log = (level: string) => (fields: object, message: string) => { logs.push({ level, fields: fields as Record<string, unknown>, message }) }
+  const log = (level: string) => (fields: object, message: string) => {
+    logs.push({ level, fields: fields as Record<string, unknown>, message })
+  }
   manager = new CertificateManager({
     mchid: '1900000109',
     publicKeyId,
@@ -196,7 +198,11 @@ describe('what cannot be fixed by waiting', () => {
     script = [() => { throw new Error('WeChat Pay could not be reached (ECONNREFUSED)') }]
     const certificates = create()
     await certificates.start()
-    expect(certificates.health()).toMatchObject({ usable: false, check: 'certificates-unavailable', detail: expect.stringMatching(/ECONNREFUSED/) })
+    expect(certificates.health()).toMatchObject({
+      usable: false,
+      check: 'certificates-unavailable',
+      detail: expect.stringMatching(/ECONNREFUSED/)
+    })
   })
 
   it('public-key mode downloads nothing', async () => {

@@ -162,7 +162,10 @@ describe('loadConfig: sandbox mode', () => {
     expect(config).toMatchObject({
       server: { host: '127.0.0.1', port: 8080, logLevel: 'debug' },
       wechatpay: { sandbox: true, baseUrl: 'https://api2.mch.weixin.qq.com', timeoutMs: 2500 },
-      redis: { settings: { topology: 'single', node: { host: 'cache.internal', port: 6380 }, db: 0, tls: { ca: undefined } }, commandTimeoutMs: 200 },
+      redis: {
+        settings: { topology: 'single', node: { host: 'cache.internal', port: 6380 }, db: 0, tls: { ca: undefined } },
+        commandTimeoutMs: 200
+      },
       cache: { ttlSeconds: 30, staleSeconds: 0, maxEntries: 500, maxBytes: 2097152 }
     })
   })

@@ -12,10 +12,16 @@ const entryOf = (size: number): CacheEntry => {
   return { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }
 }
 
-function layered (options: { maxEntries?: number, maxBytes?: number, now: () => number }): { hot: LayeredPageStore, shared: MemoryPageStore } {
+function layered (
+  options: { maxEntries?: number, maxBytes?: number, now: () => number }
+): { hot: LayeredPageStore, shared: MemoryPageStore } {
   const shared = new MemoryPageStore({ maxEntries: 1000, maxBytes: 64 * 1024 * 1024, now: options.now })
   const hot = new LayeredPageStore(shared, {
-    localTtlMs: 1_000, maxEntries: options.maxEntries ?? 1000, maxBytes: options.maxBytes ?? 64 * 1024 * 1024, announcePurge: async () => {}, now: options.now
+    localTtlMs: 1_000,
+    maxEntries: options.maxEntries ?? 1000,
+    maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+    announcePurge: async () => {},
+    now: options.now
   })
   return { hot, shared }
 }
@@ -49,7 +55,13 @@ describe('the in-process hot layer in front of Redis', () => {
 
   it('keeps a copy of a page that is a view into a larger buffer (a Redis socket chunk), not the view', async () => {
     const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 64 * 1024 * 1024 })
-    const hot = new LayeredPageStore(shared, { localTtlMs: 1_000, maxEntries: 10, maxBytes: 64 * 1024 * 1024, announcePurge: async () => {}, now: () => 0 })
+    const hot = new LayeredPageStore(shared, {
+      localTtlMs: 1_000,
+      maxEntries: 10,
+      maxBytes: 64 * 1024 * 1024,
+      announcePurge: async () => {},
+      now: () => 0
+    })
     const chunk = Buffer.alloc(1024 * 1024, 'x')
     const body = chunk.subarray(1000, 21_000)
     await shared.write(keysFor(0), { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }, 60_000)

@@ -16,12 +16,14 @@ describe('request signer', () => {
       now: () => 1_554_208_460_123,
       nonce: () => '593BEC0C930BF1AFEB40B4A08C8FB242'
     })
-    const message = 'GET\n/v3/marketing/membercard-open/cards?brand_id=1001622624&appid=wxea9c30890f48d5ae&offset=0&limit=10\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n'
+    const message = 'GET\n/v3/marketing/membercard-open/cards?brand_id=1001622624&appid=wxea9c30890f48d5ae&offset=0&limit=10\n' +
+      '1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n'
     const expected = opensslSign(merchant.privatePem, message)
 
     const header = sign('GET', target)
 
-    expect(header).toBe(`WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",timestamp="1554208460",serial_no="408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",signature="${expected}"`)
+    expect(header).toBe('WECHATPAY2-SHA256-RSA2048 mchid="1900007291",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",' +
+      `timestamp="1554208460",serial_no="408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",signature="${expected}"`)
     expect(expected).toHaveLength(344) // 256 bytes of RSA-2048 signature, base64
   })
 
@@ -55,7 +57,8 @@ describe('request signer', () => {
 describe('canonical request target', () => {
   it('puts the parameters in one fixed order and leaves out an absent brand_id', () => {
     expect(buildCardsTarget({ appid: 'wx1', offset: 3, limit: 20 })).toBe('/v3/marketing/membercard-open/cards?appid=wx1&offset=3&limit=20')
-    expect(buildCardsTarget({ limit: 1, offset: 0, appid: 'wx1', brand_id: 'b' })).toBe('/v3/marketing/membercard-open/cards?brand_id=b&appid=wx1&offset=0&limit=1')
+    expect(buildCardsTarget({ limit: 1, offset: 0, appid: 'wx1', brand_id: 'b' }))
+      .toBe('/v3/marketing/membercard-open/cards?brand_id=b&appid=wx1&offset=0&limit=1')
   })
 
   it('percent-encodes values so the signed string is the one on the wire', () => {

@@ -18,7 +18,11 @@ async function start (options: Partial<SimulatorOptions> = {}): Promise<Simulato
   return sim
 }
 
-async function get (simulator: Simulator, path: string, wechatpaySerial?: string): Promise<{ status: number, headers: Headers, body: Buffer }> {
+async function get (
+  simulator: Simulator,
+  path: string,
+  wechatpaySerial?: string
+): Promise<{ status: number, headers: Headers, body: Buffer }> {
   const ts = String(Math.floor(Date.now() / 1000))
   const nonce = randomBytes(16).toString('hex')
   const signature = sign('sha256', Buffer.from(`GET\n${path}\n${ts}\n${nonce}\n\n`), creds.merchantPrivateKey).toString('base64')
@@ -26,7 +30,8 @@ async function get (simulator: Simulator, path: string, wechatpaySerial?: string
     headers: {
       accept: 'application/json',
       'user-agent': 'simulator-certificates-test',
-      authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${creds.mchid}",nonce_str="${nonce}",timestamp="${ts}",serial_no="${creds.merchantSerialNo}",signature="${signature}"`,
+      authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${creds.mchid}",nonce_str="${nonce}",timestamp="${ts}",` +
+        `serial_no="${creds.merchantSerialNo}",signature="${signature}"`,
       ...(wechatpaySerial === undefined ? {} : { 'wechatpay-serial': wechatpaySerial })
     }
   })
@@ -34,7 +39,11 @@ async function get (simulator: Simulator, path: string, wechatpaySerial?: string
 }
 
 function signedBy (answer: { headers: Headers, body: Buffer }, key: KeyObject): boolean {
-  const message = Buffer.concat([Buffer.from(`${answer.headers.get('wechatpay-timestamp') ?? ''}\n${answer.headers.get('wechatpay-nonce') ?? ''}\n`), answer.body, Buffer.from('\n')])
+  const message = Buffer.concat([
+    Buffer.from(`${answer.headers.get('wechatpay-timestamp') ?? ''}\n${answer.headers.get('wechatpay-nonce') ?? ''}\n`),
+    answer.body,
+    Buffer.from('\n')
+  ])
   return verify('sha256', message, key, Buffer.from(answer.headers.get('wechatpay-signature') ?? '', 'base64'))
 }
 

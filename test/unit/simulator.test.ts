@@ -17,7 +17,16 @@ let sim: Simulator
 interface Reply { status: number, headers: IncomingHttpHeaders, body: Buffer }
 
 // A merchant-side signer written here on purpose (docs/wechatpay-protocol.md §1.1–§1.3), independent of src/wechatpay.
-interface SignInput { method?: string, url: string, ts?: number, nonce?: string, key?: KeyObject, mchid?: string, serial?: string, order?: string[] }
+interface SignInput {
+  method?: string
+  url: string
+  ts?: number
+  nonce?: string
+  key?: KeyObject
+  mchid?: string
+  serial?: string
+  order?: string[]
+}
 function authorization (input: SignInput): string {
   const method = input.method ?? 'GET'
   const ts = String(input.ts ?? NOW_S)
@@ -52,7 +61,11 @@ function call (path: string, headers = baseHeaders(path), method = 'GET', agent:
 
 function answerVerifies (reply: Reply, key: KeyObject = creds.wechatpayPublicKey): boolean {
   const h = reply.headers
-  const message = Buffer.concat([Buffer.from(`${String(h['wechatpay-timestamp'])}\n${String(h['wechatpay-nonce'])}\n`), reply.body, Buffer.from('\n')])
+  const message = Buffer.concat([
+    Buffer.from(`${String(h['wechatpay-timestamp'])}\n${String(h['wechatpay-nonce'])}\n`),
+    reply.body,
+    Buffer.from('\n')
+  ])
   return verify('sha256', message, key, Buffer.from(String(h['wechatpay-signature']), 'base64'))
 }
 
@@ -95,12 +108,20 @@ describe('successful pages', () => {
     expect(json(reply).data.every((c: { brand: { brand_id: string } }) => c.brand.brand_id === DEMO_BRANDS[1]?.brand_id)).toBe(true)
     expect(json(reply).total_count).toBe(demoCards(APPID).filter((c) => c.brand.brand_id === DEMO_BRANDS[1]?.brand_id).length)
     expect(sim.calls).toHaveLength(1)
-    expect(sim.calls[0]).toMatchObject({ method: 'GET', url, at: NOW_MS, authorization: { ok: true, mchid: creds.mchid, serialNo: creds.merchantSerialNo } })
+    expect(sim.calls[0]).toMatchObject({
+      method: 'GET',
+      url,
+      at: NOW_MS,
+      authorization: { ok: true, mchid: creds.mchid, serialNo: creds.merchantSerialNo }
+    })
   })
 
   it('accepts the Authorization pairs in another order', async () => {
     const url = cardsUrl(0, 1)
-    const headers = { ...baseHeaders(url), Authorization: authorization({ url, order: ['mchid', 'serial_no', 'timestamp', 'nonce_str', 'signature'] }) }
+    const headers = {
+      ...baseHeaders(url),
+      Authorization: authorization({ url, order: ['mchid', 'serial_no', 'timestamp', 'nonce_str', 'signature'] })
+    }
     expect((await call(url, headers)).status).toBe(200)
   })
 
@@ -156,7 +177,11 @@ describe('rejections', () => {
     const reply = await call(url, { ...baseHeaders(url), Authorization: authorization({ url, ...change }) })
     expect(reply.status).toBe(401)
     const body = json(reply)
-    expect(body).toMatchObject({ code: 'SIGN_ERROR', message: '签名错误，请检查后再试', detail: { location: 'authorization', sign_information: { method: 'GET', url } } })
+    expect(body).toMatchObject({
+      code: 'SIGN_ERROR',
+      message: '签名错误，请检查后再试',
+      detail: { location: 'authorization', sign_information: { method: 'GET', url } }
+    })
     expect(body.detail.sign_information.truncated_sign_message).toMatch(/^GET\n\/v3\/marketing/)
     expect(sim.calls[0]?.authorization).toMatchObject({ ok: false, reason })
     expect(answerVerifies(reply)).toBe(true) // the simulator's own rejections are signed
@@ -292,7 +317,12 @@ describe('faults', () => {
   })
 
   it('skew, serial, signature and omit-header shape one answer each, in FIFO order', async () => {
-    sim.enqueue({ kind: 'skew', seconds: -600 }, { kind: 'serial', serial: 'PUB_KEY_ID_9' }, { kind: 'signature', value: '!!not base64!!' }, { kind: 'omit-header', header: 'wechatpay-nonce' })
+    sim.enqueue(
+      { kind: 'skew', seconds: -600 },
+      { kind: 'serial', serial: 'PUB_KEY_ID_9' },
+      { kind: 'signature', value: '!!not base64!!' },
+      { kind: 'omit-header', header: 'wechatpay-nonce' }
+    )
     const skewed = await call(cardsUrl(0, 1))
     expect(skewed.headers['wechatpay-timestamp']).toBe(String(NOW_S - 600))
     expect(answerVerifies(skewed)).toBe(true)

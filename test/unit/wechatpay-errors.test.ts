@@ -236,7 +236,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(now + 86_400_000).toUTCString(), now)).toBe(3600)
   })
 
-  it.each([undefined, '', 'soon', 'abc', '5 seconds', '12abc', '1e3', '0x10', '-1', '1.5', 'Retry 5', 'foo 2020', 'x 2030'])('returns undefined for %j', (value) => {
+  it.each([
+    undefined, '', 'soon', 'abc', '5 seconds', '12abc', '1e3', '0x10', '-1', '1.5', 'Retry 5', 'foo 2020', 'x 2030'
+  ])('returns undefined for %j', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined()
   })
 })

@@ -26,9 +26,21 @@ export const PROTECTION_VARIABLES = {
     meaning: 'Shed load (503 problems with `Retry-After`) while the event loop lags more; `0` turns it off.'
   },
   UNDER_PRESSURE_MAX_HEAP_USED_BYTES: {
-    section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)', meaning: 'Shed load above this heap use; `0` turns it off.'
+    section: 'protection',
+    kind: 'integer',
+    default: 0,
+    min: 0,
+    max: 2 ** 45,
+    defaultText: '`0` (off)',
+    meaning: 'Shed load above this heap use; `0` turns it off.'
   },
   UNDER_PRESSURE_MAX_RSS_BYTES: {
-    section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)', meaning: 'Shed load above this resident memory; `0` turns it off.'
+    section: 'protection',
+    kind: 'integer',
+    default: 0,
+    min: 0,
+    max: 2 ** 45,
+    defaultText: '`0` (off)',
+    meaning: 'Shed load above this resident memory; `0` turns it off.'
   }
 } as const satisfies Record<string, VariableSpec>

@@ -14,8 +14,8 @@ export const REDIS_VARIABLES = {
   REDIS_SENTINELS: {
     section: 'redis',
     kind: 'list',
-    meaning: 'Redis Sentinel: comma-separated sentinel `host:port` (port defaults to 26379); the service asks them for the current primary ' +
-      'and follows failovers.'
+    meaning: 'Redis Sentinel: comma-separated sentinel `host:port` (port defaults to 26379); the service asks them for the current ' +
+      'primary and follows failovers.'
   },
   REDIS_SENTINEL_NAME: {
     section: 'redis',
@@ -23,7 +23,10 @@ export const REDIS_VARIABLES = {
     meaning: 'With `REDIS_SENTINELS`, required: the primary\'s name in the sentinels\' configuration (`sentinel monitor <name> …`).'
   },
   REDIS_SENTINEL_PASSWORD: {
-    section: 'redis', kind: 'string', defaultText: '— (none)', meaning: 'The sentinels\' own password, if they require one (`requirepass` in sentinel.conf).'
+    section: 'redis',
+    kind: 'string',
+    defaultText: '— (none)',
+    meaning: 'The sentinels\' own password, if they require one (`requirepass` in sentinel.conf).'
   },
   REDIS_CLUSTER_NODES: {
     section: 'redis',
@@ -40,7 +43,8 @@ export const REDIS_VARIABLES = {
     section: 'redis',
     kind: 'string',
     defaultText: '— (none)',
-    meaning: 'Password of the Redis servers, whatever the topology (a password in `REDIS_URL` works too; two different ones are refused). Never logged.'
+    meaning: 'Password of the Redis servers, whatever the topology (a password in `REDIS_URL` works too; two different ones are ' +
+      'refused). Never logged.'
   },
   REDIS_TLS: {
     section: 'redis',
@@ -59,8 +63,8 @@ export const REDIS_VARIABLES = {
     section: 'redis',
     kind: 'string',
     defaultText: '— (the address connected to)',
-    meaning: 'With TLS: the name the Redis certificates carry, checked instead of the address. Sentinel and Cluster hand out IP addresses, ' +
-      'which certificates rarely name.'
+    meaning: 'With TLS: the name the Redis certificates carry, checked instead of the address. Sentinel and Cluster hand out IP ' +
+      'addresses, which certificates rarely name.'
   },
   REDIS_COMMAND_TIMEOUT_MS: {
     section: 'redis',

@@ -26,8 +26,8 @@ export const SERVER_VARIABLES = {
     section: 'server',
     kind: 'string',
     default: 'development',
-    meaning: `Sandbox mode runs only when it is ${SANDBOX_ENVS.map((env) => `\`${env}\``).join(' or ')}; any other value (\`production\`, ` +
-      '`staging`, a typo) requires the WeChat Pay credentials. `production` also requires an `https` base URL.'
+    meaning: `Sandbox mode runs only when it is ${SANDBOX_ENVS.map((env) => `\`${env}\``).join(' or ')}; any other value ` +
+      '(`production`, `staging`, a typo) requires the WeChat Pay credentials. `production` also requires an `https` base URL.'
   },
   TRUST_PROXY: {
     section: 'server',

@@ -7,7 +7,10 @@ const BASE_URL_PROTOCOLS = ['http:', 'https:']
 
 export const WECHATPAY_VARIABLES = {
   WECHATPAY_MCHID: {
-    section: 'wechatpay', kind: 'string', defaultText: '— (sandbox mode)', meaning: 'Merchant ID (商户号). Setting it switches sandbox mode off.'
+    section: 'wechatpay',
+    kind: 'string',
+    defaultText: '— (sandbox mode)',
+    meaning: 'Merchant ID (商户号). Setting it switches sandbox mode off.'
   },
   WECHATPAY_MERCHANT_SERIAL_NO: {
     section: 'wechatpay', kind: 'string', meaning: 'Serial number of the merchant API certificate (商户API证书序列号), hex.'
@@ -47,7 +50,8 @@ export const WECHATPAY_VARIABLES = {
     default: 12,
     min: 1,
     max: 168,
-    meaning: 'Platform-certificate mode: hours between downloads of `/v3/certificates`. An answer naming an unknown serial also triggers one.'
+    meaning: 'Platform-certificate mode: hours between downloads of `/v3/certificates`. ' +
+      'An answer naming an unknown serial also triggers one.'
   },
   WECHATPAY_BASE_URL: {
     section: 'wechatpay',
@@ -89,7 +93,8 @@ export const WECHATPAY_VARIABLES = {
     default: 5,
     min: 1,
     max: 10_000,
-    meaning: 'The merchant\'s WeChat Pay quota in requests per second, for the whole fleet (through Redis; per process while Redis is away).'
+    meaning: 'The merchant\'s WeChat Pay quota in requests per second, for the whole fleet ' +
+      '(through Redis; per process while Redis is away).'
   },
   CARDS_ALL_MAX: {
     section: 'wechatpay',

@@ -70,7 +70,9 @@ function readEntry (entry: Entry, serial: string, apiv3Key: Buffer): PlatformCer
   const pem = decryptAead(apiv3Key, nonce, associatedData, ciphertext).toString('utf8')
   const x509 = new X509Certificate(pem)
   // The listing's serial is what answers name; it must be the certificate's own.
-  if (stripZeros(x509.serialNumber.toUpperCase()) !== stripZeros(serial)) throw new Error(`serial_no does not match the certificate's serial ${x509.serialNumber}`)
+  if (stripZeros(x509.serialNumber.toUpperCase()) !== stripZeros(serial)) {
+    throw new Error(`serial_no does not match the certificate's serial ${x509.serialNumber}`)
+  }
   if (x509.publicKey.asymmetricKeyType !== 'rsa') throw new Error('the certificate does not hold an RSA key')
   const notAfter = new Date(x509.validTo)
   const listed = typeof entry.expire_time === 'string' ? new Date(entry.expire_time) : notAfter

@@ -131,7 +131,8 @@ export class CertificateManager {
   prune (): void {
     const expired = this.#held.prune(this.#now())
     for (const cert of expired) {
-      this.#options.log.warn({ serial: cert.serial, expired: cert.expiresAt.toISOString() }, 'WeChat Pay platform certificate expired; dropped')
+      this.#options.log.warn({ serial: cert.serial, expired: cert.expiresAt.toISOString() },
+        'WeChat Pay platform certificate expired; dropped')
     }
     if (expired.length > 0 && this.#held.size === 0) this.#maybeRefresh('expired')
   }
@@ -143,7 +144,8 @@ export class CertificateManager {
       // No certificate download can help: the answer is signed with a public key we were not given.
       if (this.#warnedSerials.size < 16 && !this.#warnedSerials.has(serial)) {
         this.#warnedSerials.add(serial)
-        this.#options.log.warn({ serial }, `an answer is signed with WeChat Pay public key ${serial}, which is not configured: ${PUBLIC_KEY_SETTINGS}`)
+        this.#options.log.warn({ serial },
+          `an answer is signed with WeChat Pay public key ${serial}, which is not configured: ${PUBLIC_KEY_SETTINGS}`)
       }
       return
     }
@@ -183,7 +185,9 @@ export class CertificateManager {
       }
       this.#rejected = undefined
       if (outcome.kind === 'none') return this.#applyNone(outcome.reason)
-      for (const { serial, reason: why } of outcome.skipped) this.#options.log.warn({ serial, reason: why }, 'a listed platform certificate was left out')
+      for (const { serial, reason: why } of outcome.skipped) {
+        this.#options.log.warn({ serial, reason: why }, 'a listed platform certificate was left out')
+      }
       this.#apply(outcome.certificates, outcome.via, reason)
     } catch (err) {
       this.#failed(err, reason)

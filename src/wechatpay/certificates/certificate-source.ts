@@ -3,7 +3,12 @@ import { parseCertificateList, type PlatformCertificate } from './certificate-li
 
 /** What one refresh found; `skipped`: another replica holds the claim and shared nothing newer in time. */
 export type Obtained =
-  | { kind: 'listed', certificates: PlatformCertificate[], skipped: Array<{ serial: string, reason: string }>, via: 'download' | 'download (first, trusted on its GCM tag)' | 'shared' }
+  | {
+    kind: 'listed'
+    certificates: PlatformCertificate[]
+    skipped: Array<{ serial: string, reason: string }>
+    via: 'download' | 'download (first, trusted on its GCM tag)' | 'shared'
+  }
   | { kind: 'none', reason: string }
   | { kind: 'skipped' }
 
