@@ -1,9 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
 
+interface RedisReading { topology: string, state: string, primaries: string[] }
+interface Reading { labels?: Record<string, string>, value: number }
+
 /** What the metrics read from the running service at scrape time (no bookkeeping on hot paths). */
 export interface MetricSources {
-  redis: () => { topology: string, state: string, primaries: string[] } | undefined
+  redis: () => RedisReading | undefined
   breakers: () => Array<{ host: string, state: 'open' | 'closed' }>
   certificateExpiry: () => Date | undefined
 }
@@ -63,51 +66,38 @@ export class ServiceMetrics {
 
   constructor (sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry })
-    const registers = [this.registry]
-    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
-    new Gauge({
-      name: 'redis_up',
-      help: '1 when Redis answers, 0 when the cache is failing open; absent without Redis.',
-      labelNames: ['topology'],
-      registers,
-      collect () {
-        this.reset()
-        const redis = sources.redis()
-        if (redis !== undefined) this.set({ topology: redis.topology }, redis.state === 'ok' ? 1 : 0)
-      }
-    })
-    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
-    new Gauge({
-      name: 'redis_primaries',
-      help: 'Redis primaries in use: 1 for a single Redis or Sentinel\'s current primary, a Cluster\'s primaries; 0 while connecting.',
-      labelNames: ['topology'],
-      registers,
-      collect () {
-        this.reset()
-        const redis = sources.redis()
-        if (redis !== undefined) this.set({ topology: redis.topology }, redis.primaries.length)
-      }
-    })
-    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
-    new Gauge({
-      name: 'wechatpay_circuit_open',
-      help: '1 while a WeChat Pay host is skipped after repeated connection failures.',
-      labelNames: ['host'],
-      registers,
-      collect () {
-        this.reset()
-        for (const { host, state } of sources.breakers()) this.set({ host }, state === 'open' ? 1 : 0)
-      }
-    })
-    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
-    new Gauge({
-      name: 'wechatpay_platform_certificate_expiry_timestamp_seconds',
-      help: 'Expiry of the newest WeChat Pay platform certificate (platform-certificate mode only).',
-      registers,
-      collect () {
-        this.reset()
+    const redis = (value: (status: RedisReading) => number): Reading[] => {
+      const status = sources.redis()
+      return status === undefined ? [] : [{ labels: { topology: status.topology }, value: value(status) }]
+    }
+    this.#scraped('redis_up', '1 when Redis answers, 0 when the cache is failing open; absent without Redis.', ['topology'],
+      () => redis((status) => status.state === 'ok' ? 1 : 0))
+    this.#scraped('redis_primaries',
+      'Redis primaries in use: 1 for a single Redis or Sentinel\'s current primary, a Cluster\'s primaries; 0 while connecting.',
+      ['topology'], () => redis((status) => status.primaries.length))
+    this.#scraped('wechatpay_circuit_open', '1 while a WeChat Pay host is skipped after repeated connection failures.', ['host'],
+      () => sources.breakers().map(({ host, state }) => ({ labels: { host }, value: state === 'open' ? 1 : 0 })))
+    this.#scraped('wechatpay_platform_certificate_expiry_timestamp_seconds',
+      'Expiry of the newest WeChat Pay platform certificate (platform-certificate mode only).', [], () => {
         const expiry = sources.certificateExpiry()
-        if (expiry !== undefined) this.set(Math.floor(expiry.getTime() / 1000))
+        return expiry === undefined ? [] : [{ value: Math.floor(expiry.getTime() / 1000) }]
+      })
+  }
+
+  /** A gauge read from the running service at scrape time, so hot paths keep no bookkeeping for it. */
+  #scraped (name: string, help: string, labelNames: string[], read: () => Reading[]): void {
+    // eslint-disable-next-line no-new -- registered on construction, read at scrape time
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect () {
+        this.reset()
+        for (const { labels, value } of read()) {
+          if (labels === undefined) this.set(value)
+          else this.set(labels, value)
+        }
       }
     })
   }

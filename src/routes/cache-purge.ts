@@ -5,7 +5,7 @@ import { ProblemError } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { queryHygiene } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
-import { GUARD_PROBLEMS, INTERNAL_ROUTE, problemResponse } from './problem-responses.js'
+import { GUARD_PROBLEMS, INTERNAL_ROUTE, problemResponses } from './problem-responses.js'
 
 /**
  * DELETE /cards/cache: every cached page of an appid stops being served, on every replica, at
@@ -21,10 +21,12 @@ export default async function cachePurgeRoutes (app: FastifyInstance): Promise<v
       querystring: PurgeQuerySchema,
       response: {
         204: { description: 'Dropped: the next request for those pages goes to WeChat Pay.', type: 'null' },
-        400: problemResponse('Invalid parameters; every bad one is listed.', 400),
         ...GUARD_PROBLEMS,
-        429: problemResponse('This caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.', 429),
-        503: problemResponse('The cache could not be reached; nothing was dropped. Retry later.', 503)
+        ...problemResponses({
+          400: 'Invalid parameters; every bad one is listed.',
+          429: 'This caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
+          503: 'The cache could not be reached; nothing was dropped. Retry later.'
+        })
       }
     },
     config: INTERNAL_ROUTE,

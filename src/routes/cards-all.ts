@@ -10,7 +10,7 @@ import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsAllSchema } from '../schemas/cards-all.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
+import { CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponses } from './problem-responses.js'
 
 export interface CardsAllOptions {
   /** CARDS_ALL_MAX. */
@@ -45,20 +45,17 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
           content: { 'application/json': { schema: CardsAllSchema } }
         },
         304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
-        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page ' +
-          '(PARAM_ERROR, INVALID_REQUEST).', 400),
-        403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).', 403),
-        404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).', 404),
-        422: problemResponse('The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): ' +
-          'page through it with GET /cards.', 422),
         ...GUARD_PROBLEMS,
-        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; ' +
-          'see Retry-After.', 429),
-        502: problemResponse('A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
-          '`detail` names the page.', 502),
-        503: problemResponse('The upstream budget had no room for a page, or the list kept changing while it was read ' +
-          '(`/problems/cards-changed-during-walk`); see Retry-After.', 503),
-        504: problemResponse('WeChat Pay did not answer a page in time.', 504)
+        ...CARD_UPSTREAM_PROBLEMS,
+        ...problemResponses({
+          400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).',
+          422: 'The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.',
+          502: 'A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
+            '`detail` names the page.',
+          503: 'The upstream budget had no room for a page, or the list kept changing while it was read ' +
+            '(`/problems/cards-changed-during-walk`); see Retry-After.',
+          504: 'WeChat Pay did not answer a page in time.'
+        })
       }
     },
     config: INTERNAL_ROUTE,

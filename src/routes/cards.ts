@@ -6,7 +6,7 @@ import { queryHygiene } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponse } from './problem-responses.js'
+import { CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponses } from './problem-responses.js'
 
 /**
  * GET /cards: validate, take the page from the cache or a signed, verified WeChat Pay call, and
@@ -29,17 +29,15 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
           content: { 'application/json': { schema: CardsPageSchema } }
         },
         304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
-        400: problemResponse('Invalid parameters (every bad one is listed), or WeChat Pay rejected them ' +
-          '(PARAM_ERROR, INVALID_REQUEST).', 400),
-        403: problemResponse('The merchant lacks permission for member cards (NO_AUTH).', 403),
-        404: problemResponse('WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).', 404),
         ...GUARD_PROBLEMS,
-        429: problemResponse('WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; ' +
-          'see Retry-After.', 429),
-        502: problemResponse('WeChat Pay failed, refused our signature, or sent an answer that did not verify.', 502),
-        503: problemResponse('The fleet\'s upstream budget is used up with no cached page, the service is shedding load, ' +
-          'or no key can verify answers; see Retry-After.', 503),
-        504: problemResponse('WeChat Pay did not answer in time.', 504)
+        ...CARD_UPSTREAM_PROBLEMS,
+        ...problemResponses({
+          400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).',
+          502: 'WeChat Pay failed, refused our signature, or sent an answer that did not verify.',
+          503: 'The fleet\'s upstream budget is used up with no cached page, the service is shedding load, ' +
+            'or no key can verify answers; see Retry-After.',
+          504: 'WeChat Pay did not answer in time.'
+        })
       }
     },
     config: INTERNAL_ROUTE,

@@ -122,11 +122,24 @@ export function problemResponse (description: string, status?: number): Record<s
   }
 }
 
-/** The problems every internal route can answer before it runs: tokens, query length, the caller's rate, overload. */
-export const GUARD_PROBLEMS = {
-  401: problemResponse('INTERNAL_API_TOKENS is set and the bearer token is missing or wrong.', 401),
-  414: problemResponse('The query string is over 2 KB.', 414)
+/** OpenAPI response entries for problems, each described for the route, keyed by status. */
+export function problemResponses (descriptions: Record<number, string>): Record<number, Record<string, unknown>> {
+  const entries = Object.entries(descriptions).map(([status, description]) => [status, problemResponse(description, Number(status))])
+  return Object.fromEntries(entries)
 }
+
+/** The problems every internal route can answer before it runs: tokens, query length, the caller's rate, overload. */
+export const GUARD_PROBLEMS = problemResponses({
+  401: 'INTERNAL_API_TOKENS is set and the bearer token is missing or wrong.',
+  414: 'The query string is over 2 KB.'
+})
+
+/** What WeChat Pay's answers about card templates can turn into, for every route that reads them. */
+export const CARD_UPSTREAM_PROBLEMS = problemResponses({
+  403: 'The merchant lacks permission for member cards (NO_AUTH).',
+  404: 'WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).',
+  429: 'WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.'
+})
 
 /** Route config of the internal API: bearer tokens when configured, and the per-caller rate limit. */
 export const INTERNAL_ROUTE = { internal: true, rateLimit: {} }

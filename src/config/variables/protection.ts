@@ -1,5 +1,8 @@
 import type { VariableSpec } from './variable.js'
 
+/** A memory bound for load shedding, off unless set. */
+const MEMORY_LIMIT = { section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)' } as const
+
 export const PROTECTION_VARIABLES = {
   INTERNAL_API_TOKENS: {
     section: 'protection',
@@ -25,22 +28,6 @@ export const PROTECTION_VARIABLES = {
     max: 60_000,
     meaning: 'Shed load (503 problems with `Retry-After`) while the event loop lags more; `0` turns it off.'
   },
-  UNDER_PRESSURE_MAX_HEAP_USED_BYTES: {
-    section: 'protection',
-    kind: 'integer',
-    default: 0,
-    min: 0,
-    max: 2 ** 45,
-    defaultText: '`0` (off)',
-    meaning: 'Shed load above this heap use; `0` turns it off.'
-  },
-  UNDER_PRESSURE_MAX_RSS_BYTES: {
-    section: 'protection',
-    kind: 'integer',
-    default: 0,
-    min: 0,
-    max: 2 ** 45,
-    defaultText: '`0` (off)',
-    meaning: 'Shed load above this resident memory; `0` turns it off.'
-  }
+  UNDER_PRESSURE_MAX_HEAP_USED_BYTES: { ...MEMORY_LIMIT, meaning: 'Shed load above this heap use; `0` turns it off.' },
+  UNDER_PRESSURE_MAX_RSS_BYTES: { ...MEMORY_LIMIT, meaning: 'Shed load above this resident memory; `0` turns it off.' }
 } as const satisfies Record<string, VariableSpec>
