@@ -7,7 +7,8 @@ const SECTIONS: Record<Section, string> = {
   wechatpay: 'WeChat Pay',
   protection: 'Callers and load',
   cache: 'Cache',
-  redis: 'Redis'
+  redis: 'Redis',
+  tracing: 'Tracing'
 }
 
 /** The default as the docs show it: the table's own words, else the value, else none. */

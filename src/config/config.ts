@@ -3,6 +3,7 @@ import { loadKeys, type KeySources } from './keys.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
 import { SANDBOX_ENVS } from './variables/server.js'
+import type { OTLP_PROTOCOLS } from './variables/tracing.js'
 import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
 import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from './variables/wechatpay.js'
 
@@ -91,6 +92,12 @@ export interface RedisConfig {
   commandTimeoutMs: number
 }
 
+export interface TracingConfig {
+  /** Where spans are sent (OTLP/HTTP); undefined: tracing is off and no OpenTelemetry module is loaded. */
+  tracesUrl: string | undefined
+  protocol: (typeof OTLP_PROTOCOLS)[number]
+}
+
 /** The whole configuration, in the slices the plugins take: each plugin gets only its own. */
 export interface Config {
   server: ServerConfig
@@ -98,6 +105,7 @@ export interface Config {
   protection: ProtectionConfig
   cache: CacheConfig
   redis: RedisConfig
+  tracing: TracingConfig
 }
 
 export class ConfigError extends Error {
@@ -158,7 +166,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     redis: {
       settings: readRedisSettings(read),
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS')
-    }
+    },
+    tracing: readTracing(read)
   }
   const tokenLists = [['INTERNAL_API_TOKENS', config.protection.apiTokens], ['CACHE_ADMIN_TOKENS', config.protection.adminTokens]] as const
   for (const [name, tokens] of tokenLists) {
@@ -193,6 +202,20 @@ function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): 
     cardsAllMax: read.integer('CARDS_ALL_MAX'),
     appids: readAppids(read)
   }
+}
+
+/**
+ * The OTLP settings the SDK would read, read here too: they decide whether tracing is on at all and
+ * which exporter is loaded. A signal's own variable wins over the general one, as the spec says; the
+ * general endpoint is a base that traces are posted under (`/v1/traces`).
+ */
+function readTracing (read: ConfigReader): TracingConfig {
+  const base = read.url('OTEL_EXPORTER_OTLP_ENDPOINT')
+  const tracesUrl = read.url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? (base === undefined ? undefined : `${base}/v1/traces`)
+  const protocol = read.optional('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') === undefined
+    ? read.choice('OTEL_EXPORTER_OTLP_PROTOCOL')
+    : read.choice('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
+  return { tracesUrl, protocol: protocol as TracingConfig['protocol'] }
 }
 
 function readAppids (read: ConfigReader): string[] {

@@ -2,6 +2,7 @@ import { CACHE_VARIABLES } from './variables/cache.js'
 import { PROTECTION_VARIABLES } from './variables/protection.js'
 import { REDIS_VARIABLES } from './variables/redis.js'
 import { SERVER_VARIABLES } from './variables/server.js'
+import { TRACING_VARIABLES } from './variables/tracing.js'
 import type { VariableSpec } from './variables/variable.js'
 import { WECHATPAY_VARIABLES } from './variables/wechatpay.js'
 
@@ -15,7 +16,8 @@ export const VARIABLES = {
   ...WECHATPAY_VARIABLES,
   ...PROTECTION_VARIABLES,
   ...CACHE_VARIABLES,
-  ...REDIS_VARIABLES
+  ...REDIS_VARIABLES,
+  ...TRACING_VARIABLES
 } as const satisfies Record<string, VariableSpec>
 
 export type VariableName = keyof typeof VARIABLES

@@ -36,7 +36,8 @@ export function testConfig (base: Config, overrides: ConfigOverrides = {}): Conf
     wechatpay: { ...base.wechatpay, ...overrides.wechatpay },
     protection: { ...base.protection, ...overrides.protection },
     cache: { ...base.cache, ...overrides.cache },
-    redis: { ...base.redis, ...overrides.redis }
+    redis: { ...base.redis, ...overrides.redis },
+    tracing: { ...base.tracing, ...overrides.tracing }
   }
 }
 

@@ -153,7 +153,8 @@ describe('loadConfig: sandbox mode', () => {
         maxRssBytes: 0
       },
       cache: { ttlSeconds: 60, staleSeconds: 300, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, localTtlMs: 1000 },
-      redis: { settings: undefined, commandTimeoutMs: 150 }
+      redis: { settings: undefined, commandTimeoutMs: 150 },
+      tracing: { tracesUrl: undefined, protocol: 'http/protobuf' }
     })
   })
 

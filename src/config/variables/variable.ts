@@ -1,5 +1,5 @@
 /** Where a variable belongs: the configuration slice it fills, and its group in the docs. */
-export type Section = 'server' | 'wechatpay' | 'protection' | 'cache' | 'redis'
+export type Section = 'server' | 'wechatpay' | 'protection' | 'cache' | 'redis' | 'tracing'
 
 interface Common {
   section: Section
