@@ -30,6 +30,28 @@ export interface AttemptReport {
   wechatCode?: string
 }
 
+/** How an attempt ended, as far as a trace cares. */
+export interface AttemptEnd {
+  /** `ok`, or what went wrong: a verification failure, a WeChat Pay code, `timeout`, `unreachable`… */
+  outcome: string
+  /** The HTTP status, when WeChat Pay answered. */
+  status?: number | undefined
+  /** WeChat Pay's `Request-ID`, when it sent one. */
+  requestId?: string | undefined
+  /** WeChat Pay's error code, verbatim. */
+  code?: string | undefined
+  /** `ok` when the answer's signature verified, the reason when it was refused; absent when none was checked. */
+  verification?: string | undefined
+}
+
+/**
+ * Told when each attempt goes out and how it ended, in the caller's async context: the tracing side
+ * makes a client span of each. Declared here so the protocol layer needs no tracing library.
+ */
+export interface AttemptObserver {
+  attemptStarted: (attempt: { origin: string, attempt: number, target: string }) => (end: AttemptEnd) => void
+}
+
 export interface WechatpayClientOptions {
   baseUrl: string
   /** Tried after connection-level failures of the primary (docs/wechatpay-protocol.md §4). */
@@ -59,6 +81,7 @@ export interface WechatpayClientOptions {
   now?: () => number
   random?: () => number
   onAttempt?: (report: AttemptReport) => void
+  observer?: AttemptObserver | undefined
   onBreakerChange?: (host: string, state: BreakerState) => void
   onTransportNotice?: (notice: TransportNotice) => void
 }
@@ -95,14 +118,14 @@ export class WechatpayClient {
 
   /** One business call: the endpoint's target, signed; its answer verified, then shape-checked. */
   async call<Q> (endpoint: Endpoint<Q>, query: Q): Promise<VerifiedPage> {
-    return await this.request(endpoint.target(query), (answer) => {
+    return await this.#request(endpoint.target(query), (answer) => {
       const verified = this.verified(answer)
       const shapeProblem = endpoint.checkShape(answer.body)
       if (shapeProblem !== undefined) {
         throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
       }
       return verified
-    })
+    }, { keyCheck: true, verifies: true })
   }
 
   /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
@@ -126,6 +149,13 @@ export class WechatpayClient {
    * for a download of keys (it would be waiting for itself).
    */
   async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
+    return await this.#request(target, interpret, { keyCheck, verifies: false })
+  }
+
+  /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
+  async #request<T> (
+    target: string, interpret: (answer: RawAnswer) => T, { keyCheck, verifies }: { keyCheck: boolean, verifies: boolean }
+  ): Promise<T> {
     if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
     const maxRetries = this.#options.maxRetries ?? 2
@@ -141,22 +171,32 @@ export class WechatpayClient {
       }
       await this.#options.budget?.take(deadline)
       const started = this.#now()
+      const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target })
       let error: UpstreamError
       try {
         const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
         transport.breaker.succeeded()
         const result = keyCheck ? await this.#interpretFollowing(interpret, answer, deadline) : interpret(answer)
-        this.#report(transport, attempt, 'ok', started)
+        const { status, requestId } = answer
+        this.#report(transport, attempt, started, { outcome: 'ok', status, requestId, verification: verifies ? 'ok' : undefined }, observed)
         return result
       } catch (err) {
-        if (!(err instanceof UpstreamError)) throw err
+        if (!(err instanceof UpstreamError)) {
+          observed?.({ outcome: 'error' })
+          throw err
+        }
         error = err
       }
       // Only a failure to reach the host says anything about the host.
       const connectionFailure = error.problem === 'upstream-unreachable'
       if (connectionFailure) transport.breaker.failed()
-      const code = codeLabel(error.code)
-      this.#report(transport, attempt, error.verification ?? code ?? error.problem.replace('upstream-', ''), started, code)
+      this.#report(transport, attempt, started, {
+        outcome: error.verification ?? codeLabel(error.code) ?? error.problem.replace('upstream-', ''),
+        status: error.upstreamStatus,
+        requestId: error.requestId,
+        code: error.code,
+        verification: error.verification
+      }, observed)
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
       if (error.verification === 'signature-probe') probesRetried++
@@ -217,9 +257,10 @@ export class WechatpayClient {
     }
   }
 
-  #report (transport: HostTransport, attempt: number, outcome: string, started: number, wechatCode?: string): void {
+  #report (transport: HostTransport, attempt: number, started: number, end: AttemptEnd, observed?: (end: AttemptEnd) => void): void {
+    observed?.(end)
     this.#options.onAttempt?.({
-      host: transport.host, attempt, outcome, durationMs: this.#now() - started, wechatCode
+      host: transport.host, attempt, outcome: end.outcome, durationMs: this.#now() - started, wechatCode: codeLabel(end.code)
     })
   }
 }

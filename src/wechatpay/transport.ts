@@ -39,6 +39,8 @@ const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|S
  */
 export class HostTransport {
   readonly host: string
+  /** scheme://host[:port] */
+  readonly origin: string
   readonly breaker: CircuitBreaker
   readonly #pool: Pool
   readonly #onNotice: HostTransportOptions['onNotice']
@@ -46,7 +48,9 @@ export class HostTransport {
   #tlsReason: string | undefined
 
   constructor (baseUrl: string, options: HostTransportOptions) {
-    this.host = new URL(baseUrl).host
+    const url = new URL(baseUrl)
+    this.host = url.host
+    this.origin = url.origin
     this.breaker = options.breaker
     this.#onNotice = options.onNotice
     this.#pool = new Pool(baseUrl, {
