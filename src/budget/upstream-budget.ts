@@ -11,6 +11,9 @@ export interface SharedRate {
   take: (params: GcraParams) => Promise<number | undefined>
 }
 
+/** How a wait for the budget ended: the call went out, or it would have waited too long. */
+export type BudgetWaitOutcome = 'granted' | 'exhausted'
+
 export interface BudgetOptions {
   /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
   maxRps: number
@@ -19,6 +22,8 @@ export interface BudgetOptions {
   /** The longest a request waits for its turn before giving up on the upstream. */
   maxWaitMs?: number
   now?: () => number
+  /** Told when a call has to wait for its turn, and how the wait ended: the tracing side makes a span of it. */
+  observeWait?: (() => (outcome: BudgetWaitOutcome) => void) | undefined
 }
 
 /**
@@ -43,14 +48,20 @@ export class FleetBudget implements UpstreamBudget {
   async take (deadline: number): Promise<void> {
     // One bound for all the waiting this attempt does, not one per loop.
     const giveUpAt = Math.min(deadline - 100, this.#now() + (this.#options.maxWaitMs ?? 1_000))
+    let waited: ((outcome: BudgetWaitOutcome) => void) | undefined
     for (;;) {
       const waitMs = await this.#tryTake()
-      if (waitMs === 0) return
+      if (waitMs === 0) {
+        waited?.('granted')
+        return
+      }
       if (this.#now() + waitMs > giveUpAt) {
+        waited?.('exhausted')
         throw new UpstreamError('upstream-budget-exhausted', `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
           retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
         })
       }
+      waited ??= this.#options.observeWait?.()
       await sleep(waitMs)
     }
   }

@@ -33,6 +33,13 @@ export interface PurgeChannel {
   close: () => Promise<void>
 }
 
+/**
+ * How a wait for another replica's fetch ended: its page arrived, its error did, the wait outlasted
+ * the deadline, or this replica fetched after all (the holder died or could not store the page, or
+ * Redis went away).
+ */
+export type FleetWaitOutcome = 'filled' | 'failed' | 'timeout' | 'fetched-instead'
+
 export interface FleetFillOptions {
   lock: FillLock
   store: PageStore
@@ -46,6 +53,8 @@ export interface FleetFillOptions {
   lockTtlMs: number
   pollMs?: number
   now?: () => number
+  /** Told when a request starts waiting for another replica's fetch, and how the wait ended: the tracing side makes a span of it. */
+  observeWait?: (() => (outcome: FleetWaitOutcome) => void) | undefined
 }
 
 /**
@@ -69,6 +78,12 @@ export class FleetFill {
     const deadline = this.#now() + waitMs
     // The holders this request saw: only their announcements may answer it.
     const holders = new Set<string>()
+    // Set while this request waits on another replica's fetch; called once, when the wait ends.
+    let waiting: ((outcome: FleetWaitOutcome) => void) | undefined
+    const stopWaiting = (outcome: FleetWaitOutcome): void => {
+      waiting?.(outcome)
+      waiting = undefined
+    }
     for (;;) {
       const attempt = await lock.acquire(keys.lock, lockTtlMs)
       let outcome: FillOutcome | undefined
@@ -76,20 +91,32 @@ export class FleetFill {
         // A holder we saw may have just released; its announcement may still be in flight.
         if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
         outcome = lock.recentOutcome(keys.page, holders)
-        if (outcome === undefined) return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+        if (outcome === undefined) {
+          stopWaiting('fetched-instead')
+          return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+        }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
+        stopWaiting('fetched-instead')
         return await fetch()
       } else {
         holders.add(attempt.holder)
+        waiting ??= this.#options.observeWait?.()
         outcome = await lock.waitForFill(keys.page, Math.max(1, Math.min(pollMs, deadline - this.#now())), holders)
       }
-      if (outcome !== undefined && !outcome.ok) throw restoreError(outcome.error)
+      if (outcome !== undefined && !outcome.ok) {
+        stopWaiting('failed')
+        throw restoreError(outcome.error)
+      }
       const read = await store.read(keys)
-      if (read?.entry !== undefined && usable(read.entry)) return { entry: read.entry, stored: false, collapsed: true }
+      if (read?.entry !== undefined && usable(read.entry)) {
+        stopWaiting('filled')
+        return { entry: read.entry, stored: false, collapsed: true }
+      }
       // Announced, yet not in the store (the holder could not write it): fetch it ourselves.
       if (outcome?.ok === true) holders.clear()
       if (this.#now() >= deadline) {
+        stopWaiting('timeout')
         throw new UpstreamError('upstream-timeout', 'another replica\'s fetch of this page did not finish in time')
       }
     }

@@ -1,4 +1,4 @@
-import { FleetFill, type FillLock, type PurgeChannel } from './fleet-fill.js'
+import { FleetFill, type FillLock, type FleetFillOptions, type PurgeChannel } from './fleet-fill.js'
 import { LayeredPageStore } from './layered-store.js'
 import { MemoryPageStore } from './memory-store.js'
 import type { PageStore } from './page-store.js'
@@ -20,6 +20,7 @@ export interface PageStoreOptions {
   /** How long a request waits for another replica's fetch: the upstream deadline. */
   fillWaitMs: number
   now?: (() => number) | undefined
+  observeFleetWait?: FleetFillOptions['observeWait']
 }
 
 export interface PageStores {
@@ -43,7 +44,10 @@ export function createPageStores (options: PageStoreOptions): PageStores {
   }
   const { pages, lock } = shared
   // Waiters look for another replica's fill in the shared store itself, never in this process's copies.
-  const fleet = new FleetFill({ lock, store: pages, waitMs: options.fillWaitMs, lockTtlMs: fleetLockTtlMs(options.fillWaitMs), now })
+  const { fillWaitMs } = options
+  const fleet = new FleetFill({
+    lock, store: pages, waitMs: fillWaitMs, lockTtlMs: fleetLockTtlMs(fillWaitMs), now, observeWait: options.observeFleetWait
+  })
   let store: PageStore = pages
   if (options.localTtlMs > 0) {
     const layered = new LayeredPageStore(pages, {
