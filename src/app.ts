@@ -12,6 +12,7 @@ import protection from './plugins/protection.js'
 import redis from './plugins/redis.js'
 import requestLifecycle, { requestIdOf } from './plugins/request-lifecycle.js'
 import wechatpay from './plugins/wechatpay.js'
+import type { AppTracing } from './tracing/app-tracing.js'
 import cachePurgeRoutes from './routes/cache-purge.js'
 import cardsAllRoutes from './routes/cards-all.js'
 import cardsRoutes from './routes/cards.js'
@@ -23,17 +24,20 @@ export interface AppOverrides {
   logStream?: { write: (line: string) => void }
   /** Milliseconds since the epoch, for signing and verification. */
   now?: () => number
+  /** Tracing, as server.ts started it when an OTLP endpoint is set; absent: no span is made anywhere. */
+  tracing?: AppTracing | undefined
 }
 
 /** Composes the service. It never listens: server.ts does, and tests use inject or listen on port 0. */
 export async function buildApp (config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const { server } = config
+  const { tracing } = overrides
   const logController = new AccessLogController()
   const app = Fastify({
     // Behind a load balancer, the per-caller rate limit must see the caller, not the balancer.
     // A hop count becomes proxy-addr's trust function (Fastify's types take no number).
     trustProxy: typeof server.trustProxy === 'number' ? trustHops(server.trustProxy) : server.trustProxy,
-    logger: loggerOptions(server.logLevel, { nodeEnv: server.nodeEnv, stream: overrides.logStream }),
+    logger: loggerOptions(server.logLevel, { nodeEnv: server.nodeEnv, stream: overrides.logStream, mixin: tracing?.logFields }),
     logController,
     genReqId: requestIdOf,
     // allErrors: one 400 lists every bad field. removeAdditional off: an unknown or misspelt
@@ -61,14 +65,20 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   // Past this, Node closes new connections at once: a flood of idle sockets cannot exhaust the process.
   app.server.maxConnections = server.maxConnections
 
+  // First, so that every route and hook registered after it runs within the request's span.
+  if (tracing !== undefined) await app.register(tracing.plugin)
   await app.register(requestLifecycle)
   await app.register(errorHandling)
   await app.register(metrics, { listener: server.metrics })
   if (server.docsEnabled) await app.register(docs)
   await app.register(redis, config.redis)
-  await app.register(wechatpay, { config: config.wechatpay, now: overrides.now })
+  await app.register(wechatpay, {
+    config: config.wechatpay, now: overrides.now, attempts: tracing?.attempts, budgetWait: tracing?.budgetWait
+  })
   await app.register(protection, config.protection)
-  await app.register(cache, { config: config.cache, fillWaitMs: config.wechatpay.timeoutMs, now: overrides.now })
+  await app.register(cache, {
+    config: config.cache, fillWaitMs: config.wechatpay.timeoutMs, now: overrides.now, fleetWait: tracing?.fleetWait
+  })
   await app.register(healthRoutes)
   const { appids } = config.wechatpay
   await app.register(cardsAllRoutes, {

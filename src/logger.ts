@@ -32,6 +32,8 @@ export interface LoggerSetup {
   isTTY?: boolean
   /** Finds pino-pretty, or undefined when it is not installed; injected by tests. */
   resolvePretty?: () => string | undefined
+  /** Fields added to every line (the trace's ids, when tracing is on); absent, pino adds nothing and costs nothing. */
+  mixin?: (() => Record<string, string>) | undefined
 }
 
 const PRETTY_ENVS = ['development', 'test']
@@ -44,6 +46,7 @@ const PRETTY_ENVS = ['development', 'test']
 export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   const base = {
     level,
+    mixin: setup.mixin,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // The default request serializer is short; keep it, but never let headers in.
     serializers: {

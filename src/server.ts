@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config/config.js'
 
 // A .env file may supply variables; real environment variables win over it.
@@ -15,14 +14,27 @@ try {
   process.exit(1)
 }
 
-const app = await buildApp(config)
+// Tracing starts before the app is imported, since the Redis instrumentation hooks ioredis as it loads.
+// Without an endpoint no OpenTelemetry module is loaded at all.
+const { tracesUrl, protocol } = config.tracing
+const tracing = tracesUrl === undefined
+  ? undefined
+  : await (await import('./tracing/start-tracing.js')).startTracing({ tracesUrl, protocol })
+const { buildApp } = await import('./app.js')
+const app = await buildApp(config, { tracing })
+tracing?.reportTo(app.log)
 
 // SIGTERM/SIGINT: stop accepting, let in-flight requests finish within SHUTDOWN_GRACE_MS, close
-// the upstream pools and Redis, exit 0. A second signal exits at once (close-with-grace).
-closeWithGrace({ delay: config.server.shutdownGraceMs, logger: app.log }, async ({ signal, err }) => {
+// the upstream pools and Redis, export the last spans, exit 0. A second signal exits at once
+// (close-with-grace).
+const graceMs = config.server.shutdownGraceMs
+closeWithGrace({ delay: graceMs, logger: app.log }, async ({ signal, err }) => {
+  const deadline = Date.now() + graceMs
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()
+  // Whatever grace is left, less a margin to exit in: the exporter's own timeout is longer.
+  await tracing?.shutdown(deadline - Date.now() - 100)
   // The logger's last batch is written on exit (logger.ts), after this line.
 })
 

@@ -6,7 +6,8 @@ import { loggedUrl } from './logged-url.js'
  * The access line is built from fields chosen here, none of them secret, so it skips the wildcard
  * paths (`*.headers.authorization`…), which cost pino about ten times the rest of the line: a
  * tenth of a hot hit's CPU. The plain paths stay, but they only catch top-level fields: keep this
- * line flat and scalar (a test pins its keys), and log anything richer through request.log.
+ * line flat and scalar (a test pins its keys), and log anything richer through request.log. With
+ * tracing on, the logger's mixin adds `trace_id` and `span_id`, scalars too.
  */
 const ACCESS_REDACT = { paths: REDACT_PATHS.filter((path) => !path.includes('*')), censor: '[redacted]' }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CachedPages } from '../cache/cached-pages.js'
-import { createPageStores } from '../cache/page-store-factory.js'
+import { createPageStores, type PageStoreOptions } from '../cache/page-store-factory.js'
 import type { PageStore } from '../cache/page-store.js'
 import type { CacheConfig } from '../config/config.js'
 import { FleetLock } from '../redis/fleet-lock.js'
@@ -14,13 +14,15 @@ export interface CachePluginOptions {
   /** How long a request waits for another replica's fetch of the same page: the upstream deadline. */
   fillWaitMs: number
   now?: (() => number) | undefined
+  /** With tracing on: told of every wait for another replica's fetch. */
+  fleetWait?: PageStoreOptions['observeFleetWait']
 }
 
 /**
  * The page cache: Redis shared by every replica when one is configured, else a bounded LRU in this
  * process. Either way it fails open: the service starts and serves without Redis.
  */
-async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePluginOptions): Promise<void> {
+async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait }: CachePluginOptions): Promise<void> {
   const { redis } = app
   const stores = createPageStores({
     shared: redis === undefined
@@ -30,7 +32,8 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now }: CachePl
     maxBytes: config.maxBytes,
     localTtlMs: config.localTtlMs,
     fillWaitMs,
-    now
+    now,
+    observeFleetWait: fleetWait
   })
   if (redis === undefined) {
     app.log.info({ cache: 'memory', max_entries: config.maxEntries, max_bytes: config.maxBytes },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { FleetBudget } from '../budget/upstream-budget.js'
+import { FleetBudget, type BudgetOptions } from '../budget/upstream-budget.js'
 import type { WechatpayConfig, WechatpayCredentials } from '../config/config.js'
 import { RedisRate } from '../redis/budget-store.js'
 import { RedisCertificateStore } from '../redis/certificate-store.js'
@@ -9,7 +9,7 @@ import { createCertificateDownload } from '../wechatpay/certificates/certificate
 import { startSandbox } from '../sandbox/sandbox-mode.js'
 import { CertificateManager } from '../wechatpay/certificates/certificate-manager.js'
 import { describeKeyMode } from '../wechatpay/certificates/key-mode.js'
-import { WechatpayClient } from '../wechatpay/client.js'
+import { WechatpayClient, type AttemptObserver } from '../wechatpay/client.js'
 import { KeyStore } from '../wechatpay/key-store.js'
 import { createRequestSigner } from '../wechatpay/request-signer.js'
 import { createResponseVerifier, type ResponseVerifier } from '../wechatpay/response-verifier.js'
@@ -19,6 +19,9 @@ export interface WechatpayPluginOptions {
   config: WechatpayConfig
   /** Milliseconds since the epoch, for signing and for the verifier's skew check. */
   now?: (() => number) | undefined
+  /** With tracing on: told of every attempt and every wait for the budget. */
+  attempts?: AttemptObserver | undefined
+  budgetWait?: BudgetOptions['observeWait']
 }
 
 /** Who this service talks to: WeChat Pay with the merchant's credentials, or the sandbox's simulator. */
@@ -30,7 +33,7 @@ interface Peer { credentials: WechatpayCredentials, baseUrl: string, backupBaseU
  * `app.certificates`), or both during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4).
  */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
-  const { config, now } = options
+  const { config, now, attempts, budgetWait } = options
   const { credentials, baseUrl, backupBaseUrl } = await peerOf(app, config)
   const { redis } = app
   const keys = new KeyStore()
@@ -58,7 +61,8 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   const budget = new FleetBudget({
     maxRps: config.upstreamMaxRps,
     shared: redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid)),
-    now
+    now,
+    observeWait: budgetWait
   })
   const client = new WechatpayClient({
     baseUrl,
@@ -81,6 +85,7 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     // Every business call is refused while no key can verify its answer.
     keys: () => certificates.health(),
     now,
+    observer: attempts,
     onAttempt: (report) => {
       if (app.hasDecorator('metrics')) app.metrics.upstreamAttempt(report)
       if (report.outcome !== 'ok') app.log.debug({ upstream: report }, 'WeChat Pay attempt failed')

@@ -32,6 +32,20 @@ describe('module boundaries', () => {
     expect(importedFolders('wechatpay').has('cache')).toBe(false)
   })
 
+  it('only src/tracing/ imports OpenTelemetry, and the rest imports it for types only: untraced, none of it loads', () => {
+    const offenders: string[] = []
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.startsWith('tracing/')) continue
+      for (const line of readFileSync(new URL(file, src), 'utf8').split('\n')) {
+        if (/from '(@opentelemetry\/|@fastify\/otel)/.test(line)) offenders.push(`${file}: ${line}`)
+        if (/^import (?!type )[^']*from '\.[^']*\/tracing\//.test(line)) offenders.push(`${file}: ${line}`)
+      }
+    }
+    expect(offenders).toEqual([])
+    // The one way in: server.ts loads it when an endpoint is set.
+    expect(readFileSync(new URL('server.ts', src), 'utf8')).toMatch(/await import\('\.\/tracing\/start-tracing\.js'\)/)
+  })
+
   it('src/problems stands alone, and src/config reads no part of the running service', () => {
     expect([...importedFolders('problems')].filter((folder) => folder !== 'problems')).toEqual([])
     const runtime = ['cache', 'redis', 'routes', 'plugins', 'http', 'budget', 'sandbox']

@@ -1,0 +1,50 @@
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api'
+import {
+  ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_REQUEST_RESEND_COUNT, ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL
+} from '@opentelemetry/semantic-conventions'
+import { loggedUrl } from '../http/logged-url.js'
+import type { AttemptEnd, AttemptObserver } from '../wechatpay/client.js'
+import { WECHATPAY_ATTEMPT, WECHATPAY_ERROR_CODE, WECHATPAY_REQUEST_ID, WECHATPAY_VERIFICATION } from './attributes.js'
+
+/**
+ * A client span for each WeChat Pay attempt, retries and certificate downloads included, made by
+ * the service rather than by an HTTP instrumentation: it knows the attempt number, WeChat Pay's
+ * Request-ID and error code and whether the answer verified, and it sends WeChat Pay no trace
+ * header (a third party has no use for our trace ids). Nothing of the request's headers is kept:
+ * they hold the signature and its nonce.
+ */
+export function attemptSpans (tracer: Tracer): AttemptObserver {
+  return {
+    attemptStarted ({ origin, attempt, target }) {
+      const url = new URL(origin)
+      // The endpoints build their targets from the four known parameters only; loggedUrl keeps it so.
+      const path = loggedUrl(target)
+      const span = tracer.startSpan(`GET ${path.split('?')[0] ?? path}`, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+          [ATTR_SERVER_ADDRESS]: url.hostname,
+          [ATTR_SERVER_PORT]: Number(url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port),
+          [ATTR_URL_FULL]: `${url.origin}${path}`,
+          [WECHATPAY_ATTEMPT]: attempt + 1,
+          // The conventions' count of resends, set on retries only.
+          ...(attempt > 0 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt } : {})
+        }
+      })
+      return (end: AttemptEnd) => {
+        span.setAttributes({
+          [ATTR_HTTP_RESPONSE_STATUS_CODE]: end.status,
+          [WECHATPAY_REQUEST_ID]: end.requestId,
+          [WECHATPAY_ERROR_CODE]: end.code,
+          [WECHATPAY_VERIFICATION]: end.verification
+        })
+        if (end.outcome !== 'ok') {
+          span.setAttribute(ATTR_ERROR_TYPE, end.outcome)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: end.outcome })
+        }
+        span.end()
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The span attributes this service adds besides OpenTelemetry's semantic conventions, named once
+ * (docs/operations.md#tracing says what each holds).
+ */
+
+/** The request's X-Request-Id, as a response header attribute of the conventions (an array). */
+export const REQUEST_ID = 'http.response.header.x-request-id'
+/** What the cache did for the request: hit, stale, stale-if-error, miss, collapsed, bypass. */
+export const CACHE_OUTCOME = 'cards.cache.outcome'
+/** 1 for the first attempt at a WeChat Pay call, 2 and 3 for its retries. */
+export const WECHATPAY_ATTEMPT = 'wechatpay.attempt'
+/** WeChat Pay's Request-ID, the key to any support ticket with WeChat Pay. */
+export const WECHATPAY_REQUEST_ID = 'wechatpay.request_id'
+/** WeChat Pay's error code, verbatim. */
+export const WECHATPAY_ERROR_CODE = 'wechatpay.error_code'
+/** `ok`, or why the answer's signature was refused. */
+export const WECHATPAY_VERIFICATION = 'wechatpay.verification'
+/** How a wait ended (budget: granted, exhausted; fleet fill: filled, failed, timeout, fetched-instead). */
+export const WAIT_OUTCOME = 'wait.outcome'

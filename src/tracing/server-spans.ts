@@ -1,0 +1,45 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel'
+import type { Span } from '@opentelemetry/api'
+import { ATTR_URL_PATH, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { loggedUrl } from '../http/logged-url.js'
+import { CACHE_OUTCOME, REQUEST_ID } from './attributes.js'
+
+/**
+ * The server span of every request, by @fastify/otel: it continues the caller's W3C trace context,
+ * is named by method and route, and records the status code. Spans of Fastify's hooks and handler
+ * are left out: they would only repeat the request's own timing, many times over.
+ */
+export function serverSpans (): FastifyPluginAsync {
+  const instrumentation = new FastifyOtelInstrumentation({
+    instrumentHooks: false,
+    instrumentHandler: false,
+    // The span's status carries the error's message; a stack trace adds nothing a trace reader needs.
+    recordExceptions: false,
+    requestHook: describeRequest
+  })
+  return fp(async (app: FastifyInstance) => {
+    await app.register(instrumentation.plugin())
+    // Instance hooks run before @fastify/otel's route-level onSend, which ends the span.
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      if (request.cacheOutcome !== undefined) request.opentelemetry().span?.setAttribute(CACHE_OUTCOME, request.cacheOutcome)
+      done(null, payload)
+    })
+  }, { name: 'tracing' })
+}
+
+/**
+ * @fastify/otel puts the raw URL, query and all, in `url.path`: a caller's stray `access_token=…`
+ * would travel to the trace backend. Here the path stands alone and the query keeps only the four
+ * parameters the service takes, as the logs do.
+ */
+function describeRequest (span: Span, request: FastifyRequest): void {
+  const route = request.routeOptions.url
+  span.updateName(route === undefined ? request.method : `${request.method} ${route}`)
+  const url = loggedUrl(request.url)
+  const query = url.indexOf('?')
+  span.setAttribute(ATTR_URL_PATH, query < 0 ? url : url.slice(0, query))
+  if (query >= 0) span.setAttribute(ATTR_URL_QUERY, url.slice(query + 1))
+  span.setAttribute(REQUEST_ID, [request.id])
+}

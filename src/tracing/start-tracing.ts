@@ -1,0 +1,71 @@
+import { register } from 'node:module'
+import { diag, DiagLogLevel, trace } from '@opentelemetry/api'
+import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { registerInstrumentations } from '@opentelemetry/instrumentation'
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
+import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources'
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
+import type { BudgetWaitOutcome } from '../budget/upstream-budget.js'
+import type { FleetWaitOutcome } from '../cache/fleet-fill.js'
+import type { TracingConfig } from '../config/config.js'
+import { SERVICE_NAME, SERVICE_VERSION } from '../version.js'
+import type { AppTracing } from './app-tracing.js'
+import { attemptSpans } from './attempt-spans.js'
+import { activeSpanIds, diagToLog } from './log-fields.js'
+import { redisStatement } from './redis-statement.js'
+import { serverSpans } from './server-spans.js'
+import { spanExporter } from './span-exporter.js'
+import { waitSpans } from './wait-spans.js'
+
+/**
+ * Starts OpenTelemetry: a tracer provider exporting over OTLP/HTTP in batches, W3C trace context
+ * taken from callers, and Redis commands traced by the ioredis instrumentation. server.ts calls it
+ * before it imports the app, and only when an endpoint is configured: the instrumentation patches
+ * ioredis through an import hook, which sees only modules loaded after it.
+ *
+ * What the SDK reads from the environment itself: the sampler (OTEL_TRACES_SAMPLER, _ARG; parent-
+ * based, always on, by default), the batch processor (OTEL_BSP_*), the exporter's headers, timeout,
+ * compression and TLS files, and the resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
+ */
+export async function startTracing (config: { tracesUrl: string, protocol: TracingConfig['protocol'] }): Promise<AppTracing> {
+  // Only ioredis goes through the hook: every other module loads exactly as it would untraced.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['ioredis'] } })
+
+  const provider = new NodeTracerProvider({
+    // The service's name and version unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
+    resource: defaultResource()
+      .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: SERVICE_NAME, [ATTR_SERVICE_VERSION]: SERVICE_VERSION }))
+      .merge(detectResources({ detectors: [hostDetector, envDetector] })),
+    spanProcessors: [new BatchSpanProcessor(await spanExporter(config))]
+  })
+  // Trace context only: W3C baggage would be passed on to no one (WeChat Pay is sent no trace header).
+  provider.register({ propagator: new W3CTraceContextPropagator() })
+  registerInstrumentations({
+    tracerProvider: provider,
+    // Only commands made within a request's span (the default): no trace per background poll.
+    instrumentations: [new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: redisStatement })]
+  })
+
+  const tracer = trace.getTracer(SERVICE_NAME, SERVICE_VERSION)
+  return {
+    plugin: serverSpans(),
+    logFields: activeSpanIds,
+    attempts: attemptSpans(tracer),
+    budgetWait: waitSpans<BudgetWaitOutcome>(tracer, 'wait for the upstream budget', ['exhausted']),
+    fleetWait: waitSpans<FleetWaitOutcome>(tracer, 'wait for another replica\'s fetch', ['failed', 'timeout']),
+    reportTo: (log) => { diag.setLogger(diagToLog(log), DiagLogLevel.WARN) },
+    shutdown: async (ms) => { await within(provider.shutdown(), ms) }
+  }
+}
+
+/** Waits for `work`, or for `ms` at most: shutdown must not outlast its grace for a collector that is away. */
+async function within (work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, ms)) })
+  try {
+    await Promise.race([work.catch(() => {}), expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
