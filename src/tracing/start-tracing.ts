@@ -12,8 +12,9 @@ import type { TracingConfig } from '../config/config.js'
 import { SERVICE_NAME, SERVICE_VERSION } from '../version.js'
 import type { AppTracing } from './app-tracing.js'
 import { attemptSpans } from './attempt-spans.js'
-import { activeSpanIds, diagToLog } from './log-fields.js'
+import { activeSpanIds } from './log-fields.js'
 import { redisStatement } from './redis-statement.js'
+import { SdkDiagnostics } from './sdk-diagnostics.js'
 import { serverSpans } from './server-spans.js'
 import { spanExporter } from './span-exporter.js'
 import { waitSpans } from './wait-spans.js'
@@ -29,6 +30,8 @@ import { waitSpans } from './wait-spans.js'
  * compression and TLS files, and the resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
  */
 export async function startTracing (config: { tracesUrl: string, protocol: TracingConfig['protocol'] }): Promise<AppTracing> {
+  const diagnostics = new SdkDiagnostics()
+  diag.setLogger(diagnostics, DiagLogLevel.WARN)
   // Only ioredis goes through the hook: every other module loads exactly as it would untraced.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['ioredis'] } })
 
@@ -54,7 +57,7 @@ export async function startTracing (config: { tracesUrl: string, protocol: Traci
     attempts: attemptSpans(tracer),
     budgetWait: waitSpans<BudgetWaitOutcome>(tracer, 'wait for the upstream budget', ['exhausted']),
     fleetWait: waitSpans<FleetWaitOutcome>(tracer, 'wait for another replica\'s fetch', ['failed', 'timeout']),
-    reportTo: (log) => { diag.setLogger(diagToLog(log), DiagLogLevel.WARN) },
+    reportTo: (log) => { diagnostics.attach(log) },
     shutdown: async (ms) => { await within(provider.shutdown(), ms) }
   }
 }

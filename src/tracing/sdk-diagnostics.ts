@@ -1,0 +1,47 @@
+import type { DiagLogger } from '@opentelemetry/api'
+
+// An unreachable collector fails every export, one every few seconds: say so once a minute.
+const REPEAT_AFTER_MS = 60_000
+// What the SDK says before the app's logger exists (a sampler setting it refuses), kept until it does.
+const KEPT_BEFORE_LOG = 20
+
+type WarnLog = { warn: (fields: object, message: string) => void }
+
+/**
+ * The SDK's own warnings and errors (an export that failed, a sampler setting it did not take) as
+ * warnings in the service's log, each message at most once a minute. The SDK speaks from the start,
+ * the log exists once the app is built: what comes before `attach` waits for it.
+ */
+export class SdkDiagnostics implements DiagLogger {
+  readonly #lastSaid = new Map<string, number>()
+  readonly #now: () => number
+  #log: WarnLog | undefined
+  #kept: string[] = []
+
+  constructor (now: () => number = Date.now) {
+    this.#now = now
+  }
+
+  attach (log: WarnLog): void {
+    this.#log = log
+    for (const message of this.#kept.splice(0)) this.#say(message)
+  }
+
+  error = (message: string): void => { this.#say(message) }
+  warn = (message: string): void => { this.#say(message) }
+  // Below WARN: the SDK is told not to say these (DiagLogLevel.WARN), and they would be noise.
+  info = (_message: string): void => {}
+  debug = (_message: string): void => {}
+  verbose = (_message: string): void => {}
+
+  #say (message: string): void {
+    if (this.#log === undefined) {
+      if (this.#kept.length < KEPT_BEFORE_LOG) this.#kept.push(message)
+      return
+    }
+    const at = this.#now()
+    if ((this.#lastSaid.get(message) ?? -Infinity) > at - REPEAT_AFTER_MS) return
+    this.#lastSaid.set(message, at)
+    this.#log.warn({ otel: message }, 'OpenTelemetry SDK warning: traces may be incomplete')
+  }
+}
