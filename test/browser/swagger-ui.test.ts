@@ -6,6 +6,7 @@ import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
+import { TEST_ENV } from '../helpers/app.js'
 
 // Swagger UI against the running service, in a real browser: Debian's chromium, driven by
 // playwright-core (which never downloads a browser of its own). npm test's pretest checks for it; a
@@ -20,7 +21,7 @@ let context: BrowserContext | undefined
 let profile: string | undefined
 
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }))
+  app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' }))
   url = await app.listen({ host: '127.0.0.1', port: 0 })
 })
 

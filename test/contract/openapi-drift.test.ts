@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
+import { TEST_ENV } from '../helpers/app.js'
 import { buildOpenApiDocument } from '../../src/openapi/document.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
 let app: FastifyInstance
 
-beforeAll(async () => { app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' })) })
+beforeAll(async () => { app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' })) })
 afterAll(async () => { await app.close() })
 
 describe('the OpenAPI contract', () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
+import { TEST_ENV } from '../helpers/app.js'
 import { PROBLEM_NAMES, PROBLEMS, problemType } from '../../src/problems/registry.js'
 import { WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 
@@ -10,7 +11,7 @@ import { WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 const types = PROBLEM_NAMES.map(problemType)
 
 let app: FastifyInstance
-beforeAll(async () => { app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' })) })
+beforeAll(async () => { app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' })) })
 afterAll(async () => { await app.close() })
 
 describe('problem types resolve on the service', () => {

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
+import { TEST_ENV } from '../helpers/app.js'
 
 let app: FastifyInstance
 const lines: string[] = []
 
 beforeAll(async () => {
-  const config = loadConfig({ LOG_LEVEL: 'info' })
+  const config = loadConfig({ ...TEST_ENV, LOG_LEVEL: 'info' })
   expect(config.wechatpay.sandbox).toBe(true)
   app = await buildApp(config, { logStream: { write: (line: string) => { lines.push(line) } } })
 })
