@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { KeyExportOptions, KeyObject } from 'node:crypto'
+import { TEST_ENV } from './app.js'
 import type { FakeWechatpay } from './fake-wechatpay.js'
 
 export interface ServiceProcess {
@@ -16,10 +17,11 @@ export interface ServiceProcess {
 const pem = (key: KeyObject, type: 'pkcs8' | 'spki'): string =>
   key.export({ type, format: 'pem' } as KeyExportOptions<'pem'>).toString()
 
-/** The environment that configures the service against a fake WeChat Pay, keys inline. */
+/** The environment that configures the service against a fake WeChat Pay, keys inline, as tests' apps are. */
 export function serviceEnvironment (fake: FakeWechatpay): Record<string, string> {
   const { generated } = fake
   return {
+    ...TEST_ENV,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     WECHATPAY_MCHID: generated.mchid,
