@@ -58,9 +58,14 @@ export async function startNginxBalancer (replicaPorts: number[], listenPort: nu
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   let running = true
+  // A test file that crashes must not leave nginx running after the worker exits. SIGTERM, not
+  // SIGKILL: the master then stops its worker process before exiting.
+  const orphaned = (): void => { child.kill('SIGTERM') }
+  process.once('exit', orphaned)
   const exited = new Promise<void>((resolve) => {
-    child.once('error', (err) => { output += `${err.message}\n`; running = false; resolve() })
-    child.once('exit', () => { running = false; resolve() })
+    const ended = (): void => { running = false; process.off('exit', orphaned); resolve() }
+    child.once('error', (err) => { output += `${err.message}\n`; ended() })
+    child.once('exit', ended)
   })
   const stop = async (): Promise<void> => {
     if (running) child.kill('SIGTERM')

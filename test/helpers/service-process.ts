@@ -51,7 +51,14 @@ export async function startServiceProcess (
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   let exitCode: number | null | undefined
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { exitCode = code; resolve(code) }))
+  // A test file that crashes must not leave its replicas running after the worker exits.
+  const orphaned = (): void => { child.kill('SIGKILL') }
+  process.once('exit', orphaned)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    exitCode = code
+    process.off('exit', orphaned)
+    resolve(code)
+  }))
   const kill = async (): Promise<void> => {
     if (exitCode === undefined) child.kill('SIGKILL')
     await exited

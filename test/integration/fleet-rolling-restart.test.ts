@@ -28,7 +28,10 @@ beforeAll(async () => {
   redis = await privateRedis()
   await redis.start()
   ports = await Promise.all([0, 1, 2].map(async () => await freePort()))
-  replicas.push(...await Promise.all(ports.map(async (port) => await startServiceProcess(environment(), port))))
+  // Every replica that started is tracked for afterAll, even when another one failed to.
+  const started = await Promise.allSettled(ports.map(async (port) => await startServiceProcess(environment(), port)))
+  for (const result of started) if (result.status === 'fulfilled') replicas.push(result.value)
+  for (const result of started) if (result.status === 'rejected') throw result.reason
   balancer = await startNginxBalancer(ports, await freePort())
 }, 60_000)
 
