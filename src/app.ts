@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/config.js'
 import { AccessLogController } from './http/access-log.js'
+import { answerClientError } from './http/client-error.js'
 import errorHandling from './http/error-handler.js'
 import { sendStatusProblem } from './http/problem.js'
 import { loggerOptions } from './logger.js'
@@ -46,24 +47,37 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
       // Fastify sets up no response listeners on this path, so the access line is written here.
       reply.raw.once('finish', () => { logController.requestCompleted(null, request, reply) })
       sendStatusProblem(request, reply, 400, error.message)
-    }
+    },
+    // A request must arrive within REQUEST_TIMEOUT_MS (headers and body), and a connection may stay
+    // silent only as long as the longest legitimate request (SOCKET_TIMEOUT_MS): a caller that
+    // trickles bytes cannot hold a socket for ever. Node checks the first only every
+    // connectionsCheckingInterval (30 s by default), hence the shorter interval.
+    requestTimeout: server.requestTimeoutMs,
+    connectionTimeout: server.socketTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(1_000, server.requestTimeoutMs / 2) },
+    // Errors of Node's HTTP parser (headers too large, a malformed request, a timeout) are problems too.
+    clientErrorHandler: (error, socket) => { answerClientError(app.log, error, socket) }
   })
+  // Past this, Node closes new connections at once: a flood of idle sockets cannot exhaust the process.
+  app.server.maxConnections = server.maxConnections
 
   await app.register(requestLifecycle)
   await app.register(errorHandling)
-  await app.register(metrics)
-  await app.register(docs)
+  await app.register(metrics, { listener: server.metrics })
+  if (server.docsEnabled) await app.register(docs)
   await app.register(redis, config.redis)
-  await app.register(protection, config.protection)
   await app.register(wechatpay, { config: config.wechatpay, now: overrides.now })
+  await app.register(protection, config.protection)
   await app.register(cache, { config: config.cache, fillWaitMs: config.wechatpay.timeoutMs, now: overrides.now })
   await app.register(healthRoutes)
+  const { appids } = config.wechatpay
   await app.register(cardsAllRoutes, {
     maxCards: config.wechatpay.cardsAllMax,
-    concurrency: walkConcurrency(config.wechatpay.upstreamMaxRps)
+    concurrency: walkConcurrency(config.wechatpay.upstreamMaxRps),
+    appids
   })
-  await app.register(cardsRoutes)
-  await app.register(cachePurgeRoutes)
+  await app.register(cardsRoutes, { appids })
+  await app.register(cachePurgeRoutes, { appids })
   await app.register(problemRoutes)
   return app
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import pino from 'pino'
+import { loggedUrl } from './http/logged-url.js'
 
 /**
  * Paths pino censors at every level. Nothing here should ever be logged in the first place;
@@ -46,7 +47,7 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // The default request serializer is short; keep it, but never let headers in.
     serializers: {
-      req: (req: { method: string, url: string }) => ({ method: req.method, url: req.url })
+      req: (req: { method: string, url: string }) => ({ method: req.method, url: loggedUrl(req.url) })
     }
   }
   if (setup.stream !== undefined) return { ...base, stream: setup.stream }

@@ -12,6 +12,14 @@ export function hitStatus (ttlSeconds: number, detail?: string): string {
   return `${CACHE_NAME}; hit; ttl=${ttlSeconds}${detail === undefined ? '' : `; detail=${detail}`}`
 }
 
+/**
+ * The caller asked for a fresh fetch past NO_CACHE_PER_MINUTE and got the cached page: say so,
+ * unless the value already carries a detail of its own.
+ */
+export function noCacheLimitedStatus (cacheStatus: string): string {
+  return cacheStatus.includes('; detail=') ? cacheStatus : `${cacheStatus}; detail=no-cache-limited`
+}
+
 /** `fwd=request` when the caller's no-cache sent us upstream, `fwd=miss` when nothing usable was stored. */
 export function forwardStatus (
   reason: 'miss' | 'request' | 'stale',

@@ -1,10 +1,10 @@
 import type { ServedPage } from '../cache/cached-pages.js'
-import type { CardsQuery } from '../wechatpay/endpoints/cards.js'
+import { CARDS_PAGE_MAX, type CardsQuery } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { rawDataElements } from './raw-elements.js'
 
 /** WeChat Pay's largest page: the fewest calls for the whole list. */
-export const WALK_PAGE_SIZE = 20
+export const WALK_PAGE_SIZE = CARDS_PAGE_MAX
 
 export type GetPage = (query: CardsQuery, options: { noCache: boolean }) => Promise<ServedPage>
 

@@ -3,7 +3,10 @@ import { loadKeys, type KeySources } from './keys.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
 import { SANDBOX_ENVS } from './variables/server.js'
+import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
 import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from './variables/wechatpay.js'
+
+const APPID = /^[A-Za-z0-9_]{1,32}$/
 
 /**
  * Merchant credentials and the keys that verify WeChat Pay: the public key, the APIv3 key that
@@ -27,6 +30,14 @@ export interface ServerConfig {
   nodeEnv: string
   /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe for the caller's address. */
   trustProxy: boolean | number | string
+  /** How long a request may take to arrive. */
+  requestTimeoutMs: number
+  /** How long a connection may stay silent: above the longest legitimate request. */
+  socketTimeoutMs: number
+  maxConnections: number
+  docsEnabled: boolean
+  /** A listener of its own for /metrics; undefined: /metrics is served on the service's port. */
+  metrics: { host: string, port: number } | undefined
   shutdownGraceMs: number
 }
 
@@ -47,11 +58,17 @@ export interface WechatpayConfig {
   upstreamMaxRps: number
   /** Most cards GET /cards/all returns; longer lists must be paged with /cards. */
   cardsAllMax: number
+  /** The merchant's appids; empty: any appid may be asked for. */
+  appids: string[]
 }
 
 export interface ProtectionConfig {
   /** Bearer tokens callers must present on /cards routes; empty: no authentication. */
   apiTokens: string[]
+  /** Bearer tokens that may purge the cache, besides apiTokens; with neither, purge is refused. */
+  adminTokens: string[]
+  /** Times a minute one caller's no-cache is honoured. */
+  noCachePerMinute: number
   /** Per-caller requests per minute; undefined: no per-caller limit. */
   rateLimitPerMinute: number | undefined
   maxEventLoopDelayMs: number
@@ -103,19 +120,29 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   // Fail closed: a typo such as NODE_ENV=prod must not quietly serve demo cards.
   const sandbox = mchid === undefined && SANDBOX_ENVS.includes(nodeEnv)
 
+  // Sandbox mode is for one developer's machine; a deployment listens on every interface.
+  const host = read.string('HOST', sandbox ? '127.0.0.1' : undefined)
+  const wechatpay = readWechatpay(read, nodeEnv, sandbox)
+  const metricsPort = read.optionalInteger('METRICS_PORT')
   const config: Config = {
     server: {
-      // Sandbox mode is for one developer's machine; a deployment listens on every interface.
-      host: read.string('HOST', sandbox ? '127.0.0.1' : undefined),
+      host,
       port: read.integer('PORT'),
       logLevel: read.choice('LOG_LEVEL'),
       nodeEnv,
       trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
+      requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS'),
+      socketTimeoutMs: readSocketTimeout(read, wechatpay),
+      maxConnections: read.integer('SERVER_MAX_CONNECTIONS'),
+      docsEnabled: read.choice('DOCS_ENABLED') === 'true',
+      metrics: metricsPort === undefined ? undefined : { host: read.string('METRICS_HOST', host), port: metricsPort },
       shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS')
     },
-    wechatpay: readWechatpay(read, nodeEnv, sandbox),
+    wechatpay,
     protection: {
       apiTokens: read.list('INTERNAL_API_TOKENS'),
+      adminTokens: read.list('CACHE_ADMIN_TOKENS'),
+      noCachePerMinute: read.integer('NO_CACHE_PER_MINUTE'),
       rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE'),
       maxEventLoopDelayMs: read.integer('UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS'),
       maxHeapUsedBytes: read.integer('UNDER_PRESSURE_MAX_HEAP_USED_BYTES'),
@@ -133,8 +160,14 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS')
     }
   }
-  if (config.protection.apiTokens.some((token) => token.length < 16)) {
-    read.problem('INTERNAL_API_TOKENS: every token must be at least 16 characters (a guessable token is no protection)')
+  const tokenLists = [['INTERNAL_API_TOKENS', config.protection.apiTokens], ['CACHE_ADMIN_TOKENS', config.protection.adminTokens]] as const
+  for (const [name, tokens] of tokenLists) {
+    if (tokens.some((token) => token.length < 16)) {
+      read.problem(`${name}: every token must be at least 16 characters (a guessable token is no protection)`)
+    }
+  }
+  if (config.server.metrics?.port === config.server.port && config.server.port !== 0) {
+    read.problem('METRICS_PORT must differ from PORT (leave it unset to serve /metrics on PORT)')
   }
   if (!sandbox) config.wechatpay.credentials = readCredentials(read, mchid, nodeEnv)
 
@@ -157,8 +190,40 @@ function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): 
     maxConnections: read.integer('WECHATPAY_MAX_CONNECTIONS'),
     certRefreshHours: read.integer('WECHATPAY_CERT_REFRESH_HOURS'),
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS'),
-    cardsAllMax: read.integer('CARDS_ALL_MAX')
+    cardsAllMax: read.integer('CARDS_ALL_MAX'),
+    appids: readAppids(read)
   }
+}
+
+function readAppids (read: ConfigReader): string[] {
+  const appids = read.list('WECHATPAY_APPIDS')
+  if (appids.some((appid) => !APPID.test(appid))) {
+    read.problem('WECHATPAY_APPIDS must be a comma-separated list of appids (1-32 letters, digits or _)')
+  }
+  return appids
+}
+
+/**
+ * The longest a legitimate request can take: /cards/all reading CARDS_ALL_MAX cards a page at a
+ * time within UPSTREAM_MAX_RPS, each page within WECHATPAY_TIMEOUT_MS, twice for a list that
+ * changed mid-read. A connection must be allowed to stay silent that long, and then some.
+ */
+export function longestRequestMs (wechatpay: Pick<WechatpayConfig, 'cardsAllMax' | 'upstreamMaxRps' | 'timeoutMs'>): number {
+  const pages = Math.ceil(wechatpay.cardsAllMax / CARDS_PAGE_MAX)
+  return 2 * (Math.ceil(pages * 1000 / wechatpay.upstreamMaxRps) + wechatpay.timeoutMs)
+}
+
+const DEFAULT_SOCKET_TIMEOUT_MS = 60_000
+
+function readSocketTimeout (read: ConfigReader, wechatpay: WechatpayConfig): number {
+  const longest = longestRequestMs(wechatpay)
+  const configured = read.optionalInteger('SOCKET_TIMEOUT_MS')
+  if (configured === undefined) return Math.max(DEFAULT_SOCKET_TIMEOUT_MS, longest + 5_000)
+  if (configured <= longest) {
+    read.problem(`SOCKET_TIMEOUT_MS must be above the longest legitimate request, ${longest} ms for these settings ` +
+      '(GET /cards/all reading CARDS_ALL_MAX cards at UPSTREAM_MAX_RPS within WECHATPAY_TIMEOUT_MS)')
+  }
+  return configured
 }
 
 function readCredentials (read: ConfigReader, mchid: string | undefined, nodeEnv: string): WechatpayCredentials | undefined {

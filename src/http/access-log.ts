@@ -1,5 +1,6 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import { REDACT_PATHS } from '../logger.js'
+import { loggedUrl } from './logged-url.js'
 
 /**
  * The access line is built from fields chosen here, none of them secret, so it skips the wildcard
@@ -25,7 +26,7 @@ export class AccessLogController extends LogController {
   override requestCompleted (error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
       method: request.method,
-      url: request.url,
+      url: loggedUrl(request.url),
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       // pino leaves out fields that are undefined.

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { CACHE_NAME, forwardStatus } from '../cache/cache-status.js'
-import { ifNoneMatchMatches } from './conditional.js'
+import { CACHE_NAME, forwardStatus, noCacheLimitedStatus } from '../cache/cache-status.js'
+import { ifNoneMatchMatches, requestsNoCache } from './conditional.js'
 
 /** What a cached answer is sent with: its bytes, validator, age and freshness (RFC 9111, RFC 9211). */
 export interface CachedBody {
@@ -11,12 +11,24 @@ export interface CachedBody {
   cacheStatus: string
 }
 
+/** A caller's `Cache-Control: no-cache`, as far as NO_CACHE_PER_MINUTE allows it: `limited` when it was refused. */
+export interface NoCache { noCache: boolean, limited: boolean }
+
+/** Asks whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. */
+export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
+  if (!requestsNoCache(request.headers)) return { noCache: false, limited: false }
+  const allowed = await request.server.noCacheAllowed(request)
+  return { noCache: allowed, limited: !allowed }
+}
+
 /**
  * Sends verified bytes as they are, with Cache-Status, ETag, Age and `private, max-age`, or a 304
  * when If-None-Match already holds them. Nothing is parsed or re-serialized.
  */
-export async function sendCached (request: FastifyRequest, reply: FastifyReply, cached: CachedBody): Promise<FastifyReply> {
-  reply.header('cache-status', cached.cacheStatus)
+export async function sendCached (
+  request: FastifyRequest, reply: FastifyReply, cached: CachedBody, asked?: NoCache
+): Promise<FastifyReply> {
+  reply.header('cache-status', asked?.limited === true ? noCacheLimitedStatus(cached.cacheStatus) : cached.cacheStatus)
     .header('etag', cached.etag)
     .header('age', String(cached.ageSeconds))
     .header('cache-control', `private, max-age=${cached.maxAgeSeconds}`)

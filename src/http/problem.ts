@@ -59,6 +59,6 @@ export function sendStatusProblem (request: FastifyRequest, reply: FastifyReply,
 
 function send (request: FastifyRequest, reply: FastifyReply, body: Problem): FastifyReply {
   // Set here as well as in onRequest: Fastify answers some requests (a malformed URL) without its hooks.
-  reply.header('x-request-id', request.id)
+  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }

@@ -7,14 +7,20 @@ interface ObjectSchema { properties: Record<string, { type?: unknown }> }
 const REJECT: unknown[] = []
 const DECIMAL = /^\d{1,15}$/
 
+/** WECHATPAY_APPIDS, for the routes that take an appid; empty: any. */
+export interface MerchantAppids { appids: readonly string[] }
+
 /**
  * Runs before schema validation, where ajv would otherwise be lenient in ways a caller would not
  * expect: `limit=` would become 0, `offset=0x10` 16, `offset=1e3` 1000, and `limit=1&limit=2`
  * would only say "must be integer". Empty parameters are dropped (then missing, or absent if
- * optional); repeated parameters and non-decimal integers are refused with their own reason.
+ * optional); repeated parameters and non-decimal integers are refused with their own reason, and so
+ * is an appid that is not the merchant's when WECHATPAY_APPIDS lists them: one 400 names every bad
+ * parameter, and none of them costs a call to WeChat Pay.
  */
-export function queryHygiene (schema: ObjectSchema): (request: FastifyRequest) => Promise<void> {
+export function queryHygiene (schema: ObjectSchema, appids: readonly string[] = []): (request: FastifyRequest) => Promise<void> {
   const integers = new Set(Object.entries(schema.properties).filter(([, s]) => s.type === 'integer').map(([name]) => name))
+  const merchant = new Set(appids)
   return async (request) => {
     const query = request.query as Record<string, unknown>
     let notes: Map<string, string> | undefined // most requests need none: no Map for them
@@ -27,6 +33,9 @@ export function queryHygiene (schema: ObjectSchema): (request: FastifyRequest) =
         query[name] = REJECT
       } else if (integers.has(name) && typeof value === 'string' && !DECIMAL.test(value)) {
         notes = (notes ?? new Map()).set(name, 'must be a whole number written in decimal digits')
+        query[name] = REJECT
+      } else if (name === 'appid' && merchant.size > 0 && typeof value === 'string' && !merchant.has(value)) {
+        notes = (notes ?? new Map()).set(name, 'is not one of this merchant\'s appids (WECHATPAY_APPIDS)')
         query[name] = REJECT
       }
     }

@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { ProblemSchema } from '../schemas/problem.js'
 import { SERVICE_VERSION } from '../version.js'
 
 /**
@@ -10,7 +9,6 @@ import { SERVICE_VERSION } from '../version.js'
  * No `servers` entry: the UI then calls the host it was loaded from, wherever that is.
  */
 async function docs (app: FastifyInstance): Promise<void> {
-  app.addSchema(ProblemSchema)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -24,7 +22,17 @@ async function docs (app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'cards', description: 'Member-card templates (会员卡模板)' },
         { name: 'operations', description: 'Health and readiness' }
-      ]
+      ],
+      components: {
+        securitySchemes: {
+          // Always declared, so Swagger UI's Authorize button works whenever tokens are configured.
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token of INTERNAL_API_TOKENS (the card routes, once it is set) or of CACHE_ADMIN_TOKENS (purging the cache).'
+          }
+        }
+      }
     },
     refResolver: {
       // Name components after their $id ("Problem") instead of def-0, def-1.

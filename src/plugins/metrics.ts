@@ -1,12 +1,20 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { ServiceMetrics } from '../metrics/service-metrics.js'
 
+export interface MetricsPluginOptions {
+  /** A listener of its own for /metrics (METRICS_PORT); undefined: /metrics is a route of the service. */
+  listener: { host: string, port: number } | undefined
+}
+
 /**
- * Prometheus metrics at GET /metrics (open even when INTERNAL_API_TOKENS is set, like health).
- * Request metrics are labelled by route pattern, never by raw URL, so label cardinality stays fixed.
+ * Prometheus metrics at GET /metrics (open even when INTERNAL_API_TOKENS is set, like health), on
+ * the service's port or on a listener of its own so they need not share the public port. Request
+ * metrics are labelled by route pattern, never by raw URL, so label cardinality stays fixed.
  */
-async function metrics (app: FastifyInstance): Promise<void> {
+async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Promise<void> {
   const service = new ServiceMetrics({
     redis: () => app.redis?.status(),
     breakers: () => app.hasDecorator('wechatpay') ? app.wechatpay.breakerStates() : [],
@@ -22,17 +30,56 @@ async function metrics (app: FastifyInstance): Promise<void> {
     done()
   })
 
-  app.get('/metrics', {
-    schema: { summary: 'Prometheus metrics', tags: ['operations'], produces: ['text/plain'] }
-  }, async (_request, reply) => {
-    const text = await service.registry.metrics()
-    return await reply.type(service.registry.contentType).send(text)
+  const { listener } = options
+  if (listener === undefined) {
+    app.get('/metrics', {
+      schema: { summary: 'Prometheus metrics', tags: ['operations'], produces: ['text/plain'] }
+    }, async (_request, reply) => {
+      const text = await service.registry.metrics()
+      return await reply.type(service.registry.contentType).send(text)
+    })
+    return
+  }
+  const server = metricsServer(service)
+  app.decorate('metricsAddress', () => server.address() as AddressInfo | null)
+  // With the service, not before: a replica is scraped once it listens, and stops being with it.
+  app.addHook('onListen', async () => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject).listen(listener.port, listener.host, () => { resolve() })
+    })
+    app.log.info({ metrics: `http://${listener.host}:${(server.address() as AddressInfo).port}/metrics` }, 'metrics listening')
   })
+  app.addHook('onClose', async () => {
+    if (!server.listening) return
+    const closed = new Promise((resolve) => { server.close(resolve) })
+    // A scraper's idle keep-alive connection must not hold shutdown up.
+    server.closeAllConnections()
+    await closed
+  })
+}
+
+/** The metrics listener: GET /metrics and nothing else, with no body read and no keep-alive kept for long. */
+function metricsServer (service: ServiceMetrics): Server {
+  const server = createServer((request, response) => {
+    const path = request.url?.split('?', 1)[0]
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' }).end('Not found: GET /metrics\n')
+      return
+    }
+    service.registry.metrics().then((text) => {
+      response.writeHead(200, { 'content-type': service.registry.contentType, 'x-content-type-options': 'nosniff' }).end(text)
+    }, () => { response.writeHead(500).end() })
+  })
+  server.requestTimeout = 10_000
+  server.keepAliveTimeout = 5_000
+  return server
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: ServiceMetrics
+    /** With METRICS_PORT: where the metrics listener listens, once it does. */
+    metricsAddress?: () => AddressInfo | null
     /** Set in platform-certificate mode: when the newest platform certificate expires. */
     platformCertificateExpiry?: () => Date | undefined
   }

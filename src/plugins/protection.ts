@@ -1,31 +1,27 @@
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
-import { bearerAuth } from '../http/bearer-auth.js'
+import { callerAuth } from '../http/caller-auth.js'
+import { NoCacheAllowance } from '../http/no-cache-allowance.js'
+import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { guardedRateLimitStore } from '../redis/rate-limit-store.js'
+import { RedisWindowCounter } from '../redis/window-counter.js'
 
-// About 2 KB: a /cards query is under 100 bytes; anything this long is abuse.
-const MAX_QUERY_BYTES = 2048
 // Liveness and metrics must keep answering while the service sheds load.
 const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
 
 /**
- * Guards in front of the routes, cheapest first: an over-long query, overload, the caller's
- * rate, then the caller's token. Every refusal is a problem with a Retry-After where waiting helps.
+ * Guards in front of the routes, cheapest first: an over-long query, overload, then on each route
+ * the caller's rate, the caller's token and a body nobody takes. All run in onRequest, before a
+ * byte of a body is read, so a caller trickling one in is refused at once. Every refusal is a
+ * problem with a Retry-After where waiting helps.
  */
 async function protection (app: FastifyInstance, config: ProtectionConfig): Promise<void> {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const query = request.url.indexOf('?')
-    if (query >= 0 && request.url.length - query - 1 > MAX_QUERY_BYTES) {
-      done(new ProblemError('query-too-long', `Queries are limited to ${MAX_QUERY_BYTES} bytes.`))
-      return
-    }
-    done()
-  })
+  app.addHook('onRequest', refuseLongQuery)
 
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelayMs,
@@ -38,10 +34,13 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     }
   })
 
-  // After the per-caller rate limit (a route-level onRequest hook): wrong tokens are counted too,
-  // so guessing tokens is as limited as any other traffic.
-  const auth = bearerAuth(config.apiTokens)
-  if (config.apiTokens.length > 0) app.addHook('preValidation', auth.check)
+  const auth = callerAuth(config.apiTokens, config.adminTokens)
+  // A valid token names its caller; anyone else is their address as TRUST_PROXY sees it.
+  const callerOf = (request: FastifyRequest): string => auth.callerOf(request) ?? `ip:${request.ip}`
+  app.decorate('callerOf', callerOf)
+  const noCache = new NoCacheAllowance(config.noCachePerMinute,
+    app.redis === undefined ? undefined : new RedisWindowCounter(app.redis, REDIS_KEYS.noCachePrefix(app.merchantId)))
+  app.decorate('noCacheAllowed', async (request: FastifyRequest) => await noCache.allows(callerOf(request)))
 
   if (config.rateLimitPerMinute !== undefined) {
     await app.register(rateLimit, {
@@ -50,14 +49,35 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
       timeWindow: 60_000,
       hook: 'onRequest',
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
-      store: app.redis === undefined ? undefined : guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix),
+      store: app.redis === undefined ? undefined : guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix(app.merchantId)),
       skipOnError: true,
-      keyGenerator: (request) => auth.callerOf(request) ?? `ip:${request.ip}`,
+      keyGenerator: callerOf,
       errorResponseBuilder: (_request, context) => new ProblemError('rate-limited',
         `At most ${context.max} requests a minute; retry in ${context.after}.`,
         { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) })
     })
   }
+
+  // Added to each route after the rate limit's own hook (onRoute hooks run in order): wrong tokens
+  // are counted too, so guessing tokens is as limited as any other traffic.
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access
+    const hooks = [access === undefined ? undefined : auth.hookFor(access), refuseBody].filter((hook) => hook !== undefined)
+    route.onRequest = [...toArray(route.onRequest), ...hooks]
+  })
 }
 
-export default fp(protection, { name: 'protection', dependencies: ['redis'] })
+function toArray (hooks: onRequestHookHandler | onRequestHookHandler[] | undefined): onRequestHookHandler[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Who is asking, for per-caller limits: `token:<n>` for a valid token, else `ip:<address>`. */
+    callerOf: (request: FastifyRequest) => string
+    /** Whether this caller's `Cache-Control: no-cache` may be honoured now (NO_CACHE_PER_MINUTE); counts it. */
+    noCacheAllowed: (request: FastifyRequest) => Promise<boolean>
+  }
+}
+
+export default fp(protection, { name: 'protection', dependencies: ['redis', 'wechatpay'] })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -11,7 +12,7 @@ export function requestIdOf (request: RawRequestDefaultExpression): string {
 }
 
 /**
- * What every request goes through besides its route: its id in the answer's X-Request-Id, and,
+ * What every request goes through besides its route: its id in the answer's X-Request-Id, nosniff, and,
  * once shutdown begins, `Connection: close` on answers to requests in flight, so their keep-alive
  * sockets end with them and shutdown does not wait for idle connections to time out. Tracks
  * "closing" once, for readiness too (`app.isClosing()`).
@@ -23,12 +24,21 @@ async function requestLifecycle (app: FastifyInstance): Promise<void> {
   // Callback-style: an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    // Browsers must take every answer for its declared type: JSON, problem+json, the problem pages.
+    reply.header('x-content-type-options', 'nosniff')
     done()
   })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close')
+  app.addHook('onSend', (request, reply, payload, done) => {
+    // A request that came with a body (which no route reads) leaves its connection unusable.
+    if (closing || hasBody(request.headers)) reply.header('connection', 'close')
     done(null, payload)
   })
+}
+
+/** Whether a request announced a body: a Content-Length above 0, or any Transfer-Encoding. */
+export function hasBody (headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length']
+  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined
 }
 
 declare module 'fastify' {

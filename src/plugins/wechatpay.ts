@@ -87,6 +87,14 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
       if (app.hasDecorator('metrics')) app.metrics.upstreamAttempt(report)
       if (report.outcome !== 'ok') app.log.debug({ upstream: report }, 'WeChat Pay attempt failed')
     },
+    onTransportNotice: (notice) => {
+      if (notice.kind === 'tls-failure') {
+        app.log.warn({ host: notice.host, tls: notice.reason },
+          'TLS to WeChat Pay failed; check the host\'s certificate and any proxy in between')
+      } else {
+        app.log.warn({ host: notice.host, length: notice.length }, 'WeChat Pay sent a Request-ID that is not one; it was dropped')
+      }
+    },
     onBreakerChange: (host, state) => {
       if (state === 'open') app.log.warn({ host }, 'WeChat Pay host unreachable repeatedly; skipping it for a cool-down')
       else app.log.info({ host }, 'WeChat Pay host reachable again')

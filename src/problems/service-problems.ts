@@ -45,6 +45,24 @@ export const SERVICE_PROBLEMS = {
     retry: 'No: send valid credentials.',
     operator: 'The caller\'s credentials and the service\'s configured credentials.'
   },
+  'purge-not-configured': {
+    title: 'Purging the cache is not configured',
+    status: 403,
+    retryable: false,
+    what: 'Purging drops every cached page of an appid, the stale copies that protect callers while WeChat Pay fails included, ' +
+      'so it takes a token, and this service has none configured for it.',
+    retry: 'No: an operator must configure a token first.',
+    operator: 'Set CACHE_ADMIN_TOKENS (or INTERNAL_API_TOKENS) and give the token to whoever purges; see docs/configuration.md.'
+  },
+  'request-body-not-allowed': {
+    title: 'This route takes no request body',
+    status: 413,
+    retryable: false,
+    what: 'The request carried a body (Content-Length or Transfer-Encoding), and no route of this service takes one. ' +
+      'The connection is closed without reading it.',
+    retry: 'No: send the request without a body.',
+    operator: 'Which caller sends bodies (the access log has the request id); a proxy that adds one.'
+  },
   'rate-limited': {
     title: 'Too many requests from this caller',
     status: 429,
@@ -78,7 +96,7 @@ export const SERVICE_PROBLEMS = {
     retryAfterSeconds: 30,
     what: 'The service holds no key that can verify WeChat Pay\'s answers, so it does not call WeChat Pay: ' +
       'WECHATPAY_APIV3_KEY does not decrypt the platform certificates, or they could not be downloaded yet. ' +
-      '`/readyz` says which (`checks.keys`, `keys.detail`).',
+      '`/readyz` says which in `checks.keys`; what to fix is in the log (and in `keys.detail` for a caller with a token).',
     retry: 'Yes, after `Retry-After`, ideally on another replica; it lasts until a certificate refresh succeeds.',
     operator: '`/readyz` and the error in the log: WECHATPAY_APIV3_KEY (APIv3密钥 in merchant platform > Account > API security), ' +
       'reachability of /v3/certificates, or configure the public key (WECHATPAY_PUBLIC_KEY_ID with WECHATPAY_PUBLIC_KEY_FILE). ' +

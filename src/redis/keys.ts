@@ -24,7 +24,8 @@ const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
  *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
  *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
  *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
- *   wxcards:v1:ratelimit:<METHOD><route>-<caller>              per-caller counters of one route
+ *   wxcards:v1:ratelimit:<mchid>:<METHOD><route>-<caller>      per-caller counters of one route
+ *   wxcards:v1:nocache:<mchid>:<caller>                        per-caller count of no-cache requests
  *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
  */
 export const REDIS_KEYS = Object.freeze({
@@ -48,7 +49,10 @@ export const REDIS_KEYS = Object.freeze({
   /** The claim (SET NX PX: one download per minute for the fleet) and the list as WeChat Pay sent it. */
   certificates: (mchid: string): { claim: string, listing: string } =>
     ({ claim: `${merchantTag(mchid)}:certs-refresh`, listing: `${merchantTag(mchid)}:certs` }),
-  rateLimitPrefix: `${PREFIX}:ratelimit:`,
+  // Per merchant, so deployments sharing a Redis never share a caller's counters; no hash tag, so
+  // the callers' keys spread over a Cluster's slots.
+  rateLimitPrefix: (mchid: string): string => `${PREFIX}:ratelimit:${mchid}:`,
+  noCachePrefix: (mchid: string): string => `${PREFIX}:nocache:${mchid}:`,
   fillChannel: `${PREFIX}:fill`,
   /** Purges, announced so every replica drops its in-process copies at once. */
   purgeChannel: `${PREFIX}:purge`

@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import { COUNT_IN_WINDOW } from './scripts.js'
 import type { SharedRedis } from './shared-redis.js'
+import { RedisWindowCounter } from './window-counter.js'
 
 /**
  * @fastify/rate-limit's store, counting in the shared Redis through the Redis guard like every other
@@ -10,19 +10,17 @@ import type { SharedRedis } from './shared-redis.js'
 export function guardedRateLimitStore (redis: SharedRedis, prefix: string): FastifyRateLimitStoreCtor {
   class GuardedRedisStore implements FastifyRateLimitStore {
     readonly #prefix: string
+    readonly #counter: RedisWindowCounter
 
     constructor (_options: unknown, keyPrefix = prefix) {
       this.#prefix = keyPrefix
+      this.#counter = new RedisWindowCounter(redis, keyPrefix)
     }
 
     incr (key: string, callback: (error: Error | null, result?: { current: number, ttl: number }) => void, timeWindow?: number): void {
-      const windowMs = timeWindow ?? 60_000
-      redis.guard.call(async () => await redis.client.eval(COUNT_IN_WINDOW, 1, this.#prefix + key, windowMs), undefined).then((answer) => {
-        if (!Array.isArray(answer)) {
-          callback(new Error('Redis unavailable for the rate limit'))
-          return
-        }
-        callback(null, { current: Number(answer[0]), ttl: Number(answer[1]) })
+      this.#counter.window(key, timeWindow ?? 60_000).then((window) => {
+        if (window === undefined) callback(new Error('Redis unavailable for the rate limit'))
+        else callback(null, window)
       }, callback)
     }
 

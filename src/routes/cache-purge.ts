@@ -3,34 +3,37 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { sendProblem } from '../http/problem.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
-import { queryHygiene } from '../http/query-hygiene.js'
+import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
-import { GUARD_PROBLEMS, INTERNAL_ROUTE, problemResponses } from './problem-responses.js'
+import { ADMIN_ROUTE, GUARD_PROBLEMS, TOKEN_REQUIRED, problemResponses } from './problem-responses.js'
 
 /**
  * DELETE /cards/cache: every cached page of an appid stops being served, on every replica, at
  * once. It bumps a generation counter (O(1)) instead of scanning keys; old entries expire unread.
  */
-export default async function cachePurgeRoutes (app: FastifyInstance): Promise<void> {
+export default async function cachePurgeRoutes (app: FastifyInstance, { appids }: MerchantAppids): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().delete('/cards/cache', {
     schema: {
       summary: 'Drop cached pages of an appid',
       description: 'Without `brand_id`, drops every cached page of the appid. With `brand_id`, drops the pages ' +
         'filtered by that brand and the unfiltered pages (which include its cards); other brands\' pages stay.',
       tags: ['cards'],
+      security: TOKEN_REQUIRED,
       querystring: PurgeQuerySchema,
       response: {
         204: { description: 'Dropped: the next request for those pages goes to WeChat Pay.', type: 'null' },
         ...GUARD_PROBLEMS,
         ...problemResponses({
           400: 'Invalid parameters; every bad one is listed.',
+          401: 'The bearer token is missing or is not one of CACHE_ADMIN_TOKENS or INTERNAL_API_TOKENS.',
+          403: 'No token may purge: neither CACHE_ADMIN_TOKENS nor INTERNAL_API_TOKENS is set.',
           429: 'This caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
           503: 'The cache could not be reached; nothing was dropped. Retry later.'
         })
       }
     },
-    config: INTERNAL_ROUTE,
-    preValidation: queryHygiene(PurgeQuerySchema)
+    config: ADMIN_ROUTE,
+    preValidation: queryHygiene(PurgeQuerySchema, appids)
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
     const purged = await app.pageStore.purge(REDIS_KEYS.cardsPurge(app.merchantId, appid, brandId))

@@ -3,16 +3,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { strongEtag } from '../cache/cache-entry.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
-import { markForwardFailure, markUncached, sendCached } from '../http/cached-reply.js'
-import { requestsNoCache } from '../http/conditional.js'
+import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
-import { queryHygiene } from '../http/query-hygiene.js'
+import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsAllSchema } from '../schemas/cards-all.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponses } from './problem-responses.js'
+import {
+  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+} from './problem-responses.js'
 
-export interface CardsAllOptions {
+export interface CardsAllOptions extends MerchantAppids {
   /** CARDS_ALL_MAX. */
   maxCards: number
   /** Pages in flight at once; kept at or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
@@ -36,6 +37,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         'refused (422): page through them with `GET /cards`. `Cache-Status` is a hit only when every page was; ' +
         '`Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304.',
       tags: ['cards'],
+      security: TOKEN_OPTIONAL,
       querystring: CardsAllQuerySchema,
       response: {
         200: {
@@ -59,11 +61,13 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       }
     },
     config: INTERNAL_ROUTE,
-    preValidation: queryHygiene(CardsAllQuerySchema),
+    preValidation: queryHygiene(CardsAllQuerySchema, options.appids),
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
-    const noCache = requestsNoCache(request.headers)
+    // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
+    const asked = await noCacheOf(request)
+    const { noCache } = asked
     let walk
     try {
       walk = await walkAllCards({
@@ -92,7 +96,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       restarted: walk.restarted,
       wechat_request_ids: walk.pages.map((p) => p.requestId)
     }, 'cards/all: walked')
-    return await sendCached(request, reply, { ...fresh, body: walk.body, etag: strongEtag(walk.body) })
+    return await sendCached(request, reply, { ...fresh, body: walk.body, etag: strongEtag(walk.body) }, asked)
   })
 }
 

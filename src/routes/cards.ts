@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { markForwardFailure, markUncached, sendCached } from '../http/cached-reply.js'
-import { requestsNoCache } from '../http/conditional.js'
-import { queryHygiene } from '../http/query-hygiene.js'
+import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
+import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, cacheHeaders, problemResponses } from './problem-responses.js'
+import {
+  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+} from './problem-responses.js'
 
 /**
  * GET /cards: validate, take the page from the cache or a signed, verified WeChat Pay call, and
  * send WeChat Pay's bytes as they came. Nothing here parses or re-serializes the page.
  */
-export default async function cardsRoutes (app: FastifyInstance): Promise<void> {
+export default async function cardsRoutes (app: FastifyInstance, { appids }: MerchantAppids): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards', {
     schema: {
       summary: 'List member-card templates (查询会员卡模板列表)',
@@ -21,6 +22,7 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
         'The body is exactly what WeChat Pay sent. Pages are cached (see `Cache-Status`); send ' +
         '`Cache-Control: no-cache` to force a fresh fetch, `If-None-Match` to get a 304.',
       tags: ['cards'],
+      security: TOKEN_OPTIONAL,
       querystring: CardsQuerySchema,
       response: {
         200: {
@@ -41,11 +43,12 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
       }
     },
     config: INTERNAL_ROUTE,
-    preValidation: queryHygiene(CardsQuerySchema),
+    preValidation: queryHygiene(CardsQuerySchema, appids),
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, offset, limit, brand_id: brandId } = request.query
-    const noCache = requestsNoCache(request.headers)
+    const asked = await noCacheOf(request)
+    const { noCache } = asked
     let page
     const started = performance.now()
     try {
@@ -62,7 +65,7 @@ export default async function cardsRoutes (app: FastifyInstance): Promise<void> 
       request.wechatRequestId = page.requestId
       reply.header('x-wechatpay-request-id', page.requestId)
     }
-    return await sendCached(request, reply, page)
+    return await sendCached(request, reply, page, asked)
   })
 }
 

@@ -18,11 +18,16 @@ const ReadinessSchema = Type.Object({
         'failing-open: failing, so the cache is skipped for a few seconds'
     }),
     primaries: Type.Array(Type.String(), { description: 'host:port of the primaries in use' })
-  }, { description: 'Present when a Redis is configured.' }))
+  }, { description: 'Present when a Redis is configured, for callers with a valid token.' }))
 }, { additionalProperties: true })
 
-/** Liveness says the process runs; readiness says it can serve /cards right now. */
+/**
+ * Liveness says the process runs; readiness says it can serve /cards right now. Readiness tells
+ * anyone its status and each check's state; where Redis is, which keys and what is wrong with them
+ * only a caller with a valid token sees, and the log, each time the answer changes.
+ */
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
+  let lastLogged = ''
   app.get('/healthz', {
     schema: { summary: 'Liveness: the process is up (no I/O)', tags: ['operations'], response: { 200: HealthSchema } }
   }, async () => ({ status: 'ok' }))
@@ -33,7 +38,7 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       tags: ['operations'],
       response: { 200: ReadinessSchema, 503: ReadinessSchema }
     }
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
     // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
     const keyHealth = app.certificates.health()
     const keys = keyHealth.check
@@ -46,9 +51,8 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
     const ready = keyHealth.usable && !closing
     const status = closing ? 'shutting-down' : !ready ? 'unavailable' : cache === 'down' || upstream !== 'ok' ? 'degraded' : 'ok'
     const expiry = app.certificates.newestExpiry()
-    return await reply.code(ready ? 200 : 503).send({
-      status,
-      checks: { keys, redis: cache, upstream },
+    const summary = { status, checks: { keys, redis: cache, upstream } }
+    const details = {
       redis: app.redis?.status(),
       keys: {
         mode: app.certificates.mode,
@@ -56,6 +60,14 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
         newest_certificate_expiry: expiry?.toISOString(),
         detail: keyHealth.detail
       }
-    })
+    }
+    const logged = JSON.stringify({ ...summary, detail: keyHealth.detail, redis: details.redis?.state })
+    if (logged !== lastLogged) {
+      lastLogged = logged
+      if (status === 'ok') request.log.info({ readiness: { ...summary, ...details } }, 'readiness: ok')
+      else request.log.warn({ readiness: { ...summary, ...details } }, `readiness: ${status}`)
+    }
+    const authenticated = app.callerOf(request).startsWith('token:')
+    return await reply.code(ready ? 200 : 503).send(authenticated ? { ...summary, ...details } : summary)
   })
 }

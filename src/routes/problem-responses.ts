@@ -142,7 +142,16 @@ export const CARD_UPSTREAM_PROBLEMS = problemResponses({
 })
 
 /** Route config of the internal API: bearer tokens when configured, and the per-caller rate limit. */
-export const INTERNAL_ROUTE = { internal: true, rateLimit: {} }
+export const INTERNAL_ROUTE = { access: 'internal', rateLimit: {} } as const
+
+/** Route config of cache administration: an admin token, always, and the per-caller rate limit. */
+export const ADMIN_ROUTE = { access: 'admin', rateLimit: {} } as const
+
+/** OpenAPI security of the internal API: a bearer token once INTERNAL_API_TOKENS is set, none until then. */
+export const TOKEN_OPTIONAL: Array<Record<string, string[]>> = [{}, { bearer: [] }]
+
+/** OpenAPI security of cache administration: always a bearer token. */
+export const TOKEN_REQUIRED: Array<Record<string, string[]>> = [{ bearer: [] }]
 
 /** Headers of every cached /cards answer, for the OpenAPI document. */
 export const cacheHeaders = {

@@ -70,7 +70,8 @@ export function prepareAnswer (answer: Answer, signing: Signing, fault?: Shaping
   const headers: Record<string, string> = {
     'Content-Type': answer.contentType,
     'Content-Length': String(sent.length),
-    'Request-ID': newRequestId(),
+    // Outside the signed message, so an odd one still verifies: what a proxy could do to it.
+    'Request-ID': fault?.kind === 'request-id' ? fault.value : newRequestId(),
     ...answer.headers
   }
   if (answer.signed && fault?.kind !== 'unsigned') Object.assign(headers, signedHeaders(signing, fault, body))

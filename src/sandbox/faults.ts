@@ -24,11 +24,12 @@ export type Fault =
   | { kind: 'serial', serial: string }
   | { kind: 'signature', value: string }
   | { kind: 'omit-header', header: string }
+  | { kind: 'request-id', value: string }
   | { kind: 'raw', status: number, body: string, contentType?: string, signed?: boolean }
 
 /** Faults that only change how an otherwise normal answer is signed or sent. */
 export type ShapingFault =
-  Extract<Fault, { kind: 'tamper' | 'probe' | 'unsigned' | 'skew' | 'serial' | 'signature' | 'omit-header' | 'raw' }>
+  Extract<Fault, { kind: 'tamper' | 'probe' | 'unsigned' | 'skew' | 'serial' | 'signature' | 'omit-header' | 'request-id' | 'raw' }>
 
 export function isShapingFault (fault: Fault | undefined): fault is ShapingFault {
   return fault !== undefined && fault.kind !== 'error' && fault.kind !== 'delay' && fault.kind !== 'drop'

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
 
 /**
  * The /cards query, checked before anything leaves the process. Constraints follow the endpoint
@@ -17,7 +18,7 @@ export const CardsQuerySchema = Type.Object({
     description: 'Page index, from 0 (分页页码) — not an item offset: offset=1&limit=20 is cards 21-40.',
     examples: [0]
   }),
-  limit: Type.Integer({ minimum: 1, maximum: 20, description: 'Page size, 1-20 (分页大小).', examples: [10] }),
+  limit: Type.Integer({ minimum: 1, maximum: CARDS_PAGE_MAX, description: `Page size, 1-${CARDS_PAGE_MAX} (分页大小).`, examples: [10] }),
   brand_id: Type.Optional(Type.String({
     // Brand ids are digits in every WeChat Pay example; letters, digits, - and _ leave room and
     // keep anything that could confuse a log or a cache key out.

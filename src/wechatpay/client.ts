@@ -3,10 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
 import type { Endpoint } from './endpoint.js'
 import { errorFromAnswer } from './error-answer.js'
+import { codeLabel } from './errors.js'
 import type { RequestSigner } from './request-signer.js'
 import type { ResponseVerifier } from './response-verifier.js'
 import { backoffMs, decideRetry } from './retry-policy.js'
-import { HostTransport, type RawAnswer } from './transport.js'
+import { HostTransport, type RawAnswer, type TransportNotice } from './transport.js'
 import { UpstreamError } from './upstream-error.js'
 
 export interface UpstreamBudget {
@@ -53,6 +54,7 @@ export interface WechatpayClientOptions {
   random?: () => number
   onAttempt?: (report: AttemptReport) => void
   onBreakerChange?: (host: string, state: BreakerState) => void
+  onTransportNotice?: (notice: TransportNotice) => void
 }
 
 /** A verified, well-shaped answer: the exact bytes WeChat Pay sent. */
@@ -80,7 +82,8 @@ export class WechatpayClient {
     this.#hosts = urls.map((url) => new HostTransport(url, {
       connections: options.connections ?? 16,
       connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
-      breaker: new CircuitBreaker({ now: this.#now, onChange: (state) => { options.onBreakerChange?.(new URL(url).host, state) } })
+      breaker: new CircuitBreaker({ now: this.#now, onChange: (state) => { options.onBreakerChange?.(new URL(url).host, state) } }),
+      onNotice: options.onTransportNotice
     }))
   }
 
@@ -145,7 +148,8 @@ export class WechatpayClient {
       // Only a failure to reach the host says anything about the host.
       const connectionFailure = error.problem === 'upstream-unreachable'
       if (connectionFailure) transport.breaker.failed()
-      this.#report(transport, attempt, error.verification ?? error.code ?? error.problem.replace('upstream-', ''), started, error.code)
+      const code = codeLabel(error.code)
+      this.#report(transport, attempt, error.verification ?? code ?? error.problem.replace('upstream-', ''), started, code)
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
       if (error.verification === 'signature-probe') probesRetried++
@@ -169,7 +173,7 @@ export class WechatpayClient {
     const keys = this.#options.keys?.()
     if (keys === undefined || keys.usable) return
     throw new UpstreamError('keys-unavailable',
-      `The service holds no key that can verify WeChat Pay's answers (${keys.check}); operators: see /readyz.`)
+      `The service holds no key that can verify WeChat Pay's answers (${keys.check}); operators: see the log.`)
   }
 
   #pickHost (preferBackup: boolean): HostTransport | undefined {

@@ -44,6 +44,15 @@ export function classifyWechatpayError (httpStatus: number, code: string | undef
   return httpStatus >= 500 ? 'upstream-error' : 'upstream-unexpected-status'
 }
 
+/**
+ * A code as a metric label: the known ones as they are, anything else `other`, so an upstream (or
+ * something posing as one) cannot create label values at will.
+ */
+export function codeLabel (code: string | undefined): string | undefined {
+  if (code === undefined) return undefined
+  return Object.hasOwn(WECHATPAY_ERROR_CODES, code) ? code : 'other'
+}
+
 /** The wait for a code when WeChat Pay's answer named none; undefined: the problem's default. */
 export function retryAfterForCode (code: string | undefined): number | undefined {
   return code !== undefined && Object.hasOwn(RETRY_AFTER_BY_CODE, code) ? RETRY_AFTER_BY_CODE[code] : undefined

@@ -11,16 +11,26 @@ export interface RawAnswer {
   requestId: string | undefined
 }
 
+/** What an operator should hear of even when a retry or a stale page hides it from callers. */
+export type TransportNotice =
+  | { kind: 'request-id-dropped', host: string, length: number }
+  | { kind: 'tls-failure', host: string, reason: string }
+
 export interface HostTransportOptions {
   connections: number
   connectTimeoutMs: number
   /** Trips on connection-level failures only: an HTTP answer, even a 5xx, proves the host is up. */
   breaker: CircuitBreaker
+  onNotice?: ((notice: TransportNotice) => void) | undefined
 }
 
 // A page of 20 cards is about 20 KB; anything near this is not a card page.
 const MAX_BODY_BYTES = 1024 * 1024
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+// What WeChat Pay's Request-IDs look like (docs/wechatpay-protocol.md §2.1), with room to spare.
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/
+// Node's and OpenSSL's codes for a handshake or certificate that failed.
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/
 
 /**
  * One undici Pool per WeChat Pay host. Idle sockets are dropped after 4 s, under WeChat Pay's
@@ -31,10 +41,14 @@ export class HostTransport {
   readonly host: string
   readonly breaker: CircuitBreaker
   readonly #pool: Pool
+  readonly #onNotice: HostTransportOptions['onNotice']
+  /** The TLS failure last reported: each new reason is reported once, until an answer clears it. */
+  #tlsReason: string | undefined
 
   constructor (baseUrl: string, options: HostTransportOptions) {
     this.host = new URL(baseUrl).host
     this.breaker = options.breaker
+    this.#onNotice = options.onNotice
     this.#pool = new Pool(baseUrl, {
       connections: options.connections,
       keepAliveTimeout: 4_000,
@@ -52,11 +66,16 @@ export class HostTransport {
       })
       const body = await readCapped(response.body, MAX_BODY_BYTES)
       const responseHeaders = response.headers as IncomingHttpHeaders
-      const requestId = responseHeaders['request-id']
-      return { status: response.statusCode, headers: responseHeaders, body, requestId: Array.isArray(requestId) ? requestId[0] : requestId }
+      this.#tlsReason = undefined
+      return { status: response.statusCode, headers: responseHeaders, body, requestId: this.#requestIdOf(responseHeaders['request-id']) }
     } catch (err) {
       if (err instanceof UpstreamError) throw err
       const code = errorCode(err)
+      // Said whenever it happens, though a retry on the other host or a stale page may hide it from callers.
+      if (code !== undefined && TLS_CODE.test(code) && code !== this.#tlsReason) {
+        this.#tlsReason = code
+        this.#onNotice?.({ kind: 'tls-failure', host: this.host, reason: code })
+      }
       if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
         throw new UpstreamError('upstream-timeout', 'WeChat Pay did not answer in time', { cause: err })
       }
@@ -66,6 +85,17 @@ export class HostTransport {
 
   async close (): Promise<void> {
     await this.#pool.close()
+  }
+
+  /**
+   * WeChat Pay's Request-ID, only when it looks like one: it is echoed to callers, logged and cached,
+   * so an upstream (or a proxy) cannot make it carry kilobytes, or anything but an id.
+   */
+  #requestIdOf (header: string | string[] | undefined): string | undefined {
+    const value = Array.isArray(header) ? header[0] : header
+    if (value === undefined || REQUEST_ID.test(value)) return value
+    this.#onNotice?.({ kind: 'request-id-dropped', host: this.host, length: value.length })
+    return undefined
   }
 }
 

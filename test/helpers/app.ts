@@ -24,6 +24,11 @@ export interface TestApp {
  */
 export const TEST_ENV = { UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }
 
+/** The cache admin token every test app takes (CACHE_ADMIN_TOKENS): purges and /readyz details need a token. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'
+/** Headers that carry it. */
+export const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }
+
 /** The configuration of a test: the defaults, then `overrides`, slice by slice. */
 export function testConfig (base: Config, overrides: ConfigOverrides = {}): Config {
   return {
@@ -41,7 +46,7 @@ export async function startTestApp (
   configOverrides: ConfigOverrides = {},
   overrides: AppOverrides = {}
 ): Promise<TestApp> {
-  const config = testConfig(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'debug' }), {
+  const config = testConfig(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'debug', CACHE_ADMIN_TOKENS: TEST_ADMIN_TOKEN }), {
     ...configOverrides,
     wechatpay: {
       sandbox: false,
@@ -51,7 +56,9 @@ export async function startTestApp (
       // on purpose, with a low UPSTREAM_MAX_RPS, in upstream-resilience.test.ts.
       upstreamMaxRps: 1000,
       ...configOverrides.wechatpay
-    }
+    },
+    // Tests force fetches with no-cache at will; the allowance itself is tested on purpose, in admin-levers.test.ts.
+    protection: { noCachePerMinute: 1_000_000, ...configOverrides.protection }
   })
   const lines: string[] = []
   const app = await buildApp(config, { logStream: { write: (line: string) => { lines.push(line) } }, ...overrides })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
 import type { RedisSettings } from '../../src/config/redis.js'
-import { startTestApp, type ConfigOverrides, type TestApp } from './app.js'
+import { ADMIN, startTestApp, type ConfigOverrides, type TestApp } from './app.js'
 import { startFakeWechatpay, type FakeWechatpay } from './fake-wechatpay.js'
 import { uniqueAppid } from './unique.js'
 
@@ -74,7 +74,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
   beforeEach(() => { fake.simulator.reset() })
 
   it(`reports the ${topology} topology, its state and its primaries on /readyz and /metrics`, async () => {
-    const ready = await (await fetch(`${replicas[0]?.url}/readyz`)).json() as ReadyBody
+    const ready = await (await fetch(`${replicas[0]?.url}/readyz`, { headers: ADMIN })).json() as ReadyBody
     expect(ready).toMatchObject({ status: 'ok', checks: { redis: 'ok' }, redis: { topology, state: 'ok' } })
     expect(ready.redis.primaries.sort()).toEqual((await deployment.primaries()).sort())
     const metrics = await (await fetch(`${replicas[0]?.url}/metrics`)).text()
@@ -106,10 +106,12 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     await fetch(`${replicas[0]?.url}${cards(appid)}`)
     await fetch(`${replicas[0]?.url}${cards(appid, 'brand-1')}`)
     // One brand: two generation keys in one transaction, which a Cluster allows only within one slot.
-    expect((await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}&brand_id=brand-1`, { method: 'DELETE' })).status).toBe(204)
+    expect((await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}&brand_id=brand-1`, {
+      method: 'DELETE', headers: ADMIN
+    })).status).toBe(204)
     expect((await fetch(`${replicas[0]?.url}${cards(appid, 'brand-1')}`)).headers.get('cache-status')).toBe(MISS)
     expect((await fetch(`${replicas[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toBe(MISS)
-    expect((await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204)
     expect((await fetch(`${replicas[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toBe(MISS)
     expect(fake.simulator.calls).toHaveLength(5)
   })
@@ -122,7 +124,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     await deployment.inspector.del(REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 }).page)
     expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/; hit; /)
     // ...until replica 1's purge reaches it over the purge channel.
-    expect((await fetch(`${layered[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })).status).toBe(204)
+    expect((await fetch(`${layered[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204)
     await sleep(100)
     expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toBe(MISS)
     expect(fake.simulator.calls).toHaveLength(2)
@@ -188,7 +190,8 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
       if (!back) await sleep(100)
     }
     if (!back) {
-      const states = await Promise.all(replicas.map(async (replica) => await (await fetch(`${replica.url}/readyz`)).text()))
+      const readiness = async (replica: TestApp): Promise<string> => await (await fetch(`${replica.url}/readyz`, { headers: ADMIN })).text()
+      const states = await Promise.all(replicas.map(readiness))
       const recent = replicas.map((replica) =>
         replica.logs.filter((line) => Number(line.level) >= 40 || String(line.msg).startsWith('Redis')).slice(-8))
       console.error('caching did not come back', JSON.stringify({ states, recent }, null, 1))
@@ -200,7 +203,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     const expected = (await deployment.primaries()).sort()
     let shown: string[] = []
     for (const until = Date.now() + 10_000; Date.now() < until; await sleep(100)) {
-      shown = ((await (await fetch(`${replicas[1]?.url}/readyz`)).json() as ReadyBody).redis.primaries).sort()
+      shown = ((await (await fetch(`${replicas[1]?.url}/readyz`, { headers: ADMIN })).json() as ReadyBody).redis.primaries).sort()
       if (JSON.stringify(shown) === JSON.stringify(expected)) break
     }
     expect(shown).toEqual(expected)
@@ -216,7 +219,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
 async function untilRedisOk (replica: TestApp): Promise<void> {
   const deadline = Date.now() + 10_000
   for (;;) {
-    const ready = await (await fetch(`${replica.url}/readyz`)).json() as ReadyBody
+    const ready = await (await fetch(`${replica.url}/readyz`, { headers: ADMIN })).json() as ReadyBody
     if (ready.redis?.state === 'ok') return
     if (Date.now() > deadline) throw new Error(`Redis never became ok on ${replica.url}: ${JSON.stringify(ready)}`)
     await sleep(50)

@@ -4,7 +4,7 @@ import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { loadConfig } from '../../src/config/config.js'
 import { fleetLockTtlMs } from '../../src/cache/page-store-factory.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { ADMIN, startTestApp, type TestApp } from '../helpers/app.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
@@ -120,7 +120,7 @@ describe('single flight across the fleet', () => {
     const appid = uniqueAppid()
     const path = `/cards?appid=${appid}&offset=0&limit=10`
     await fetch(`${replicas[0]?.url}${path}`)
-    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
     expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
   })
 
@@ -151,14 +151,14 @@ describe('single flight across the fleet', () => {
     const appid = uniqueAppid()
     const path = `/cards?appid=${appid}&offset=0&limit=10`
     // Purge first, so the page is stamped with a non-zero generation, as in a long-running fleet.
-    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
     await fetch(`${replicas[0]?.url}${path}`)
     const { page } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     await redis.del(page)
     // Redis no longer has it, yet replica 0 answers from its own copy for a moment.
     expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toMatch(/; hit; /)
     expect(fake.simulator.calls).toHaveLength(1)
-    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
     expect(fake.simulator.calls).toHaveLength(2)

@@ -1,7 +1,7 @@
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FakeWechatpay } from '../helpers/fake-wechatpay.js'
-import type { TestApp } from '../helpers/app.js'
+import { ADMIN, type TestApp } from '../helpers/app.js'
 import { useService } from '../helpers/suite.js'
 import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
@@ -136,7 +136,7 @@ describe('the Redis page cache', () => {
     for (const path of paths) await get(path)
     const other = `/cards?appid=${uniqueAppid()}&offset=0&limit=5`
     await get(other)
-    const purge = await fetch(`${service.url}/cards/cache?appid=${appid}`, { method: 'DELETE' })
+    const purge = await fetch(`${service.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
     expect(purge.status).toBe(204)
     for (const path of paths) expect((await get(path)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
     expect((await get(other)).headers.get('cache-status')).toMatch(/; hit; /)
@@ -148,14 +148,16 @@ describe('the Redis page cache', () => {
     const [all, mine, theirs] = ['', '&brand_id=1001622624', '&brand_id=1001622625']
       .map((b) => `/cards?appid=${appid}&offset=0&limit=5${b}`)
     for (const path of [all, mine, theirs]) await get(path as string)
-    expect((await fetch(`${service.url}/cards/cache?appid=${appid}&brand_id=1001622624`, { method: 'DELETE' })).status).toBe(204)
+    expect((await fetch(`${service.url}/cards/cache?appid=${appid}&brand_id=1001622624`, {
+      method: 'DELETE', headers: ADMIN
+    })).status).toBe(204)
     expect((await get(all as string)).headers.get('cache-status')).toMatch(/fwd=miss/)
     expect((await get(mine as string)).headers.get('cache-status')).toMatch(/fwd=miss/)
     expect((await get(theirs as string)).headers.get('cache-status')).toMatch(/; hit; /)
   })
 
   it('DELETE /cards/cache validates its input like /cards', async () => {
-    const res = await fetch(`${service.url}/cards/cache?brand_id=x`, { method: 'DELETE' })
+    const res = await fetch(`${service.url}/cards/cache?brand_id=x`, { method: 'DELETE', headers: ADMIN })
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ invalid_params: [{ name: 'appid', in: 'query', reason: 'is required' }] })
   })

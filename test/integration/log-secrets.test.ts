@@ -42,6 +42,16 @@ describe('what never reaches the logs, at debug level', () => {
     }
   })
 
+  it('the access line shows the path and the known parameters only: a token in an unknown one stays out', async () => {
+    const appid = uniqueAppid()
+    const res = await fetch(`${service.url}/cards?appid=${appid}&access_token=query-secret-token-42&offset=0&limit=2`)
+    expect(res.status).toBe(400)
+    const id = res.headers.get('x-request-id')
+    await expect.poll(() => service.logs.find((line) => line.reqId === id && line.msg === 'request completed'))
+      .toMatchObject({ url: `/cards?appid=${appid}&offset=0&limit=2` })
+    expect(service.rawLogs()).not.toContain('query-secret-token-42')
+  })
+
   it('redacts secrets even when code logs them by mistake', () => {
     service.app.log.error({
       headers: { authorization: 'WECHATPAY2-SHA256-RSA2048 mchid="1",signature="leak"' },

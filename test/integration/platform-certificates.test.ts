@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { generatePlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startFakeWechatpay, type FakeWechatpay, type FakeWechatpayOptions } from '../helpers/fake-wechatpay.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { ADMIN, startTestApp, type TestApp } from '../helpers/app.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // Platform-certificate mode against the simulator over real HTTP: the service downloads, decrypts
@@ -25,7 +25,7 @@ async function start (options: FakeWechatpayOptions, now?: () => number): Promis
 const certificateCalls = (f: FakeWechatpay): unknown[] => f.simulator.calls.filter((call) => call.url === '/v3/certificates')
 const cards = async (s: TestApp): Promise<Response> => await fetch(`${s.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`)
 const readiness = async (s: TestApp): Promise<{ status: number, body: any }> => {
-  const res = await fetch(`${s.url}/readyz`)
+  const res = await fetch(`${s.url}/readyz`, { headers: ADMIN })
   return { status: res.status, body: await res.json() }
 }
 
@@ -136,12 +136,19 @@ describe('a wrong APIv3 key', () => {
     expect(ready.status).toBe(503)
     expect(ready.body).toMatchObject({ status: 'unavailable', checks: { keys: 'apiv3-key-rejected' } })
     expect(ready.body.keys.detail).toMatch(/WECHATPAY_APIV3_KEY/)
+    // Without a token, readiness says only which check failed; what to fix is in the log.
+    const open = await (await fetch(`${service.url}/readyz`)).json() as Record<string, unknown>
+    expect(open).toEqual({ status: 'unavailable', checks: expect.objectContaining({ keys: 'apiv3-key-rejected' }) })
+    expect(service.logs.find((l) => l.msg === 'readiness: unavailable')).toMatchObject({
+      readiness: { keys: { detail: expect.stringMatching(/WECHATPAY_APIV3_KEY/) } }
+    })
 
     const before = fake.simulator.calls.length
     const res = await cards(service)
     expect(res.status).toBe(503)
     expect(res.headers.get('retry-after')).toBe('30')
-    expect(await res.json()).toMatchObject({ type: '/problems/keys-unavailable', status: 503 })
+    expect(await res.json())
+      .toMatchObject({ type: '/problems/keys-unavailable', status: 503, detail: expect.stringMatching(/see the log/) })
     expect(fake.simulator.calls).toHaveLength(before) // nothing was asked whose answer could not be verified
 
     // The merchant resets the APIv3 key in the merchant platform to the one the service has.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import { ADMIN, startTestApp, type TestApp } from '../helpers/app.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { freePort, redisSettings } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
@@ -63,7 +63,7 @@ async function serviceWith (env: NodeJS.ProcessEnv, refused = false): Promise<Te
   const service = await startTestApp(fake, { cache: { localTtlMs: 0 }, redis: { settings: redisSettings(env) } })
   const settled = async (): Promise<boolean> => refused
     ? service.logs.some((line) => line.level === 40 && String(line.msg).startsWith('Redis unavailable'))
-    : (await (await fetch(`${service.url}/readyz`)).json() as { redis?: { state: string } }).redis?.state === 'ok'
+    : (await (await fetch(`${service.url}/readyz`, { headers: ADMIN })).json() as { redis?: { state: string } }).redis?.state === 'ok'
   const deadline = Date.now() + 5_000
   while (!await settled()) {
     if (Date.now() > deadline) throw new Error(`Redis over TLS never ${refused ? 'failed' : 'connected'}: ${service.rawLogs()}`)
@@ -81,7 +81,7 @@ describe('Redis over TLS (rediss://, a private CA, a password)', () => {
       const appid = uniqueAppid()
       expect((await fetch(`${service.url}${cards(appid)}`)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
       expect((await fetch(`${service.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/^wxpay-cards-bff; hit; /)
-      expect(await (await fetch(`${service.url}/readyz`)).json()).toMatchObject({ status: 'ok', redis: { topology: 'single', location: `rediss://127.0.0.1:${port}`, state: 'ok' } })
+      expect(await (await fetch(`${service.url}/readyz`, { headers: ADMIN })).json()).toMatchObject({ status: 'ok', redis: { topology: 'single', location: `rediss://127.0.0.1:${port}`, state: 'ok' } })
       expect(service.rawLogs()).not.toContain(PASSWORD)
     } finally {
       await service.close()
@@ -99,7 +99,7 @@ describe('Redis over TLS (rediss://, a private CA, a password)', () => {
       const res = await fetch(`${service.url}${cards(uniqueAppid())}`)
       expect(res.status).toBe(200)
       expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; detail=cache-unavailable')
-      expect(await (await fetch(`${service.url}/readyz`)).json())
+      expect(await (await fetch(`${service.url}/readyz`, { headers: ADMIN })).json())
         .toMatchObject({ status: 'degraded', checks: { redis: 'down' }, redis: { state: 'connecting' } })
       expect(service.rawLogs()).not.toContain(PASSWORD)
     } finally {

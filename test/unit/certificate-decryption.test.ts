@@ -121,6 +121,18 @@ describe('AEAD_AES_256_GCM decryption (docs/wechatpay-protocol.md §2.4 A)', () 
     expect(plaintext.toString('utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/)
   })
 
+  it('opens a ciphertext that is exactly one tag long to an empty plaintext, and still checks that tag', () => {
+    const empty = opensslVector(Buffer.alloc(0), vector.serial)
+    const open = (ciphertext: string): Buffer => decryptAead(Buffer.from(empty.apiv3Key, 'utf8'), empty.nonce, empty.aad, ciphertext)
+    expect(Buffer.from(empty.ciphertext, 'base64')).toHaveLength(16)
+    expect(open(empty.ciphertext)).toEqual(Buffer.alloc(0))
+    const forged = Buffer.from(empty.ciphertext, 'base64')
+    forged[0] = (forged[0] ?? 0) ^ 0x01
+    expect(() => open(forged.toString('base64'))).toThrow(Apiv3KeyRejectedError)
+    // Shorter than a tag cannot be AEAD_AES_256_GCM at all.
+    expect(() => open(forged.subarray(1).toString('base64'))).toThrow(RangeError)
+  })
+
   it('refuses a wrong APIv3 key with an error that names WECHATPAY_APIV3_KEY', () => {
     const wrong = Buffer.from(randomBytes(16).toString('hex'), 'utf8')
     expect(() => decryptAead(wrong, vector.nonce, vector.aad, vector.ciphertext)).toThrow(Apiv3KeyRejectedError)

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config/config.js'
+import { ConfigError, loadConfig, longestRequestMs } from '../../src/config/config.js'
 
 interface PemPair { privatePem: string, publicPem: string, publicKey: KeyObject }
 
@@ -117,7 +117,19 @@ describe('loadConfig: sandbox mode', () => {
   it('uses the simulator and every default when the environment is empty', () => {
     const config = loadConfig({})
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 3000, logLevel: 'info', nodeEnv: 'development', trustProxy: false, shutdownGraceMs: 10_000 },
+      server: {
+        host: '127.0.0.1',
+        port: 3000,
+        logLevel: 'info',
+        nodeEnv: 'development',
+        trustProxy: false,
+        requestTimeoutMs: 10_000,
+        socketTimeoutMs: 60_000,
+        maxConnections: 4096,
+        docsEnabled: true,
+        metrics: undefined,
+        shutdownGraceMs: 10_000
+      },
       wechatpay: {
         sandbox: true,
         credentials: undefined,
@@ -128,9 +140,18 @@ describe('loadConfig: sandbox mode', () => {
         maxConnections: 16,
         certRefreshHours: 12,
         upstreamMaxRps: 5,
-        cardsAllMax: 1000
+        cardsAllMax: 1000,
+        appids: []
       },
-      protection: { apiTokens: [], rateLimitPerMinute: undefined, maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0 },
+      protection: {
+        apiTokens: [],
+        adminTokens: [],
+        noCachePerMinute: 10,
+        rateLimitPerMinute: undefined,
+        maxEventLoopDelayMs: 1000,
+        maxHeapUsedBytes: 0,
+        maxRssBytes: 0
+      },
       cache: { ttlSeconds: 60, staleSeconds: 300, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, localTtlMs: 1000 },
       redis: { settings: undefined, commandTimeoutMs: 150 }
     })
@@ -461,5 +482,34 @@ describe('loadConfig: TRUST_PROXY', () => {
     [undefined, false], ['false', false], ['true', true], ['1', 1], ['10.0.0.0/8, 192.168.1.1', '10.0.0.0/8, 192.168.1.1']
   ])('%j → %j', (value, expected) => {
     expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).server.trustProxy).toEqual(expected)
+  })
+})
+
+describe('loadConfig: the edges of the server', () => {
+  it('lets a connection stay silent longer than the longest /cards/all, and refuses less', () => {
+    expect(longestRequestMs({ cardsAllMax: 1000, upstreamMaxRps: 5, timeoutMs: 5000 })).toBe(30_000)
+    expect(loadConfig({}).server.socketTimeoutMs).toBe(60_000)
+    // 10,000 cards at 1/s: 500 pages, twice, are far over a minute.
+    expect(loadConfig({ CARDS_ALL_MAX: '10000', UPSTREAM_MAX_RPS: '1' }).server.socketTimeoutMs).toBe(2 * (500_000 + 5000) + 5000)
+    expect(loadConfig({ SOCKET_TIMEOUT_MS: '45000' }).server.socketTimeoutMs).toBe(45_000)
+    expect(problemAbout(configError({ SOCKET_TIMEOUT_MS: '20000' }), /SOCKET_TIMEOUT_MS/))
+      .toMatch(/above the longest legitimate request, 30000 ms/)
+  })
+
+  it('serves /metrics on a port of its own only when METRICS_PORT is set, on HOST unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({}).server.metrics).toBeUndefined()
+    expect(loadConfig({ METRICS_PORT: '9464' }).server.metrics).toEqual({ host: '127.0.0.1', port: 9464 })
+    expect(loadConfig({ METRICS_PORT: '9464', HOST: '0.0.0.0', METRICS_HOST: '10.0.0.5' }).server.metrics)
+      .toEqual({ host: '10.0.0.5', port: 9464 })
+    expect(problemAbout(configError({ METRICS_PORT: '3000' }), /METRICS_PORT/)).toMatch(/must differ from PORT/)
+  })
+
+  it('reads the merchant\'s appids, the admin tokens and the no-cache allowance', () => {
+    const config = loadConfig({ WECHATPAY_APPIDS: 'wxA1, wx_b2', CACHE_ADMIN_TOKENS: 'ops-admin-0123456789', NO_CACHE_PER_MINUTE: '3' })
+    expect(config.wechatpay.appids).toEqual(['wxA1', 'wx_b2'])
+    expect(config.protection).toMatchObject({ adminTokens: ['ops-admin-0123456789'], noCachePerMinute: 3 })
+    expect(problemAbout(configError({ WECHATPAY_APPIDS: 'wx-1' }), /WECHATPAY_APPIDS/)).toMatch(/list of appids/)
+    expect(problemAbout(configError({ CACHE_ADMIN_TOKENS: 'short' }), /CACHE_ADMIN_TOKENS/)).toMatch(/at least 16 characters/)
+    expect(loadConfig({ DOCS_ENABLED: 'false' }).server.docsEnabled).toBe(false)
   })
 })

@@ -11,6 +11,24 @@ export const PROTECTION_VARIABLES = {
     meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`. ' +
       'Health, docs and metrics stay open.'
   },
+  CACHE_ADMIN_TOKENS: {
+    section: 'protection',
+    kind: 'list',
+    defaultText: '— (purge refused)',
+    meaning: 'Comma-separated bearer tokens (16+ characters) that may purge the cache (`DELETE /cards/cache`); any of ' +
+      '`INTERNAL_API_TOKENS` may too. With neither set, purge answers `403`: it also drops the stale copies that protect ' +
+      'callers while WeChat Pay fails.'
+  },
+  NO_CACHE_PER_MINUTE: {
+    section: 'protection',
+    kind: 'integer',
+    default: 10,
+    min: 0,
+    max: 1_000_000,
+    meaning: 'How many times a minute one caller\'s `Cache-Control: no-cache` (or `Pragma: no-cache`) is honoured, ' +
+      'counted fleet-wide per caller like `RATE_LIMIT_PER_MINUTE` (a `/cards/all` call counts once); past it the cached ' +
+      'page is served and `Cache-Status` says why. `0`: never.'
+  },
   RATE_LIMIT_PER_MINUTE: {
     section: 'protection',
     kind: 'integer',

@@ -36,6 +36,56 @@ export const SERVER_VARIABLES = {
     meaning: 'Proxies whose `X-Forwarded-For` names the caller, so the per-caller limit sees callers rather than the load balancer: ' +
       '`true`, a hop count, or comma-separated addresses/CIDRs.'
   },
+  REQUEST_TIMEOUT_MS: {
+    section: 'server',
+    kind: 'integer',
+    default: 10_000,
+    min: 1_000,
+    max: 120_000,
+    meaning: 'How long a request may take to arrive, headers and all: a caller that trickles it in gets a `408` problem ' +
+      'and its connection is closed.'
+  },
+  SOCKET_TIMEOUT_MS: {
+    section: 'server',
+    kind: 'integer',
+    min: 5_000,
+    max: 3_600_000,
+    defaultText: '`60000`, or more when the longest `/cards/all` could take longer',
+    meaning: 'How long a connection may stay silent before it is closed. It must outlast the longest legitimate request, ' +
+      '`/cards/all` reading `CARDS_ALL_MAX` cards at `UPSTREAM_MAX_RPS` (twice, for a list that changes mid-read) ' +
+      'within `WECHATPAY_TIMEOUT_MS` per page; a smaller value is refused at start-up.'
+  },
+  SERVER_MAX_CONNECTIONS: {
+    section: 'server',
+    kind: 'integer',
+    default: 4096,
+    min: 16,
+    max: 1_000_000,
+    meaning: 'Most connections open at once; past it new connections are closed at once, so a flood of idle sockets ' +
+      'cannot exhaust the process.'
+  },
+  DOCS_ENABLED: {
+    section: 'server',
+    kind: 'choice',
+    default: 'true',
+    values: ['true', 'false'],
+    meaning: '`false` turns off Swagger UI at `/docs` and the OpenAPI document at `/docs/json`.'
+  },
+  METRICS_PORT: {
+    section: 'server',
+    kind: 'integer',
+    min: 0,
+    max: 65535,
+    defaultText: '— (`/metrics` on `PORT`)',
+    meaning: 'Serve `/metrics` on a listener of its own on this port, and not on `PORT`, so the metrics need not share ' +
+      'the public port.'
+  },
+  METRICS_HOST: {
+    section: 'server',
+    kind: 'string',
+    defaultText: '`HOST`',
+    meaning: 'With `METRICS_PORT`: the address the metrics listener binds to.'
+  },
   SHUTDOWN_GRACE_MS: {
     section: 'server',
     kind: 'integer',

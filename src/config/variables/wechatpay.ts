@@ -44,6 +44,13 @@ export const WECHATPAY_VARIABLES = {
     meaning: 'Platform-certificate mode: the APIv3 key (APIv3密钥, exactly 32 bytes) that decrypts WeChat Pay\'s platform certificates. ' +
       'Set it, the public key, or both; see [key modes](key-modes.md).'
   },
+  WECHATPAY_APPIDS: {
+    section: 'wechatpay',
+    kind: 'list',
+    defaultText: '— (any appid)',
+    meaning: 'Comma-separated appids of the merchant: any other `appid` is refused with a `400` problem and costs no call ' +
+      'to WeChat Pay.'
+  },
   WECHATPAY_CERT_REFRESH_HOURS: {
     section: 'wechatpay',
     kind: 'integer',

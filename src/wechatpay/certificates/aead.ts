@@ -24,7 +24,8 @@ export class Apiv3KeyRejectedError extends Error {
  */
 export function decryptAead (apiv3Key: Buffer, nonce: string, associatedData: string, ciphertextBase64: string): Buffer {
   const sealed = Buffer.from(ciphertextBase64, 'base64')
-  if (nonce === '' || sealed.length <= TAG_BYTES) throw new RangeError('the nonce is empty or the ciphertext is shorter than its tag')
+  // A ciphertext of exactly one tag is an empty plaintext, which is valid AEAD_AES_256_GCM.
+  if (nonce === '' || sealed.length < TAG_BYTES) throw new RangeError('the nonce is empty or the ciphertext is shorter than its tag')
   const decipher = createDecipheriv('aes-256-gcm', apiv3Key, Buffer.from(nonce, 'utf8'), { authTagLength: TAG_BYTES })
   decipher.setAAD(Buffer.from(associatedData, 'utf8'))
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))

@@ -4,6 +4,9 @@ import { checkCardPageShape } from './card-page-shape.js'
 /** 查询会员卡模板列表 (docs/wechatpay-protocol.md §0). */
 export const CARDS_PATH = '/v3/marketing/membercard-open/cards'
 
+/** WeChat Pay's largest page (the endpoint page: limit 最大20). */
+export const CARDS_PAGE_MAX = 20
+
 /** A validated /cards query: the same four parameters WeChat Pay takes. */
 export interface CardsQuery {
   appid: string
