@@ -96,9 +96,16 @@ try {
   await waitFor(`${simulatorControl}/calls`)
   const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
   // The service as deployed: dist/server.js, default settings, logging on (to a file), Redis on.
-  // Only the upstream budget is raised, or (d) would measure the 5/s merchant quota instead.
+  // Only the upstream budget and one caller's no-cache allowance are raised, or (d) would measure
+  // the 5/s merchant quota and NO_CACHE_PER_MINUTE instead.
   const serviceEnv = (port: number): Record<string, string> => ({
-    ...credentials, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), REDIS_URL, UPSTREAM_MAX_RPS: '10000'
+    ...credentials,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    REDIS_URL,
+    UPSTREAM_MAX_RPS: '10000',
+    NO_CACHE_PER_MINUTE: '1000000'
   })
   const service = start(['dist/server.js'], serviceEnv(19101))
   const base = 'http://127.0.0.1:19101'

@@ -49,13 +49,10 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     now
   })
   const verify = createResponseVerifier({ keys, now })
-  // Each answer verifies with the key it names; a serial we do not hold may be a rotation, so it
-  // starts a refresh. That answer is still refused: only later ones benefit.
-  const verifyAndFollow: ResponseVerifier = (headers, body) => {
+  // Each answer verifies with the key it names, never with an expired certificate.
+  const verifyUnexpired: ResponseVerifier = (headers, body) => {
     certificates.prune()
-    const verdict = verify(headers, body)
-    if (!verdict.ok && verdict.reason === 'unknown-serial' && verdict.serial !== undefined) certificates.unknownSerial(verdict.serial)
-    return verdict
+    return verify(headers, body)
   }
 
   const budget = new FleetBudget({
@@ -73,7 +70,9 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
       privateKey: credentials.privateKey,
       now
     }),
-    verify: verifyAndFollow,
+    verify: verifyUnexpired,
+    // A serial we do not hold may be a rotation: the request waits for the download and verifies with it.
+    followUnknownSerial: async (serial) => await certificates.followUnknownSerial(serial),
     acceptSerial: () => certificates.acceptSerial(),
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { CertificateSharing, Claim, SharedListing } from '../wechatpay/certificates/certificate-source.js'
+import type { CertificateSharing, Claim, SharedListing, UnknownSerialClaim } from '../wechatpay/certificates/certificate-source.js'
 import type { RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
-import { RELEASE_IF_OWNER } from './scripts.js'
+import { CLAIM_OR_TELL_HOLDER, RELEASE_IF_OWNER } from './scripts.js'
 
 export interface CertificateStoreOptions {
-  /** How long a claim stands: the fleet downloads at most once per this. */
+  /** How long a routine claim stands: the fleet makes at most one routine download per this. */
   claimMs?: number
   pollMs?: number
   now?: () => number
@@ -23,7 +23,7 @@ export interface CertificateStoreOptions {
 export class RedisCertificateStore implements CertificateSharing {
   readonly #redis: RedisConnection
   readonly #guard: RedisGuard
-  readonly #keys: { claim: string, listing: string }
+  readonly #keys: { claim: string, unknownSerialClaim: string, listing: string }
   readonly #claimMs: number
   readonly #pollMs: number
   readonly #now: () => number
@@ -46,6 +46,18 @@ export class RedisCertificateStore implements CertificateSharing {
     )
     if (answer === 'OK') this.#token = token
     return answer === 'OK' ? 'won' : answer === 'unavailable' ? 'unavailable' : 'taken'
+  }
+
+  /** Stores when it was made: the others then wait for a list fetched after it, not an older one. */
+  async claimUnknownSerialDownload (at: number, ms: number): Promise<UnknownSerialClaim> {
+    const answer = await this.#guard.call(
+      async () => await this.#redis.eval(CLAIM_OR_TELL_HOLDER, 1, this.#keys.unknownSerialClaim, String(at), ms),
+      undefined
+    )
+    if (!Array.isArray(answer)) return { kind: 'unavailable' }
+    if (answer[0] === 1) return { kind: 'won' }
+    const since = Number(answer[1])
+    return { kind: 'taken', since: Number.isFinite(since) ? since : 0, remainingMs: Math.max(0, Number(answer[2])) }
   }
 
   async release (): Promise<void> {

@@ -24,6 +24,7 @@ const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
  *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
  *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
  *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
+ *   wxcards:v1:{mchid}:certs-unknown-serial                    claim on the minute's download for an unknown serial
  *   wxcards:v1:ratelimit:<mchid>:<METHOD><route>-<caller>      per-caller counters of one route
  *   wxcards:v1:nocache:<mchid>:<caller>                        per-caller count of no-cache requests
  *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
@@ -46,9 +47,15 @@ export const REDIS_KEYS = Object.freeze({
   },
   /** One budget per merchant: WeChat Pay's quota is per merchant, whatever the appid. */
   budget: (mchid: string): string => `${merchantTag(mchid)}:budget`,
-  /** The claim (SET NX PX: one download per minute for the fleet) and the list as WeChat Pay sent it. */
-  certificates: (mchid: string): { claim: string, listing: string } =>
-    ({ claim: `${merchantTag(mchid)}:certs-refresh`, listing: `${merchantTag(mchid)}:certs` }),
+  /**
+   * The claims (SET NX PX: one routine download, and one for an unknown serial, per minute for the
+   * fleet) and the list as WeChat Pay sent it.
+   */
+  certificates: (mchid: string): { claim: string, unknownSerialClaim: string, listing: string } => ({
+    claim: `${merchantTag(mchid)}:certs-refresh`,
+    unknownSerialClaim: `${merchantTag(mchid)}:certs-unknown-serial`,
+    listing: `${merchantTag(mchid)}:certs`
+  }),
   // Per merchant, so deployments sharing a Redis never share a caller's counters; no hash tag, so
   // the callers' keys spread over a Cluster's slots.
   rateLimitPrefix: (mchid: string): string => `${PREFIX}:ratelimit:${mchid}:`,

@@ -7,6 +7,10 @@
 export const ACQUIRE_OR_TELL_HOLDER = 'local v = redis.call("get", KEYS[1]) if v then return {0, v} end ' +
   'redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
 
+/** Takes a claim, or says what its holder stored and how many milliseconds it still stands. */
+export const CLAIM_OR_TELL_HOLDER = 'if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {1} end ' +
+  'return {0, redis.call("get", KEYS[1]), redis.call("pttl", KEYS[1])}'
+
 /** Extends a lock only while it still holds our token. */
 export const RENEW_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) ' +
   'else return 0 end'

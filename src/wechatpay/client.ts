@@ -50,6 +50,12 @@ export interface WechatpayClientOptions {
   budget?: UpstreamBudget
   /** Checked before every call but the key downloads themselves; absent: keys are always usable. */
   keys?: () => KeyReadiness
+  /**
+   * Awaited when an answer names a key we do not hold, perhaps a certificate rotation
+   * (docs/wechatpay-protocol.md §2.4 A): true once one is held, and the same bytes are verified
+   * again. The wait ends by the call's deadline. Must never reject.
+   */
+  followUnknownSerial?: (serial: string) => Promise<boolean>
   now?: () => number
   random?: () => number
   onAttempt?: (report: AttemptReport) => void
@@ -106,7 +112,7 @@ export class WechatpayClient {
     const verdict = this.#options.verify(headers, body)
     if (!verdict.ok) {
       throw new UpstreamError('upstream-signature-invalid', `answer refused: ${verdict.reason}`, {
-        requestId, upstreamStatus: status, verification: verdict.reason
+        requestId, upstreamStatus: status, verification: verdict.reason, serial: verdict.serial
       })
     }
     return { body, requestId, serial: verdict.serial }
@@ -116,7 +122,8 @@ export class WechatpayClient {
    * One signed GET of `target`, retried within the deadline. `interpret` turns an answer into the
    * result or throws an UpstreamError; the retry policy decides from that error. While no key can
    * verify answers the call is refused at once (a 503 instead of an answer that could only be
-   * refused), unless it is the download of those keys: `keyCheck: false`.
+   * refused), unless it is the download of those keys: `keyCheck: false`, which also never waits
+   * for a download of keys (it would be waiting for itself).
    */
   async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
     if (keyCheck) this.#checkKeys()
@@ -138,7 +145,7 @@ export class WechatpayClient {
       try {
         const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
         transport.breaker.succeeded()
-        const result = interpret(answer)
+        const result = keyCheck ? await this.#interpretFollowing(interpret, answer, deadline) : interpret(answer)
         this.#report(transport, attempt, 'ok', started)
         return result
       } catch (err) {
@@ -169,6 +176,23 @@ export class WechatpayClient {
     await Promise.all(this.#hosts.map(async (h) => { await h.close() }))
   }
 
+  /**
+   * `interpret`, and once more when it refused an unknown serial that the keys hold by now: a
+   * rotation is followed on the very answer that revealed it. Past the deadline the refusal stands,
+   * and the download goes on for later answers.
+   */
+  async #interpretFollowing<T> (interpret: (answer: RawAnswer) => T, answer: RawAnswer, deadline: number): Promise<T> {
+    try {
+      return interpret(answer)
+    } catch (err) {
+      const follow = this.#options.followUnknownSerial
+      const serial = err instanceof UpstreamError && err.verification === 'unknown-serial' ? err.serial : undefined
+      if (follow === undefined || serial === undefined) throw err
+      if (!await within(follow(serial), deadline - this.#now())) throw err
+      return interpret(answer)
+    }
+  }
+
   #checkKeys (): void {
     const keys = this.#options.keys?.()
     if (keys === undefined || keys.usable) return
@@ -197,6 +221,17 @@ export class WechatpayClient {
     this.#options.onAttempt?.({
       host: transport.host, attempt, outcome, durationMs: this.#now() - started, wechatCode
     })
+  }
+}
+
+/** What `work` resolves to, or false once `ms` have passed. */
+async function within (work: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, Math.max(0, ms), false) })
+  try {
+    return await Promise.race([work, expired])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -13,6 +13,8 @@ export interface UpstreamErrorDetails {
   upstreamStatus?: number | undefined
   retryAfterSeconds?: number | undefined
   verification?: VerificationFailure | undefined
+  /** The key a refused answer named (its Wechatpay-Serial), when it named one. */
+  serial?: string | undefined
   cause?: unknown
 }
 
@@ -28,6 +30,7 @@ export class UpstreamError extends ProblemError {
   readonly requestId: string | undefined
   readonly upstreamStatus: number | undefined
   readonly verification: VerificationFailure | undefined
+  readonly serial: string | undefined
 
   constructor (problem: ProblemName, message: string, details: UpstreamErrorDetails = {}) {
     // retryAfterSeconds is also the wait before a retry of our own.
@@ -40,5 +43,6 @@ export class UpstreamError extends ProblemError {
     this.requestId = details.requestId
     this.upstreamStatus = details.upstreamStatus
     this.verification = details.verification
+    this.serial = details.serial
   }
 }

@@ -15,14 +15,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // Set SWAGGER_UI_SCREENSHOT=/tmp/swagger-ui.png to look at the result.
 const SCREENSHOT = process.env.SWAGGER_UI_SCREENSHOT
 
+const TOKEN = 'browser-test-token-0123456789'
+
 let app: FastifyInstance
 let url: string
+// The same service with INTERNAL_API_TOKENS set: Swagger UI's Authorize button must supply a token.
+let guarded: FastifyInstance
+let guardedUrl: string
 let context: BrowserContext | undefined
 let profile: string | undefined
 
 beforeAll(async () => {
   app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' }))
   url = await app.listen({ host: '127.0.0.1', port: 0 })
+  guarded = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent', INTERNAL_API_TOKENS: TOKEN }))
+  guardedUrl = await guarded.listen({ host: '127.0.0.1', port: 0 })
 })
 
 /** Checked inside the test, not in a hook, so a missing browser fails the test rather than skipping it. */
@@ -46,6 +53,7 @@ async function launchChromium (): Promise<BrowserContext> {
 afterAll(async () => {
   await context?.close()
   await app?.close()
+  await guarded?.close()
   if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
 })
 
@@ -85,6 +93,36 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
       await live.evaluate((element) => { element.scrollIntoView({ block: 'center' }) })
       await page.screenshot({ path: SCREENSHOT })
     }
+    await page.close()
+  }, 25_000)
+
+  it('"Authorize" takes a bearer token, and "Try it out" then sends it: 401 without, 200 with', async () => {
+    context ??= await launchChromium()
+    const page = await context.newPage()
+    page.setDefaultTimeout(8_000)
+    await page.goto(`${guardedUrl}/docs`)
+    const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
+    await operation.locator('.opblock-summary').first().click()
+    const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
+    if (await tryItOut.isVisible()) await tryItOut.click()
+    await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
+    await operation.locator('tr[data-param-name="offset"] input').fill('0')
+    await operation.locator('tr[data-param-name="limit"] input').fill('5')
+    await operation.locator('tr[data-param-name="brand_id"] input').fill('')
+    const execute = async (): Promise<{ status: number, authorization: string | undefined }> => {
+      const answer = page.waitForResponse((res) => res.url().startsWith(`${guardedUrl}/cards?`))
+      await operation.locator('button.execute').click()
+      const response = await answer
+      return { status: response.status(), authorization: await response.request().headerValue('authorization') ?? undefined }
+    }
+    expect(await execute()).toEqual({ status: 401, authorization: undefined })
+
+    await page.locator('.scheme-container button.authorize').click()
+    const dialog = page.locator('.modal-ux')
+    await dialog.locator('input').first().fill(TOKEN)
+    await dialog.locator('button.authorize').click()
+    await dialog.locator('button.btn-done').click()
+    expect(await execute()).toEqual({ status: 200, authorization: `Bearer ${TOKEN}` })
     await page.close()
   }, 25_000)
 })

@@ -93,35 +93,76 @@ describe('download and key selection', () => {
   })
 })
 
-describe('refresh on an unknown serial', () => {
-  it('a burst of unknown serials costs one download, then none for a minute', async () => {
-    script = [() => listed(cert('1A2B', 10, 900 * DAY)), () => listed(cert('1A2B', 10, 900 * DAY), cert('3C4D', 0, 1800 * DAY))]
+describe('following an unknown serial', () => {
+  const current = (): PlatformCertificate => cert('1A2B', 10, 900 * DAY)
+  const successor = (): PlatformCertificate => cert('3C4D', 0, 1800 * DAY)
+
+  it('start-up does not spend the minute: a serial named a second later is downloaded and held at once', async () => {
+    script = [() => listed(current()), () => listed(current(), successor())]
     const certificates = create()
     await certificates.start()
-    expect(downloads).toBe(1)
-
-    clock += 61_000
-    for (let i = 0; i < 50; i++) certificates.unknownSerial(`FFFF${i}`)
-    await certificates.refresh('joins the flight in progress')
+    clock += 1_000
+    expect(await certificates.followUnknownSerial('3c4d')).toBe(true) // serials compare in upper case
     expect(downloads).toBe(2)
-    expect(keys.get('3C4D')).toBeDefined()
+    expect(logs.findLast((l) => Array.isArray(l.fields.added))?.fields).toMatchObject({ reason: 'unknown-serial', added: ['3C4D'] })
+  })
 
-    clock += 30_000
-    for (let i = 0; i < 50; i++) certificates.unknownSerial('EEEE')
-    await new Promise((resolve) => setImmediate(resolve))
-    expect(downloads).toBe(2)
-    clock += 31_000
-    certificates.unknownSerial('EEEE')
-    await certificates.refresh('joins')
+  it('nor do periodic refreshes', async () => {
+    script = [() => listed(current()), () => listed(current()), () => listed(current(), successor())]
+    const certificates = create()
+    await certificates.start()
+    clock += 1_000
+    await certificates.refresh('scheduled')
+    expect(await certificates.followUnknownSerial('3C4D')).toBe(true)
     expect(downloads).toBe(3)
   })
 
-  it('does not download for an answer signed with a public key it was not given, and says what to set', async () => {
-    script = [() => listed(cert('1A2B', 10, 900 * DAY))]
+  it('joins a routine refresh under way, and spends nothing when that brings the serial', async () => {
+    script = [() => listed(current()), () => listed(current(), successor()), () => listed(current(), successor())]
     const certificates = create()
     await certificates.start()
-    clock += 61_000
-    certificates.unknownSerial('PUB_KEY_ID_0114000000000000000000000001')
+    const periodic = certificates.refresh('scheduled')
+    expect(await certificates.followUnknownSerial('3C4D')).toBe(true)
+    await periodic
+    expect(downloads).toBe(2)
+    expect(await certificates.followUnknownSerial('5E6F')).toBe(false) // the minute's download was still there to spend
+    expect(downloads).toBe(3)
+  })
+
+  it('a burst of unknown serials costs one download; a serial its list lacks stays unknown for the minute', async () => {
+    script = [() => listed(current()), () => listed(current(), successor())]
+    const certificates = create()
+    await certificates.start()
+    const forged = Array.from({ length: 50 }, async (_, i) => await certificates.followUnknownSerial(`FFFF${i}`))
+    const [real, ...rest] = await Promise.all([certificates.followUnknownSerial('3C4D'), ...forged])
+    expect(real).toBe(true)
+    expect(rest.every((found) => !found)).toBe(true)
+    expect(downloads).toBe(2)
+
+    clock += 59_000
+    expect(await certificates.followUnknownSerial('FFFF0')).toBe(false)
+    expect(await certificates.followUnknownSerial('EEEE')).toBe(false)
+    expect(downloads).toBe(2)
+    clock += 1_000
+    expect(await certificates.followUnknownSerial('EEEE')).toBe(false)
+    expect(downloads).toBe(3)
+  })
+
+  it('a failed download spends the minute too: failures cannot be turned into a storm', async () => {
+    script = [() => listed(current()), () => { throw new Error('WeChat Pay could not be reached (ECONNRESET)') }, () => listed(current())]
+    const certificates = create()
+    await certificates.start()
+    expect(await certificates.followUnknownSerial('3C4D')).toBe(false)
+    expect(await certificates.followUnknownSerial('3C4D')).toBe(false)
+    expect(downloads).toBe(2)
+    expect(certificates.health()).toMatchObject({ usable: true, check: 'ok' }) // the keys held still verify
+  })
+
+  it('does not download for an answer signed with a public key it was not given, and says what to set', async () => {
+    script = [() => listed(current())]
+    const certificates = create()
+    await certificates.start()
+    expect(await certificates.followUnknownSerial('PUB_KEY_ID_0114000000000000000000000001')).toBe(false)
     expect(downloads).toBe(1)
     expect(logs.find((l) => l.level === 'warn')?.message).toMatch(/WECHATPAY_PUBLIC_KEY_ID/)
   })
@@ -219,7 +260,7 @@ describe('what cannot be fixed by waiting', () => {
     })
     manager = certificates
     await certificates.start()
-    certificates.unknownSerial('1A2B')
+    expect(await certificates.followUnknownSerial('1A2B')).toBe(false)
     expect(certificates.mode).toBe('public-key')
     expect(certificates.acceptSerial()).toBe(PUB_KEY_ID)
     expect(certificates.health().usable).toBe(true)

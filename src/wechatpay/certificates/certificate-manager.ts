@@ -3,7 +3,7 @@ import { Apiv3KeyRejectedError } from './aead.js'
 import type { Download } from './certificate-download.js'
 import type { PlatformCertificate } from './certificate-list.js'
 import { CertificateSet } from './certificate-set.js'
-import { CertificateSource, type CertificateSharing } from './certificate-source.js'
+import { CertificateSource, type CertificateSharing, type Obtained } from './certificate-source.js'
 import { RefreshSchedule } from './refresh-schedule.js'
 
 /** How answers can be verified: WeChat Pay's public key, platform certificates, or both (the migration). */
@@ -40,8 +40,6 @@ export interface CertificateManagerOptions {
   sharedWaitMs: number
   log: Log
   now?: () => number
-  /** Unknown-serial refreshes: at most one per this, per replica. */
-  minIntervalMs?: number
   /** How long start-up waits for the first download before going on without it. */
   startupWaitMs?: number
 }
@@ -50,11 +48,14 @@ const NEAR_EXPIRY_MS = 30 * 86_400_000
 const PUBLIC_KEY_SETTINGS = 'set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE (or WECHATPAY_PUBLIC_KEY), ' +
   'the WeChat Pay public key from merchant platform > Account > API security (微信支付公钥)'
 
+/** A refresh under way: routine (start-up, periodic, retry, expiry) or for an answer's unknown serial. */
+interface Flight { kind: 'routine' | 'unknown-serial', done: Promise<void> }
+
 /**
  * The platform certificates of platform-certificate mode (docs/wechatpay-protocol.md §2.4 A), and the key health of
  * every mode. Certificates are downloaded at start-up, every refresh interval, and when an answer
- * names a serial we do not hold (single flight, once a minute per replica, one download per
- * minute for the fleet through Redis), so a rotation is followed without a restart.
+ * names a serial we do not hold (single flight, one such download a minute for the fleet through
+ * Redis, which routine refreshes do not spend), so a rotation is followed without a restart.
  */
 export class CertificateManager {
   readonly #options: CertificateManagerOptions
@@ -62,8 +63,7 @@ export class CertificateManager {
   readonly #schedule: RefreshSchedule
   readonly #held: CertificateSet
   readonly #source: CertificateSource
-  #flight: Promise<void> | undefined
-  #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #flight: Flight | undefined
   #rejected: string | undefined
   #problem: { check: KeyCheck, detail: string } | undefined
   readonly #warnedSerials = new Set<string>()
@@ -134,51 +134,67 @@ export class CertificateManager {
       this.#options.log.warn({ serial: cert.serial, expired: cert.expiresAt.toISOString() },
         'WeChat Pay platform certificate expired; dropped')
     }
-    if (expired.length > 0 && this.#held.size === 0) this.#maybeRefresh('expired')
+    if (expired.length > 0 && this.#held.size === 0) {
+      // Once per expiry, so it needs no rate limit of its own.
+      this.#options.log.info({ reason: 'expired' }, 'refreshing WeChat Pay platform certificates')
+      this.refresh('expired').catch(() => {})
+    }
   }
 
-  /** An answer named a serial we do not hold: perhaps a rotation, perhaps a forgery. Either way at most one download. */
-  unknownSerial (serial: string): void {
-    if (this.#options.apiv3Key === undefined) return
+  /**
+   * An answer named a serial we hold no key for: a rotation, or a forgery. Resolves true once a key
+   * for it is held, so the answer can be verified again. The refresh under way is joined; else the
+   * list is downloaded, unless an unknown-serial download already ran within the minute (here or in
+   * the fleet): until the minute is over, a serial its list lacked stays unknown, so forged serials
+   * cost one download a minute at most. Never rejects.
+   */
+  async followUnknownSerial (serial: string): Promise<boolean> {
+    if (this.#options.apiv3Key === undefined) return false
     if (serial.startsWith('PUB_KEY_ID_')) {
-      // No certificate download can help: the answer is signed with a public key we were not given.
-      if (this.#warnedSerials.size < 16 && !this.#warnedSerials.has(serial)) {
-        this.#warnedSerials.add(serial)
-        this.#options.log.warn({ serial },
-          `an answer is signed with WeChat Pay public key ${serial}, which is not configured: ${PUBLIC_KEY_SETTINGS}`)
-      }
-      return
+      this.#warnPublicKey(serial)
+      return false
     }
-    this.#maybeRefresh('unknown-serial', serial)
+    const held = (): boolean => this.#options.keys.get(serial) !== undefined
+    // A routine refresh under way may bring it without spending the minute's download.
+    while (this.#flight?.kind === 'routine' && !held()) await this.#flight.done
+    if (held()) return true
+    if (this.#flight === undefined) {
+      if (!this.#source.mayDownloadForUnknownSerial()) {
+        this.#options.log.debug({ serial }, 'unknown serial refused: an unknown-serial download ran less than a minute ago')
+        return false
+      }
+      this.#options.log.info({ serial, reason: 'unknown-serial' }, 'refreshing WeChat Pay platform certificates')
+      this.#start('unknown-serial', 'unknown-serial', async () => await this.#source.obtainForUnknownSerial())
+    }
+    await this.#flight?.done
+    return held()
   }
 
   /** Single flight: a refresh already running is joined, never doubled. Never throws. */
   async refresh (reason: string): Promise<void> {
-    if (this.#flight === undefined) {
-      this.#flight = this.#run(reason).finally(() => { this.#flight = undefined })
-    }
-    await this.#flight
+    await this.#start('routine', reason, async () => await this.#source.obtain()).done
   }
 
   close (): void {
     this.#schedule.stop()
   }
 
-  #maybeRefresh (reason: string, serial?: string): void {
-    if (this.#flight !== undefined) return
-    const sinceLast = this.#now() - this.#lastAttemptAt
-    if (sinceLast < (this.#options.minIntervalMs ?? 60_000)) {
-      this.#options.log.debug({ serial, reason }, 'certificate refresh skipped: one ran less than a minute ago')
-      return
-    }
-    this.#options.log.info({ serial, reason }, 'refreshing WeChat Pay platform certificates')
-    this.refresh(reason).catch(() => {})
+  #start (kind: Flight['kind'], reason: string, obtain: () => Promise<Obtained>): Flight {
+    this.#flight ??= { kind, done: this.#run(reason, obtain).finally(() => { this.#flight = undefined }) }
+    return this.#flight
   }
 
-  async #run (reason: string): Promise<void> {
-    this.#lastAttemptAt = this.#now()
+  #warnPublicKey (serial: string): void {
+    // No certificate download can help: the answer is signed with a public key we were not given.
+    if (this.#warnedSerials.size >= 16 || this.#warnedSerials.has(serial)) return
+    this.#warnedSerials.add(serial)
+    this.#options.log.warn({ serial },
+      `an answer is signed with WeChat Pay public key ${serial}, which is not configured: ${PUBLIC_KEY_SETTINGS}`)
+  }
+
+  async #run (reason: string, obtain: () => Promise<Obtained>): Promise<void> {
     try {
-      const outcome = await this.#source.obtain()
+      const outcome = await obtain()
       if (outcome.kind === 'skipped') {
         if (this.#held.size === 0) this.#schedule.retryLater()
         return

@@ -17,18 +17,31 @@ export interface SharedListing { fetchedAt: number, body: string | null }
 
 export type Claim = 'won' | 'taken' | 'unavailable'
 
+/** The fleet's unknown-serial download of the minute: ours, or another replica's claimed at `since` (its clock). */
+export type UnknownSerialClaim =
+  | { kind: 'won' }
+  | { kind: 'taken', since: number, remainingMs: number }
+  | { kind: 'unavailable' }
+
+/** Downloads for answers naming an unknown serial: at most one per this, for the fleet (docs/key-modes.md). */
+const UNKNOWN_SERIAL_DOWNLOAD_INTERVAL_MS = 60_000
+
 /**
  * What refreshes share across the fleet (implemented on Redis in src/redis/certificate-store.ts):
- * a claim that lets one replica download per minute, and the list it downloaded. Every call fails
- * open: without the store each replica refreshes on its own.
+ * a claim that lets one replica download per minute, another for the one download a minute that
+ * answers naming an unknown serial may cause, and the list last downloaded. Every call fails open:
+ * without the store each replica refreshes on its own.
  */
 export interface CertificateSharing {
+  /** For start-up, periodic and retry refreshes: one download a minute, the others read its list. */
   claim: () => Promise<Claim>
   /** After a failed download: the next replica (or our own retry) need not wait out the minute. */
   release: () => Promise<void>
   publish: (listing: SharedListing) => Promise<void>
   /** The shared list once it is newer than `than`, or undefined after `ms` (its downloader failed or is slow). */
   waitForNewer: (than: number, ms: number) => Promise<SharedListing | undefined>
+  /** Made at `at`, standing `ms`; never released, so a failed download spends its minute too. */
+  claimUnknownSerialDownload: (at: number, ms: number) => Promise<UnknownSerialClaim>
 }
 
 export interface CertificateSourceOptions {
@@ -49,38 +62,70 @@ export class CertificateSource {
   readonly #options: CertificateSourceOptions
   /** When the list last applied here was fetched: a shared list must be newer to be used. */
   #appliedAt = 0
+  /** Before this an unknown serial downloads nothing: one such download ran, here or in the fleet. */
+  #unknownSerialDownloadsFrom = Number.NEGATIVE_INFINITY
 
   constructor (options: CertificateSourceOptions) {
     this.#options = options
   }
 
+  /** For start-up, periodic and retry refreshes. */
   async obtain (): Promise<Obtained> {
     const { sharing } = this.#options
-    if (sharing === undefined) return this.#fromDownload(await this.#options.download(), this.#options.now())
-    if (await sharing.claim() === 'taken') {
+    if (sharing !== undefined && await sharing.claim() === 'taken') {
       const shared = await sharing.waitForNewer(this.#appliedAt, this.#options.sharedWaitMs)
-      if (shared === undefined) return { kind: 'skipped' }
-      this.#appliedAt = shared.fetchedAt
-      if (shared.body === null) return { kind: 'none', reason: 'another replica found no platform certificate' }
-      // Still encrypted: decrypting it here under our own APIv3 key is what makes it trustworthy.
-      const list = parseCertificateList(Buffer.from(shared.body, 'utf8'), this.#options.apiv3Key)
-      return { kind: 'listed', ...list, via: 'shared' }
+      return shared === undefined ? { kind: 'skipped' } : this.#fromShared(shared)
     }
-    let download: Download
     try {
-      download = await this.#options.download()
+      return await this.#download()
     } catch (err) {
-      await sharing.release()
+      await sharing?.release()
       throw err
     }
-    const fetchedAt = this.#options.now()
-    await sharing.publish({ fetchedAt, body: download.kind === 'listed' ? download.body.toString('utf8') : null })
-    return this.#fromDownload(download, fetchedAt)
   }
 
-  #fromDownload (download: Download, fetchedAt: number): Obtained {
+  /** Whether an unknown serial may still send us to WeChat Pay this minute, as far as this replica knows. */
+  mayDownloadForUnknownSerial (): boolean {
+    return this.#options.now() >= this.#unknownSerialDownloadsFrom
+  }
+
+  /**
+   * For an answer naming a serial we do not hold. The shared list cannot settle that, as it may
+   * predate the rotation, so WeChat Pay is asked, once a minute for the fleet: the replica that
+   * wins the claim downloads and publishes, the others wait for a list fetched after that claim.
+   * `skipped`: the minute's download has been spent, or its list did not come in time.
+   */
+  async obtainForUnknownSerial (): Promise<Obtained> {
+    const { sharing, now } = this.#options
+    const at = now()
+    if (at < this.#unknownSerialDownloadsFrom) return { kind: 'skipped' }
+    const claim = await sharing?.claimUnknownSerialDownload(at, UNKNOWN_SERIAL_DOWNLOAD_INTERVAL_MS) ?? { kind: 'unavailable' }
+    if (claim.kind !== 'taken' || sharing === undefined) {
+      this.#unknownSerialDownloadsFrom = at + UNKNOWN_SERIAL_DOWNLOAD_INTERVAL_MS
+      return await this.#download()
+    }
+    this.#unknownSerialDownloadsFrom = now() + claim.remainingMs
+    // Already holding a list fetched after that claim: it is the one to wait for, or newer.
+    if (this.#appliedAt >= claim.since) return { kind: 'skipped' }
+    const shared = await sharing.waitForNewer(claim.since - 1, this.#options.sharedWaitMs)
+    return shared === undefined ? { kind: 'skipped' } : this.#fromShared(shared)
+  }
+
+  async #download (): Promise<Obtained> {
+    // Stamped when asked for, not when answered: a list stamped after a claim was asked for after it.
+    const fetchedAt = this.#options.now()
+    const download = await this.#options.download()
+    await this.#options.sharing?.publish({ fetchedAt, body: download.kind === 'listed' ? download.body.toString('utf8') : null })
     this.#appliedAt = fetchedAt
     if (download.kind === 'none') return download
     return { kind: 'listed', ...download.list, via: download.trust === 'gcm-tag' ? 'download (first, trusted on its GCM tag)' : 'download' }
+  }
+
+  #fromShared (shared: SharedListing): Obtained {
+    this.#appliedAt = shared.fetchedAt
+    if (shared.body === null) return { kind: 'none', reason: 'another replica found no platform certificate' }
+    // Still encrypted: decrypting it here under our own APIv3 key is what makes it trustworthy.
+    const list = parseCertificateList(Buffer.from(shared.body, 'utf8'), this.#options.apiv3Key)
+    return { kind: 'listed', ...list, via: 'shared' }
   }
 }
