@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
 import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
-import type { RedisConnection } from './connection.js'
+import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
 import { ACQUIRE_OR_TELL_HOLDER, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
@@ -25,6 +25,7 @@ interface Recent { at: number, holder: string, outcome: FillOutcome }
 export class FleetLock implements FillLock, PurgeChannel {
   readonly #redis: RedisConnection
   readonly #subscriber: RedisConnection
+  readonly #closeSubscriber: () => void
   readonly #guard: RedisGuard
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
@@ -40,6 +41,8 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#now = now
     this.#subscriber = redis.duplicate()
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
+    // A copy of a Sentinel client can be abandoned by ioredis as the original can: start it again too.
+    this.#closeSubscriber = reconnectIfAbandoned(this.#subscriber)
     this.#subscriber.on('ready', () => { this.#subscriber.subscribe(fillChannel, purgeChannel).catch(() => {}) })
     this.#subscriber.on('message', (channel: string, text: string) => {
       if (channel === purgeChannel) this.#onPurge?.(parsePurge(text))
@@ -114,7 +117,7 @@ export class FleetLock implements FillLock, PurgeChannel {
   }
 
   async close (): Promise<void> {
-    this.#subscriber.disconnect()
+    this.#closeSubscriber()
   }
 
   #received (text: string): void {
