@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { Cluster } from 'ioredis'
 import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
 import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
 import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
@@ -39,7 +40,11 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#redis = redis
     this.#guard = guard
     this.#now = now
-    this.#subscriber = redis.duplicate()
+    // It subscribes on every 'ready' (below), handling failure. ioredis' own resubscription after a
+    // reconnect would send a second SUBSCRIBE that nobody awaits: if it outlasts the command timeout
+    // (a slow Redis, a loaded host), its rejection goes unhandled, and the server shuts down on
+    // that. A Cluster's subscriber resubscribes without a timeout and handles its failures.
+    this.#subscriber = redis instanceof Cluster ? redis.duplicate() : redis.duplicate({ autoResubscribe: false })
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
     // A copy of a Sentinel client can be abandoned by ioredis as the original can: start it again too.
     this.#closeSubscriber = reconnectIfAbandoned(this.#subscriber)
