@@ -11,8 +11,15 @@ export interface SharedRate {
   take: (params: GcraParams) => Promise<number | undefined>
 }
 
-/** How a wait for the budget ended: the call went out, or it would have waited too long. */
-export type BudgetWaitOutcome = 'granted' | 'exhausted'
+/** How one take ended: at once, after waiting for its turn, or refused (the turn was too far). */
+export interface BudgetTake {
+  outcome: 'immediate' | 'waited' | 'refused'
+  /** Milliseconds from asking to the grant or refusal (only the shared state's round trip when immediate). */
+  waitedMs: number
+}
+
+/** How a wait for the budget ended: the call went out, or its turn was too far. */
+export type BudgetWaitOutcome = 'granted' | 'refused'
 
 export interface BudgetOptions {
   /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
@@ -22,6 +29,8 @@ export interface BudgetOptions {
   /** The longest a request waits for its turn before giving up on the upstream. */
   maxWaitMs?: number
   now?: () => number
+  /** Told of every take, for metrics: a refusal otherwise shows only as the caller's 503 or stale page. */
+  onTake?: ((take: BudgetTake) => void) | undefined
   /** Told when a call has to wait for its turn, and how the wait ended: the tracing side makes a span of it. */
   observeWait?: (() => (outcome: BudgetWaitOutcome) => void) | undefined
 }
@@ -46,22 +55,28 @@ export class FleetBudget implements UpstreamBudget {
   }
 
   async take (deadline: number): Promise<void> {
+    const started = this.#now()
     // One bound for all the waiting this attempt does, not one per loop.
-    const giveUpAt = Math.min(deadline - 100, this.#now() + (this.#options.maxWaitMs ?? 1_000))
-    let waited: ((outcome: BudgetWaitOutcome) => void) | undefined
-    for (;;) {
+    const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? 1_000))
+    // Set once this take has to wait for its turn, and called when the wait ends.
+    let waiting: ((outcome: BudgetWaitOutcome) => void) | undefined
+    const report = (outcome: BudgetTake['outcome']): void => {
+      this.#options.onTake?.({ outcome, waitedMs: this.#now() - started })
+      waiting?.(outcome === 'refused' ? 'refused' : 'granted')
+    }
+    for (let waited = false; ; waited = true) {
       const waitMs = await this.#tryTake()
       if (waitMs === 0) {
-        waited?.('granted')
+        report(waited ? 'waited' : 'immediate')
         return
       }
       if (this.#now() + waitMs > giveUpAt) {
-        waited?.('exhausted')
+        report('refused')
         throw new UpstreamError('upstream-budget-exhausted', `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
           retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
         })
       }
-      waited ??= this.#options.observeWait?.()
+      waiting ??= this.#options.observeWait?.()
       await sleep(waitMs)
     }
   }

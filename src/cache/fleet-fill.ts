@@ -92,6 +92,14 @@ export class FleetFill {
         if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
         outcome = lock.recentOutcome(keys.page, holders)
         if (outcome === undefined) {
+          // The lock may be free because another replica has just filled the page, after this
+          // request read the store and before its announcement arrives: look once more first.
+          const read = await store.read(keys)
+          if (read?.entry !== undefined && usable(read.entry)) {
+            await lock.release(keys.lock, attempt.token)
+            stopWaiting('filled')
+            return { entry: read.entry, stored: false, collapsed: true }
+          }
           stopWaiting('fetched-instead')
           return await this.#fetchHoldingLock(keys, attempt.token, fetch)
         }

@@ -62,6 +62,7 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     maxRps: config.upstreamMaxRps,
     shared: redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid)),
     now,
+    onTake: (take) => { if (app.hasDecorator('metrics')) app.metrics.budgetTake(take) },
     observeWait: budgetWait
   })
   const client = new WechatpayClient({

@@ -15,5 +15,5 @@ export const WECHATPAY_REQUEST_ID = 'wechatpay.request_id'
 export const WECHATPAY_ERROR_CODE = 'wechatpay.error_code'
 /** `ok`, or why the answer's signature was refused. */
 export const WECHATPAY_VERIFICATION = 'wechatpay.verification'
-/** How a wait ended (budget: granted, exhausted; fleet fill: filled, failed, timeout, fetched-instead). */
+/** How a wait ended (budget: granted, refused; fleet fill: filled, failed, timeout, fetched-instead). */
 export const WAIT_OUTCOME = 'wait.outcome'

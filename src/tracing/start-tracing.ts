@@ -55,7 +55,7 @@ export async function startTracing (config: { tracesUrl: string, protocol: Traci
     plugin: serverSpans(),
     logFields: activeSpanIds,
     attempts: attemptSpans(tracer),
-    budgetWait: waitSpans<BudgetWaitOutcome>(tracer, 'wait for the upstream budget', ['exhausted']),
+    budgetWait: waitSpans<BudgetWaitOutcome>(tracer, 'wait for the upstream budget', ['refused']),
     fleetWait: waitSpans<FleetWaitOutcome>(tracer, 'wait for another replica\'s fetch', ['failed', 'timeout']),
     reportTo: (log) => { diagnostics.attach(log) },
     shutdown: async (ms) => { await within(provider.shutdown(), ms) }

@@ -1,72 +1,79 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { KeyExportOptions, KeyObject } from 'node:crypto'
+import { TEST_ENV } from './app.js'
 import type { FakeWechatpay } from './fake-wechatpay.js'
 
 export interface ServiceProcess {
   child: ChildProcess
-  /** http://127.0.0.1:PORT of the service. */
   url: string
+  /** The exit code, once the process has exited (null when a signal ended it). */
+  exited: Promise<number | null>
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string
-  /** Its JSON log lines so far. */
-  logs: () => Array<Record<string, unknown>>
-  /** SIGTERM, then resolves with the exit code (closing what the test opened). */
-  stop: () => Promise<number | null>
+  /** Sends SIGKILL if it still runs, and waits for the exit: for clean-up after a failed test. */
+  kill: () => Promise<void>
+}
+
+const pem = (key: KeyObject, type: 'pkcs8' | 'spki'): string =>
+  key.export({ type, format: 'pem' } as KeyExportOptions<'pem'>).toString()
+
+/** The environment that configures the service against a fake WeChat Pay, keys inline, as tests' apps are. */
+export function serviceEnvironment (fake: FakeWechatpay): Record<string, string> {
+  const { generated } = fake
+  return {
+    ...TEST_ENV,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    WECHATPAY_MCHID: generated.mchid,
+    WECHATPAY_MERCHANT_SERIAL_NO: generated.merchantSerialNo,
+    WECHATPAY_PRIVATE_KEY: pem(generated.merchantPrivateKey, 'pkcs8'),
+    WECHATPAY_PUBLIC_KEY_ID: generated.wechatpayPublicKeyId,
+    WECHATPAY_PUBLIC_KEY: pem(generated.wechatpayPublicKey, 'spki'),
+    WECHATPAY_BASE_URL: fake.simulator.url
+  }
 }
 
 /**
- * The real entry point, src/server.ts, as a process of its own (`node --import tsx`, as the tests
- * run the sources), configured against the fake WeChat Pay with `env` on top. `nodeFlags` come
- * before the entry, after tsx.
+ * The real entry point, src/server.ts, as a process of its own on a known port, resolved once
+ * /readyz answers 200 there (so it works at any LOG_LEVEL). Rejects, with the process's output,
+ * if it exits first or is not ready within `readyWithinMs`.
  */
 export async function startServiceProcess (
-  fake: FakeWechatpay, env: Record<string, string> = {}, nodeFlags: string[] = []
+  env: Record<string, string>,
+  port: number,
+  readyWithinMs = 30_000
 ): Promise<ServiceProcess> {
-  const { generated } = fake
-  const pem = (key: KeyObject, type: 'pkcs8' | 'spki'): string => key.export({ type, format: 'pem' } as KeyExportOptions<'pem'>).toString()
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeFlags, 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
-      WECHATPAY_MCHID: generated.mchid,
-      WECHATPAY_MERCHANT_SERIAL_NO: generated.merchantSerialNo,
-      WECHATPAY_PRIVATE_KEY: pem(generated.merchantPrivateKey, 'pkcs8'),
-      WECHATPAY_PUBLIC_KEY_ID: generated.wechatpayPublicKeyId,
-      WECHATPAY_PUBLIC_KEY: pem(generated.wechatpayPublicKey, 'spki'),
-      WECHATPAY_BASE_URL: fake.simulator.url,
-      ...env
-    },
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { PATH: process.env.PATH, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
-  const stop = async (): Promise<number | null> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    return await exited
+  let exitCode: number | null | undefined
+  // A test file that crashes must not leave its replicas running after the worker exits.
+  const orphaned = (): void => { child.kill('SIGKILL') }
+  process.once('exit', orphaned)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    exitCode = code
+    process.off('exit', orphaned)
+    resolve(code)
+  }))
+  const kill = async (): Promise<void> => {
+    if (exitCode === undefined) child.kill('SIGKILL')
+    await exited
   }
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`server did not start:\n${output}`)) }, 20_000)
-    const look = (): void => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1] !== undefined) { clearTimeout(timer); resolve(match[1]) }
+  const url = `http://127.0.0.1:${port}`
+  const giveUpAt = Date.now() + readyWithinMs
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the service exited (${String(exitCode)}) before it was ready:\n${output}`)
+    if (Date.now() > giveUpAt) {
+      await kill()
+      throw new Error(`the service was not ready within ${readyWithinMs} ms:\n${output}`)
     }
-    child.stdout?.on('data', look)
-    exited.then(() => { clearTimeout(timer); reject(new Error(`server exited:\n${output}`)) }, reject)
-  }).catch(async (err: unknown) => {
-    await stop()
-    throw err
-  })
-  return {
-    child,
-    url,
-    output: () => output,
-    logs: () => output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
-    stop
+    const status = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) })
+      .then(async (res) => { await res.arrayBuffer(); return res.status }, () => 0)
+    if (status === 200) return { child, url, exited, output: () => output, kill }
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
-import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js'
+import { startTracedService, type TracedService } from '../helpers/traced-service.js'
 import { uniqueAppid } from '../helpers/unique.js'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 
@@ -33,19 +33,19 @@ const attempts = (spans: ReceivedSpan[]): ReceivedSpan[] => spans.filter((s) => 
 describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol) => {
   let fake: FakeWechatpay
   let receiver: OtlpReceiver
-  let service: ServiceProcess
+  let service: TracedService
 
   beforeAll(async () => {
     fake = await startFakeWechatpay()
     receiver = await startOtlpReceiver()
     // The real entry: server.ts starts tracing from these variables, as in production.
-    service = await startServiceProcess(fake, {
+    service = await startTracedService(fake, {
       REDIS_URL: SHARED_REDIS_URL,
       LOG_LEVEL: 'debug',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_BSP_SCHEDULE_DELAY: '100'
-    }, ['--import', './test/helpers/loaded-packages.ts'])
+    })
   }, 30_000)
   afterAll(async () => {
     await service?.stop()
@@ -230,7 +230,7 @@ describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol)
   it('loads the exporter of its encoding, and not the other one', async () => {
     const code = await service.stop()
     expect(code).toBe(0)
-    const loaded = loadedPackages(service.output())
+    const loaded = service.loadedPackages()
     expect(loaded).toEqual(expect.arrayContaining([
       '@fastify/otel', '@opentelemetry/sdk-trace-node', '@opentelemetry/instrumentation-ioredis'
     ]))
@@ -248,7 +248,7 @@ describe('with no OTLP endpoint', () => {
     const receiver = await startOtlpReceiver()
     try {
       // As docker-compose passes them when unset: empty, which counts as unset. The rest point at the receiver.
-      const service = await startServiceProcess(fake, {
+      const service = await startTracedService(fake, {
         REDIS_URL: SHARED_REDIS_URL,
         OTEL_EXPORTER_OTLP_ENDPOINT: '',
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
@@ -256,7 +256,7 @@ describe('with no OTLP endpoint', () => {
         OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
         OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '100'
-      }, ['--import', './test/helpers/loaded-packages.ts'])
+      })
       try {
         const { headers } = callerContext()
         expect((await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`, { headers })).status).toBe(200)
@@ -268,7 +268,7 @@ describe('with no OTLP endpoint', () => {
         expect(await service.stop()).toBe(0)
       }
       // Only the API, which prom-client requires for exemplars whether or not anything traces: a no-op without an SDK.
-      expect(loadedPackages(service.output())).toEqual(['@opentelemetry/api'])
+      expect(service.loadedPackages()).toEqual(['@opentelemetry/api'])
       expect(receiver.requests).toEqual([])
     } finally {
       await receiver.close()
@@ -281,10 +281,4 @@ describe('with no OTLP endpoint', () => {
 function pemBodyLines (fake: FakeWechatpay): string[] {
   const pem = fake.generated.merchantPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
   return pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----'))
-}
-
-function loadedPackages (output: string): string[] {
-  const line = /LOADED_PACKAGES (\[.*\])/.exec(output)?.[1]
-  if (line === undefined) throw new Error(`the process did not report its packages:\n${output}`)
-  return JSON.parse(line) as string[]
 }

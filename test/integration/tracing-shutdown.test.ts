@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { startOtlpReceiver } from '../helpers/otlp-receiver.js'
-import { startServiceProcess } from '../helpers/service-process.js'
+import { startTracedService } from '../helpers/traced-service.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 let fake: FakeWechatpay
@@ -22,7 +22,7 @@ describe('shutdown with tracing on', () => {
     const receiver = await startOtlpReceiver()
     try {
       // A batch delay no test would wait for: only shutdown can send these spans.
-      const service = await startServiceProcess(fake, {
+      const service = await startTracedService(fake, {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '600000',
         SHUTDOWN_GRACE_MS: '5000'
@@ -48,7 +48,7 @@ describe('shutdown with tracing on', () => {
     const silent = createServer((socket) => { sockets.add(socket) })
     await new Promise<void>((resolve) => { silent.listen(0, '127.0.0.1', resolve) })
     try {
-      const service = await startServiceProcess(fake, {
+      const service = await startTracedService(fake, {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
         OTEL_BSP_SCHEDULE_DELAY: '600000',
         SHUTDOWN_GRACE_MS: '1500'

@@ -31,7 +31,7 @@ describe('the upstream budget tells of its waits', () => {
     expect(waits).toMatchObject({ began: 1, ended: ['granted'] })
   })
 
-  it('an exhausted wait when its turn would come too late', async () => {
+  it('a refused wait when its turn would come too late', async () => {
     const waits = recorder<BudgetWaitOutcome>()
     let now = 1_000
     // A shared rate that says "wait 40 ms", then "wait 5 s": past the 1 s a call may wait.
@@ -40,7 +40,7 @@ describe('the upstream budget tells of its waits', () => {
     await budget.take(now + 10_000)
     now += 40
     await expect(budget.take(now + 10_000)).rejects.toMatchObject({ problem: 'upstream-budget-exhausted' })
-    expect(waits).toMatchObject({ began: 1, ended: ['exhausted'] })
+    expect(waits).toMatchObject({ began: 1, ended: ['refused'] })
   })
 })
 
