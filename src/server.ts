@@ -14,8 +14,8 @@ try {
   process.exit(1)
 }
 
-// Tracing starts before the app is imported, since the Redis instrumentation hooks ioredis as it loads.
-// Without an endpoint no OpenTelemetry module is loaded at all.
+// Tracing starts before the app is imported: the Redis instrumentation patches ioredis as it is first
+// loaded. Without an endpoint no OpenTelemetry module is loaded at all.
 const { tracesUrl, protocol } = config.tracing
 const tracing = tracesUrl === undefined
   ? undefined

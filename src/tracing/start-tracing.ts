@@ -1,8 +1,5 @@
-import { register } from 'node:module'
 import { diag, DiagLogLevel, trace } from '@opentelemetry/api'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
-import { registerInstrumentations } from '@opentelemetry/instrumentation'
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
 import { defaultResource, detectResources, envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources'
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
@@ -13,7 +10,7 @@ import { SERVICE_NAME, SERVICE_VERSION } from '../version.js'
 import type { AppTracing } from './app-tracing.js'
 import { attemptSpans } from './attempt-spans.js'
 import { activeSpanIds } from './log-fields.js'
-import { redisStatement } from './redis-statement.js'
+import { traceRedis } from './redis-spans.js'
 import { SdkDiagnostics } from './sdk-diagnostics.js'
 import { serverSpans } from './server-spans.js'
 import { spanExporter } from './span-exporter.js'
@@ -23,7 +20,7 @@ import { waitSpans } from './wait-spans.js'
  * Starts OpenTelemetry: a tracer provider exporting over OTLP/HTTP in batches, W3C trace context
  * taken from callers, and Redis commands traced by the ioredis instrumentation. server.ts calls it
  * before it imports the app, and only when an endpoint is configured: the instrumentation patches
- * ioredis through an import hook, which sees only modules loaded after it.
+ * ioredis as it is first loaded (redis-spans.ts).
  *
  * What the SDK reads from the environment itself: the sampler (OTEL_TRACES_SAMPLER, _ARG; parent-
  * based, always on, by default), the batch processor (OTEL_BSP_*), the exporter's headers, timeout,
@@ -32,8 +29,6 @@ import { waitSpans } from './wait-spans.js'
 export async function startTracing (config: { tracesUrl: string, protocol: TracingConfig['protocol'] }): Promise<AppTracing> {
   const diagnostics = new SdkDiagnostics()
   diag.setLogger(diagnostics, DiagLogLevel.WARN)
-  // Only ioredis goes through the hook: every other module loads exactly as it would untraced.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: ['ioredis'] } })
 
   const provider = new NodeTracerProvider({
     // The service's name and version unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
@@ -44,11 +39,7 @@ export async function startTracing (config: { tracesUrl: string, protocol: Traci
   })
   // Trace context only: W3C baggage would be passed on to no one (WeChat Pay is sent no trace header).
   provider.register({ propagator: new W3CTraceContextPropagator() })
-  registerInstrumentations({
-    tracerProvider: provider,
-    // Only commands made within a request's span (the default): no trace per background poll.
-    instrumentations: [new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: redisStatement })]
-  })
+  traceRedis(provider)
 
   const tracer = trace.getTracer(SERVICE_NAME, SERVICE_VERSION)
   return {
