@@ -5,6 +5,7 @@ import { answerClientError } from './http/client-error.js'
 import errorHandling from './http/error-handler.js'
 import { sendStatusProblem } from './http/problem.js'
 import { loggerOptions } from './logger.js'
+import apiSchemas from './plugins/api-schemas.js'
 import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
@@ -62,6 +63,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   app.server.maxConnections = server.maxConnections
 
   await app.register(requestLifecycle)
+  await app.register(apiSchemas)
   await app.register(errorHandling)
   await app.register(metrics, { listener: server.metrics })
   if (server.docsEnabled) await app.register(docs)
