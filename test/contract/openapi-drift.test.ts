@@ -5,8 +5,10 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import { TEST_ENV } from '../helpers/app.js'
 import { buildOpenApiDocument } from '../../src/openapi/document.js'
+import { generateOpenApiTypes } from '../../scripts/openapi-types.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
+const committedTypes = readFileSync(new URL('../../openapi/openapi.d.ts', import.meta.url), 'utf8')
 let app: FastifyInstance
 
 beforeAll(async () => { app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' })) })
@@ -15,6 +17,10 @@ afterAll(async () => { await app.close() })
 describe('the OpenAPI contract', () => {
   it('openapi/openapi.json is what the route schemas generate (run `npm run openapi` after an API change)', async () => {
     expect(await buildOpenApiDocument()).toBe(committed)
+  })
+
+  it('openapi/openapi.d.ts is what openapi-typescript makes of the committed document (run `npm run openapi`)', async () => {
+    expect(await generateOpenApiTypes(committed)).toBe(committedTypes)
   })
 
   it('GET /docs/json serves the committed document', async () => {
