@@ -52,11 +52,15 @@ interface Seen {
   error?: string
 }
 
+/** fetch's cache modes the tests use (the Fetch standard's RequestCache, which Node's types leave out). */
+type CacheMode = 'default' | 'no-cache' | 'reload'
+
 /** fetch() as the page's own script runs it, on the page's origin; what the browser lets the script see. */
-async function fetchFrom (page: Page, url: string, headers: Record<string, string>): Promise<Seen> {
-  return await page.evaluate(async ({ url, headers }) => {
+async function fetchFrom (page: Page, url: string, headers: Record<string, string>, cache: CacheMode = 'default'): Promise<Seen> {
+  return await page.evaluate(async ({ url, headers, cache }) => {
     try {
-      const res = await fetch(url, { headers })
+      const init = { headers, cache }
+      const res = await fetch(url, init)
       const names = ['x-request-id', 'cache-status', 'etag', 'age', 'cache-control', 'content-type', 'x-content-type-options', 'vary']
       const text = await res.text()
       return {
@@ -67,7 +71,7 @@ async function fetchFrom (page: Page, url: string, headers: Record<string, strin
     } catch (err) {
       return { error: String(err) }
     }
-  }, { url, headers })
+  }, { url, headers, cache })
 }
 
 async function pageOn (origin: string): Promise<Page> {
@@ -109,11 +113,12 @@ describe('a page on a listed origin (CORS_ORIGINS)', () => {
 })
 
 describe('the browser\'s own HTTP cache, on a listed origin', () => {
-  it('answers a repeat within max-age itself; If-None-Match and Cache-Control: no-cache go to the service', async () => {
+  it('answers a repeat within max-age itself; If-None-Match, Cache-Control: no-cache and cache modes go to the service', async () => {
     const page = await pageOn(listed)
     const url = `${serviceUrl}/cards?appid=wxea9c30890f48d5ae&offset=1&limit=5`
     const auth = { authorization: `Bearer ${TOKEN}` }
     const asked = (): number => answered.filter((line) => line.startsWith('GET /cards ')).length
+    const last = (): string | undefined => answered.filter((line) => line.startsWith('GET /cards ')).at(-1)
     const first = await fetchFrom(page, url, { ...auth, 'x-request-id': 'first-call' })
     expect(first.status).toBe(200)
     const before = asked()
@@ -136,6 +141,17 @@ describe('the browser\'s own HTTP cache, on a listed origin', () => {
     expect(fresh.status).toBe(200)
     expect(fresh.headers?.['cache-status']).toMatch(/fwd=request/)
     expect(asked()).toBe(before + 2)
+
+    // fetch's cache: 'no-cache' makes the browser revalidate with its own If-None-Match (and max-age=0,
+    // which the service does not take for no-cache): the service answers 304, the page gets the stored 200.
+    const revalidated = await fetchFrom(page, url, auth, 'no-cache')
+    expect(revalidated.status).toBe(200)
+    expect((revalidated.body as { data: unknown[] }).data).toHaveLength(5)
+    expect(last()).toBe('GET /cards 304')
+    // cache: 'reload' sends Cache-Control: no-cache itself: a fresh fetch from WeChat Pay, as above.
+    const reloaded = await fetchFrom(page, url, auth, 'reload')
+    expect(reloaded.headers?.['cache-status']).toMatch(/fwd=request/)
+    expect(asked()).toBe(before + 4)
     await page.close()
   }, 25_000)
 })
