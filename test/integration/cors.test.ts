@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
@@ -133,6 +134,11 @@ describe('CORS_ORIGINS set: the answers', () => {
       expect(corsHeaders(res)).toEqual([])
       expect(varies(res)).toEqual(['origin'])
     }
+  })
+
+  it('leave the OpenAPI document as committed: the preflight route is no part of the API', async () => {
+    const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
+    expect((await on.inject({ url: '/docs/json' })).json()).toEqual(JSON.parse(committed))
   })
 
   it('keep Vary: Origin beside a route\'s own Vary', async () => {
