@@ -11,6 +11,13 @@ export interface SharedRate {
   take: (params: GcraParams) => Promise<number | undefined>
 }
 
+/** How one take ended: at once, after waiting for its turn, or refused (the turn was too far). */
+export interface BudgetTake {
+  outcome: 'immediate' | 'waited' | 'refused'
+  /** Milliseconds from asking to the grant or refusal (only the shared state's round trip when immediate). */
+  waitedMs: number
+}
+
 export interface BudgetOptions {
   /** UPSTREAM_MAX_RPS: the merchant's quota, for the whole fleet. */
   maxRps: number
@@ -19,6 +26,8 @@ export interface BudgetOptions {
   /** The longest a request waits for its turn before giving up on the upstream. */
   maxWaitMs?: number
   now?: () => number
+  /** Told of every take, for metrics: a refusal otherwise shows only as the caller's 503 or stale page. */
+  onTake?: ((take: BudgetTake) => void) | undefined
 }
 
 /**
@@ -41,12 +50,20 @@ export class FleetBudget implements UpstreamBudget {
   }
 
   async take (deadline: number): Promise<void> {
+    const started = this.#now()
     // One bound for all the waiting this attempt does, not one per loop.
-    const giveUpAt = Math.min(deadline - 100, this.#now() + (this.#options.maxWaitMs ?? 1_000))
-    for (;;) {
+    const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? 1_000))
+    const report = (outcome: BudgetTake['outcome']): void => {
+      this.#options.onTake?.({ outcome, waitedMs: this.#now() - started })
+    }
+    for (let waited = false; ; waited = true) {
       const waitMs = await this.#tryTake()
-      if (waitMs === 0) return
+      if (waitMs === 0) {
+        report(waited ? 'waited' : 'immediate')
+        return
+      }
       if (this.#now() + waitMs > giveUpAt) {
+        report('refused')
         throw new UpstreamError('upstream-budget-exhausted', `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
           retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
         })

@@ -108,7 +108,10 @@ export class CachedPages<Q> {
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {
     if (this.#flights.has(keys.page)) return
-    this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, this.#now()))
+    // Any fresh page will do, not only one fetched after this request: another replica's refresh may
+    // have stored one a moment before this request read its stale copy (from memory, or from Redis
+    // just before the write), and fetching again would cost a second call for the same TTL.
+    this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, undefined))
       .catch((err: unknown) => { this.#options.onBackgroundError?.(err, query) })
   }
 }

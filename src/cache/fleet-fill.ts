@@ -76,7 +76,16 @@ export class FleetFill {
         // A holder we saw may have just released; its announcement may still be in flight.
         if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
         outcome = lock.recentOutcome(keys.page, holders)
-        if (outcome === undefined) return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+        if (outcome === undefined) {
+          // The lock may be free because another replica has just filled the page, after this
+          // request read the store and before its announcement arrives: look once more first.
+          const read = await store.read(keys)
+          if (read?.entry !== undefined && usable(read.entry)) {
+            await lock.release(keys.lock, attempt.token)
+            return { entry: read.entry, stored: false, collapsed: true }
+          }
+          return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+        }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         return await fetch()

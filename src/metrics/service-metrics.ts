@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { BudgetTake } from '../budget/upstream-budget.js'
 import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
 
 interface RedisReading { topology: string, state: string, primaries: string[] }
@@ -64,6 +65,21 @@ export class ServiceMetrics {
     registers: [this.registry]
   })
 
+  readonly budgetTakes = new Counter({
+    name: 'wechatpay_budget_takes_total',
+    help: 'Turns asked of the fleet\'s WeChat Pay budget (UPSTREAM_MAX_RPS): immediate, waited, or refused (no call made).',
+    labelNames: ['outcome'],
+    registers: [this.registry]
+  })
+
+  readonly budgetWait = new Histogram({
+    name: 'wechatpay_budget_wait_seconds',
+    help: 'Time spent waiting for a turn of the WeChat Pay budget, by takes that waited or were refused.',
+    labelNames: ['outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [this.registry]
+  })
+
   constructor (sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry })
     const redis = (value: (status: RedisReading) => number): Reading[] => {
@@ -109,5 +125,10 @@ export class ServiceMetrics {
     )
     if (report.attempt > 0) this.upstreamRetries.inc({ host: report.host })
     if (VERIFICATION_REASONS.has(report.outcome)) this.verificationFailures.inc({ reason: report.outcome })
+  }
+
+  budgetTake (take: BudgetTake): void {
+    this.budgetTakes.inc({ outcome: take.outcome })
+    if (take.outcome !== 'immediate') this.budgetWait.observe({ outcome: take.outcome }, take.waitedMs / 1000)
   }
 }

@@ -17,7 +17,7 @@ async function redisPlugin (app: FastifyInstance, options: RedisConfig): Promise
   const log = app.log.child({ redis: redisLocation(settings), topology: settings.topology })
   const redis = createSharedRedis(settings, options.commandTimeoutMs, log)
   app.decorate('redis', redis)
-  app.addHook('onClose', async () => { redis.client.disconnect() })
+  app.addHook('onClose', async () => { redis.close() })
   await firstContact(redis.client)
 }
 

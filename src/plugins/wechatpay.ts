@@ -58,7 +58,8 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   const budget = new FleetBudget({
     maxRps: config.upstreamMaxRps,
     shared: redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid)),
-    now
+    now,
+    onTake: (take) => { if (app.hasDecorator('metrics')) app.metrics.budgetTake(take) }
   })
   const client = new WechatpayClient({
     baseUrl,

@@ -72,6 +72,31 @@ export function createRedisConnection (settings: RedisSettings, commandTimeoutMs
   }
 }
 
+/**
+ * Keeps `client` connecting until the returned function closes it for good. The retryStrategy above
+ * retries for ever, but ioredis also gives up by itself (status 'end', no retry scheduled) in one
+ * race of Sentinel's: once the primary is lost, the old connection's failover detector is still
+ * subscribed to the sentinels while the client asks them for the primary again, and when their
+ * +switch-master arrives during that lookup, the detector closes the connector under it; the lookup
+ * then fails as "Connection is closed.", exactly as after a disconnect() of ours. A crash of the
+ * primary makes this likely: the client keeps asking while the sentinels elect and announce the
+ * replica, and each lookup is slow on a loaded machine. Here such a client simply starts again.
+ */
+export function reconnectIfAbandoned (client: RedisConnection, onAbandoned: () => void = () => {}): () => void {
+  let closed = false
+  let restart: NodeJS.Timeout | undefined
+  client.on('end', () => {
+    if (closed) return
+    onAbandoned()
+    restart = setTimeout(() => { client.connect().catch(() => {}) }, reconnectDelay(1))
+  })
+  return () => {
+    closed = true
+    clearTimeout(restart)
+    client.disconnect()
+  }
+}
+
 function tlsOptions (tls: { ca: string | undefined, servername: string | undefined }): { ca?: string, servername?: string } {
   return { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.servername === undefined ? {} : { servername: tls.servername }) }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { Cluster } from 'ioredis'
 import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
 import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
-import type { RedisConnection } from './connection.js'
+import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
 import { ACQUIRE_OR_TELL_HOLDER, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
@@ -25,6 +26,7 @@ interface Recent { at: number, holder: string, outcome: FillOutcome }
 export class FleetLock implements FillLock, PurgeChannel {
   readonly #redis: RedisConnection
   readonly #subscriber: RedisConnection
+  readonly #closeSubscriber: () => void
   readonly #guard: RedisGuard
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
@@ -38,8 +40,14 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#redis = redis
     this.#guard = guard
     this.#now = now
-    this.#subscriber = redis.duplicate()
+    // It subscribes on every 'ready' (below), handling failure. ioredis' own resubscription after a
+    // reconnect would send a second SUBSCRIBE that nobody awaits: if it outlasts the command timeout
+    // (a slow Redis, a loaded host), its rejection goes unhandled, and the server shuts down on
+    // that. A Cluster's subscriber resubscribes without a timeout and handles its failures.
+    this.#subscriber = redis instanceof Cluster ? redis.duplicate() : redis.duplicate({ autoResubscribe: false })
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
+    // A copy of a Sentinel client can be abandoned by ioredis as the original can: start it again too.
+    this.#closeSubscriber = reconnectIfAbandoned(this.#subscriber)
     this.#subscriber.on('ready', () => { this.#subscriber.subscribe(fillChannel, purgeChannel).catch(() => {}) })
     this.#subscriber.on('message', (channel: string, text: string) => {
       if (channel === purgeChannel) this.#onPurge?.(parsePurge(text))
@@ -117,7 +125,7 @@ export class FleetLock implements FillLock, PurgeChannel {
   }
 
   async close (): Promise<void> {
-    this.#subscriber.disconnect()
+    this.#closeSubscriber()
   }
 
   #received (text: string): void {

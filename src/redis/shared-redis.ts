@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { hostPort, redisLocation, type RedisSettings } from '../config/redis.js'
-import { createRedisConnection, type RedisConnection } from './connection.js'
+import { createRedisConnection, reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import { RedisGuard } from './guard.js'
 
 export type RedisTopology = RedisSettings['topology']
@@ -25,6 +25,8 @@ export interface SharedRedis {
   guard: RedisGuard
   topology: RedisTopology
   status: () => RedisStatus
+  /** Closes the connection for good (anything else that closes it is reconnected). */
+  close: () => void
 }
 
 interface Log {
@@ -67,6 +69,8 @@ export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: nu
   // A Cluster reports its nodes' connection errors separately; a failover is expected to cause some.
   client.on('node error', (err: Error, node: string) => { log.debug({ node, err: err.message }, 'Redis Cluster node error') })
 
+  const close = reconnectIfAbandoned(client, () => { log.warn({}, 'Redis client gave up reconnecting; starting it again') })
+
   const location = redisLocation(settings)
   const up = (): boolean => client.status === 'ready' && guard.healthy()
   return {
@@ -78,7 +82,8 @@ export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: nu
       location,
       state: up() ? 'ok' : client.status === 'ready' ? 'failing-open' : 'connecting',
       primaries: client.status === 'ready' ? primariesOf(client, settings) : []
-    })
+    }),
+    close
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import type { KeyExportOptions, KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { serviceEnvironment } from '../helpers/service-process.js'
 
 let fake: FakeWechatpay
 beforeAll(async () => { fake = await startFakeWechatpay() })
@@ -11,23 +11,8 @@ interface Server { child: ChildProcess, url: string, exited: Promise<number | nu
 
 /** The real entry point, src/server.ts, as its own process, configured against the fake WeChat Pay. */
 async function startServer (extraEnv: Record<string, string> = {}): Promise<Server> {
-  const { generated } = fake
-  const pem = (key: KeyObject, type: 'pkcs8' | 'spki'): string => key.export({ type, format: 'pem' } as KeyExportOptions<'pem'>).toString()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      WECHATPAY_MCHID: generated.mchid,
-      WECHATPAY_MERCHANT_SERIAL_NO: generated.merchantSerialNo,
-      WECHATPAY_PRIVATE_KEY: pem(generated.merchantPrivateKey, 'pkcs8'),
-      WECHATPAY_PUBLIC_KEY_ID: generated.wechatpayPublicKeyId,
-      WECHATPAY_PUBLIC_KEY: pem(generated.wechatpayPublicKey, 'spki'),
-      WECHATPAY_BASE_URL: fake.simulator.url,
-      ...extraEnv
-    },
+    env: { PATH: process.env.PATH, ...serviceEnvironment(fake), PORT: '0', LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

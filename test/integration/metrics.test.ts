@@ -57,5 +57,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wechatpay_verification_failures_total{reason="bad-signature"}')).toBe(1)
     expect(sample(text, 'redis_up{topology="single"}')).toBe(1)
     expect(sample(text, `wechatpay_circuit_open{host="${host}"}`)).toBe(0)
+    // Every attempt asked the budget for its turn (the refusals are in the budget's unit test).
+    expect(sample(text, 'wechatpay_budget_takes_total{outcome="immediate"}')).toBeGreaterThanOrEqual(3)
+    expect(text).toContain('# TYPE wechatpay_budget_wait_seconds histogram')
   })
 })

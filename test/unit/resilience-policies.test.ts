@@ -44,6 +44,17 @@ describe('the upstream budget without Redis', () => {
     now += 500
     await expect(budget.take(now + 5_000)).resolves.toBeUndefined()
   })
+
+  it('reports every take, a refusal included, so metrics can show what callers only see as a 503', async () => {
+    const takes: Array<{ outcome: string, waitedMs: number }> = []
+    const budget = new FleetBudget({ maxRps: 10, maxWaitMs: 150, onTake: (take) => { takes.push(take) } })
+    // Three at once at 10/s: one goes, one waits 100 ms for the next turn, and the third, whose turn
+    // is then another 100 ms away (past the 150 ms it may wait), is refused.
+    const deadline = Date.now() + 5_000
+    await Promise.all([0, 1, 2].map(async () => await budget.take(deadline).catch(() => undefined)))
+    expect(takes.map((take) => take.outcome).sort()).toEqual(['immediate', 'refused', 'waited'])
+    expect(takes.find((take) => take.outcome === 'waited')?.waitedMs).toBeGreaterThanOrEqual(90)
+  })
 })
 
 describe('retry policy', () => {
