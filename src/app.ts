@@ -5,7 +5,9 @@ import { answerClientError } from './http/client-error.js'
 import errorHandling from './http/error-handler.js'
 import { sendStatusProblem } from './http/problem.js'
 import { loggerOptions } from './logger.js'
+import apiSchemas from './plugins/api-schemas.js'
 import cache from './plugins/cache.js'
+import cors from './plugins/cors.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
 import protection from './plugins/protection.js'
@@ -68,7 +70,10 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   // First, so that every route and hook registered after it runs within the request's span.
   if (tracing !== undefined) await app.register(tracing.plugin)
   await app.register(requestLifecycle)
+  await app.register(apiSchemas)
   await app.register(errorHandling)
+  // Before every other hook and route: its hook answers preflights first, and it learns every route's methods.
+  if (server.corsOrigins.length > 0) await app.register(cors, { origins: server.corsOrigins })
   await app.register(metrics, { listener: server.metrics })
   if (server.docsEnabled) await app.register(docs)
   await app.register(redis, config.redis)

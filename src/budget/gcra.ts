@@ -28,21 +28,33 @@ export function gcra (storedTat: number | undefined, now: number, { intervalMs, 
 }
 
 /**
- * The same algorithm in Lua, run atomically by Redis on one key with Redis's own clock, so every
- * replica draws from one budget whatever its local clock says. Returns {allowed, waitMs}.
+ * The same algorithm in Lua, run atomically by Redis with Redis's own clock, so every replica draws
+ * from one budget whatever its local clock says: a block that sets `gcra_wait` to 0 when a request
+ * may go (and takes its turn), else to the milliseconds until one may. The key and arguments are
+ * Lua expressions, so the block also runs inside the fleet lock's script.
  */
-export const GCRA_SCRIPT = `
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local stored = tonumber(redis.call('GET', KEYS[1]))
-local tat = now
-if stored and stored > now then tat = stored end
-local earliest = tat - (burst - 1) * interval
-if now < earliest then return {0, math.max(1, math.ceil(earliest - now))} end
-tat = tat + interval
--- PX takes whole milliseconds only; tat is fractional whenever 1000 / rps is.
-redis.call('SET', KEYS[1], tat, 'PX', math.ceil(math.max(1000, tat - now + 1000)))
-return {1, 0}
+export function gcraLua (key: string, interval: string, burst: string): string {
+  return `
+local gcra_interval = tonumber(${interval})
+local gcra_burst = tonumber(${burst})
+local gcra_time = redis.call('TIME')
+local gcra_now = tonumber(gcra_time[1]) * 1000 + math.floor(tonumber(gcra_time[2]) / 1000)
+local gcra_stored = tonumber(redis.call('GET', ${key}))
+local gcra_tat = gcra_now
+if gcra_stored and gcra_stored > gcra_now then gcra_tat = gcra_stored end
+local gcra_earliest = gcra_tat - (gcra_burst - 1) * gcra_interval
+local gcra_wait = 0
+if gcra_now < gcra_earliest then
+  gcra_wait = math.max(1, math.ceil(gcra_earliest - gcra_now))
+else
+  gcra_tat = gcra_tat + gcra_interval
+  -- PX takes whole milliseconds only; tat is fractional whenever 1000 / rps is.
+  redis.call('SET', ${key}, gcra_tat, 'PX', math.ceil(math.max(1000, gcra_tat - gcra_now + 1000)))
+end`
+}
+
+/** One take on its own key: returns {allowed, waitMs}. */
+export const GCRA_SCRIPT = `${gcraLua('KEYS[1]', 'ARGV[1]', 'ARGV[2]')}
+if gcra_wait == 0 then return {1, 0} end
+return {0, gcra_wait}
 `

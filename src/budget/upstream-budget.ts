@@ -54,7 +54,12 @@ export class FleetBudget implements UpstreamBudget {
     this.#params = { intervalMs: 1000 / options.maxRps, burst: 1 }
   }
 
-  async take (deadline: number): Promise<void> {
+  /** The GCRA parameters, for a script that takes a turn atomically with something else. */
+  get params (): GcraParams {
+    return this.#params
+  }
+
+  async take (deadline: number, granted = false): Promise<void> {
     const started = this.#now()
     // One bound for all the waiting this attempt does, not one per loop.
     const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? 1_000))
@@ -63,6 +68,10 @@ export class FleetBudget implements UpstreamBudget {
     const report = (outcome: BudgetTake['outcome']): void => {
       this.#options.onTake?.({ outcome, waitedMs: this.#now() - started })
       waiting?.(outcome === 'refused' ? 'refused' : 'granted')
+    }
+    if (granted) {
+      report('immediate')
+      return
     }
     for (let waited = false; ; waited = true) {
       const waitMs = await this.#tryTake()

@@ -24,8 +24,8 @@ export interface CachedPagesOptions<Q> {
   store: PageStore
   /** Where a query's page lives: the same keys for the same page however the query was spelled. */
   keysOf: (query: Q) => PageKeys
-  /** Fetches and verifies one page from WeChat Pay. */
-  fetch: (query: Q) => Promise<VerifiedPage>
+  /** Fetches and verifies one page from WeChat Pay; `granted`: its first attempt's upstream turn is already taken. */
+  fetch: (query: Q, granted: boolean) => Promise<VerifiedPage>
   /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
@@ -87,8 +87,8 @@ export class CachedPages<Q> {
   }
 
   /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
-  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined): Promise<Filled> {
-    const page = await this.#options.fetch(query)
+  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, granted = false): Promise<Filled> {
+    const page = await this.#options.fetch(query, granted)
     const entry: CacheEntry = {
       body: page.body, storedAt: this.#now(), requestId: page.requestId ?? '', etag: strongEtag(page.body), generation: generation ?? ''
     }
@@ -103,7 +103,7 @@ export class CachedPages<Q> {
     const usable = (entry: CacheEntry): boolean => notBefore === undefined
       ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
       : entry.storedAt >= notBefore
-    return await fleet.fill(keys, usable, async () => await this.fetchAndStore(keys, query, generation))
+    return await fleet.fill(keys, usable, async (granted) => await this.fetchAndStore(keys, query, generation, granted))
   }
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {

@@ -2,10 +2,17 @@ import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
 import type { Filled } from './cached-pages.js'
 import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
-import type { PageKeys, PageStore } from './page-store.js'
+import type { PageKeys, PageStore, StoredRead } from './page-store.js'
 
 export type LockResult =
-  | { acquired: true, token: string }
+  | {
+    acquired: true
+    token: string
+    /** The page as the store held it when the lock was taken, when the lock could read it in the same round trip. */
+    read?: StoredRead | undefined
+    /** Whether the merchant's upstream turn for this fetch was taken with the lock (no page was stored). */
+    granted?: boolean
+  }
   | { acquired: false, unavailable: true }
   | { acquired: false, unavailable: false, holder: string }
 
@@ -14,7 +21,8 @@ export type LockResult =
  * in src/redis/fleet-lock.ts). Every call fails open: `unavailable`, `false` or `undefined`.
  */
 export interface FillLock {
-  acquire: (lockKey: string, ttlMs: number) => Promise<LockResult>
+  /** Takes the page's lock or names its holder; with the lock, the page as stored, and perhaps the upstream turn. */
+  acquire: (keys: PageKeys, ttlMs: number) => Promise<LockResult>
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours. */
   renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
   release: (lockKey: string, token: string) => Promise<void>
@@ -72,7 +80,8 @@ export class FleetFill {
     this.#now = options.now ?? Date.now
   }
 
-  async fill (keys: PageKeys, usable: (entry: CacheEntry) => boolean, fetch: () => Promise<Filled>): Promise<Filled> {
+  /** `fetch` is told whether the upstream turn was already taken, atomically with the lock. */
+  async fill (keys: PageKeys, usable: (entry: CacheEntry) => boolean, fetch: (granted: boolean) => Promise<Filled>): Promise<Filled> {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
     const deadline = this.#now() + waitMs
@@ -85,7 +94,7 @@ export class FleetFill {
       waiting = undefined
     }
     for (;;) {
-      const attempt = await lock.acquire(keys.lock, lockTtlMs)
+      const attempt = await lock.acquire(keys, lockTtlMs)
       let outcome: FillOutcome | undefined
       if (attempt.acquired) {
         // A holder we saw may have just released; its announcement may still be in flight.
@@ -93,20 +102,22 @@ export class FleetFill {
         outcome = lock.recentOutcome(keys.page, holders)
         if (outcome === undefined) {
           // The lock may be free because another replica has just filled the page, after this
-          // request read the store and before its announcement arrives: look once more first.
-          const read = await store.read(keys)
+          // request read the store and before its announcement arrives: look once more first,
+          // in the lock's own round trip when it can.
+          const read = attempt.read ?? await store.read(keys)
           if (read?.entry !== undefined && usable(read.entry)) {
             await lock.release(keys.lock, attempt.token)
             stopWaiting('filled')
             return { entry: read.entry, stored: false, collapsed: true }
           }
           stopWaiting('fetched-instead')
-          return await this.#fetchHoldingLock(keys, attempt.token, fetch)
+          const granted = attempt.granted === true
+          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(granted))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch()
+        return await fetch(false)
       } else {
         holders.add(attempt.holder)
         waiting ??= this.#options.observeWait?.()

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto'
+import { readCorsOrigins } from './cors.js'
 import { loadKeys, type KeySources } from './keys.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
@@ -37,6 +38,8 @@ export interface ServerConfig {
   socketTimeoutMs: number
   maxConnections: number
   docsEnabled: boolean
+  /** Origins whose pages may call from a browser; empty: CORS is off and no answer carries its headers. */
+  corsOrigins: string[]
   /** A listener of its own for /metrics; undefined: /metrics is served on the service's port. */
   metrics: { host: string, port: number } | undefined
   shutdownGraceMs: number
@@ -143,6 +146,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       socketTimeoutMs: readSocketTimeout(read, wechatpay),
       maxConnections: read.integer('SERVER_MAX_CONNECTIONS'),
       docsEnabled: read.choice('DOCS_ENABLED') === 'true',
+      corsOrigins: readCorsOrigins(read),
       metrics: metricsPort === undefined ? undefined : { host: read.string('METRICS_HOST', host), port: metricsPort },
       shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS')
     },

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../problems/problem-error.js'
-import { ProblemSchema } from '../schemas/problem.js'
 import { problemType } from '../problems/registry.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { sendProblem, sendStatusProblem } from './problem.js'
@@ -14,8 +13,6 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
  * application/problem+json, and none carries a stack trace or an upstream body.
  */
 async function errorHandling (app: FastifyInstance): Promise<void> {
-  // The one Problem schema every route's error responses refer to (`Problem#`).
-  app.addSchema(ProblemSchema)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UpstreamError) return sendUpstreamProblem(error, request, reply)
     if (error instanceof ProblemError) return sendProblem(request, reply, error)

@@ -27,7 +27,10 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
   const stores = createPageStores({
     shared: redis === undefined
       ? undefined
-      : { pages: new RedisPageStore(redis.client, redis.guard), lock: new FleetLock(redis.client, redis.guard, now) },
+      : {
+          pages: new RedisPageStore(redis.client, redis.guard),
+          lock: new FleetLock(redis.client, redis.guard, { now, turn: app.upstreamTurn })
+        },
     maxEntries: config.maxEntries,
     maxBytes: config.maxBytes,
     localTtlMs: config.localTtlMs,
@@ -47,7 +50,7 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
   const cards = new CachedPages<CardsQuery>({
     store: stores.store,
     keysOf: (query) => REDIS_KEYS.cardsPage(mchid, query),
-    fetch: async (query) => await app.wechatpay.call(CARDS_ENDPOINT, query),
+    fetch: async (query, granted) => await app.wechatpay.call(CARDS_ENDPOINT, query, granted),
     fleet: stores.fleet,
     policy: { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 },
     now,

@@ -6,7 +6,8 @@ import { SERVICE_VERSION } from '../version.js'
 
 /**
  * OpenAPI 3.1 generated from the route schemas, served at /docs/json, and Swagger UI at /docs.
- * No `servers` entry: the UI then calls the host it was loaded from, wherever that is.
+ * The one server is `/`, relative to where the document was loaded from: the UI and generated
+ * clients call the host that served it, wherever that is, and no environment's host is baked in.
  */
 async function docs (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -17,8 +18,12 @@ async function docs (app: FastifyInstance): Promise<void> {
         version: SERVICE_VERSION,
         description: 'Internal, unsigned access to the merchant\'s WeChat Pay member-card templates. ' +
           'This service signs every call with the merchant\'s API private key, verifies every answer, and reports ' +
-          'every failure as RFC 9457 application/problem+json.'
+          'every failure as RFC 9457 application/problem+json.',
+        // An internal service: no licence is granted outside the merchant. SPDX has no identifier for
+        // that, so it is a LicenseRef, SPDX's form for a licence of one's own.
+        license: { name: 'Proprietary: internal use only', identifier: 'LicenseRef-Proprietary' }
       },
+      servers: [{ url: '/' }],
       tags: [
         { name: 'cards', description: 'Member-card templates (会员卡模板)' },
         { name: 'operations', description: 'Health and readiness' }

@@ -4,6 +4,7 @@ import { FleetBudget, type BudgetOptions } from '../budget/upstream-budget.js'
 import type { WechatpayConfig, WechatpayCredentials } from '../config/config.js'
 import { RedisRate } from '../redis/budget-store.js'
 import { RedisCertificateStore } from '../redis/certificate-store.js'
+import type { UpstreamTurn } from '../redis/fleet-lock.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
 import { startSandbox } from '../sandbox/sandbox-mode.js'
@@ -125,6 +126,11 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   app.decorate('merchantId', credentials.mchid)
   app.decorate('verificationKeys', keys)
   app.decorate('certificates', certificates)
+  // A fill takes its first turn with the fleet lock, in one script: not on a Cluster, where the
+  // budget's key and the page's lock live in different slots.
+  app.decorate('upstreamTurn', redis === undefined || redis.topology === 'cluster'
+    ? undefined
+    : { key: REDIS_KEYS.budget(credentials.mchid), ...budget.params })
   // Read by the metrics plugin at scrape time; undefined while no platform certificate is held.
   app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
 }
@@ -149,6 +155,8 @@ declare module 'fastify' {
     verificationKeys: KeyStore
     /** Key mode, key health and platform certificates (their newest expiry for metrics). */
     certificates: CertificateManager
+    /** The merchant's budget, for a Redis script that takes a turn with something else; undefined: not in reach. */
+    upstreamTurn: UpstreamTurn | undefined
   }
 }
 

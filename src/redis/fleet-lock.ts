@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { Cluster } from 'ioredis'
+import type { GcraParams } from '../budget/gcra.js'
 import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
+import type { PageKeys } from '../cache/page-store.js'
 import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
 import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
-import { ACQUIRE_OR_TELL_HOLDER, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
+import { storedRead } from './page-store.js'
+import { ACQUIRE_READ_AND_TAKE, evalBuffer, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
 
 const { fillChannel, purgeChannel } = REDIS_KEYS
 
@@ -13,6 +16,14 @@ const { fillChannel, purgeChannel } = REDIS_KEYS
 const RECENT_MS = 2_000
 
 interface Recent { at: number, holder: string, outcome: FillOutcome }
+
+/** The merchant's upstream budget, for a fill that takes its turn with the lock: its key and GCRA parameters. */
+export interface UpstreamTurn extends GcraParams { key: string }
+
+export interface FleetLockOptions {
+  now?: (() => number) | undefined
+  turn?: UpstreamTurn | undefined
+}
 
 /**
  * One replica fetches a page while the others wait for its result. The lock is `SET NX PX` with a
@@ -35,11 +46,17 @@ export class FleetLock implements FillLock, PurgeChannel {
   readonly #own = new Set<string>()
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined
+  /**
+   * Taken with the lock when set: never on a Cluster, where the budget's key lives in another slot
+   * than the page's, so there a miss pays one more round trip for it.
+   */
+  readonly turn: UpstreamTurn | undefined
 
-  constructor (redis: RedisConnection, guard: RedisGuard, now: () => number = Date.now) {
+  constructor (redis: RedisConnection, guard: RedisGuard, options: FleetLockOptions = {}) {
     this.#redis = redis
     this.#guard = guard
-    this.#now = now
+    this.#now = options.now ?? Date.now
+    this.turn = options.turn
     // It subscribes on every 'ready' (below), handling failure. ioredis' own resubscription after a
     // reconnect would send a second SUBSCRIBE that nobody awaits: if it outlasts the command timeout
     // (a slow Redis, a loaded host), its rejection goes unhandled, and the server shuts down on
@@ -55,11 +72,23 @@ export class FleetLock implements FillLock, PurgeChannel {
     })
   }
 
-  async acquire (lockKey: string, ttlMs: number): Promise<LockResult> {
+  /**
+   * Takes the page's lock or names its holder, in one round trip that also reads the page and, when
+   * none is stored and the budget's key is in reach, takes the upstream turn the fetch will need.
+   */
+  async acquire (keys: PageKeys, ttlMs: number): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
-    const answer = await this.#guard.call(async () => await this.#redis.eval(ACQUIRE_OR_TELL_HOLDER, 1, lockKey, token, ttlMs), undefined)
+    const { turn } = this
+    const keyList = [keys.lock, keys.page, ...keys.generations, ...(turn === undefined ? [] : [turn.key])]
+    const args = [token, ttlMs, keys.generations.length, ...(turn === undefined ? [] : [turn.intervalMs, turn.burst])]
+    const answer = await this.#guard.call(
+      async () => await evalBuffer(this.#redis, ACQUIRE_READ_AND_TAKE, keyList, args),
+      undefined
+    )
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
-    return answer[0] === 1 ? { acquired: true, token } : { acquired: false, unavailable: false, holder: String(answer[1]) }
+    if (answer[0] !== 1) return { acquired: false, unavailable: false, holder: String(answer[1]) }
+    const counters = answer.slice(2, 2 + keys.generations.length) as Array<Buffer | null>
+    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), granted: answer.at(-1) === 1 }
   }
 
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */

@@ -10,6 +10,13 @@ const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
  * Pages in Redis, shared by every replica. A read is one MGET of the page's purge generations and
  * the page (one slot, thanks to the hash tag); the page stays a binary frame end to end.
  */
+/** A page frame and its generation counters as Redis answered them (nil: never written). */
+export function storedRead (frame: Buffer | null | undefined, counters: ReadonlyArray<Buffer | null | undefined>): StoredRead {
+  const generation = generationOf(counters.map((counter) => counter?.toString()))
+  const entry = frame === null || frame === undefined ? undefined : decodeEntry(frame)
+  return { entry: currentEntry(entry, generation), generation }
+}
+
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #redis: RedisConnection
@@ -22,11 +29,7 @@ export class RedisPageStore implements PageStore {
 
   async read (keys: PageKeys): Promise<StoredRead | undefined> {
     const values = await this.#guard.call(async () => await this.#redis.mgetBuffer(...keys.generations, keys.page), undefined)
-    if (values === undefined) return undefined
-    const frame = values.at(-1)
-    const generation = generationOf(values.slice(0, -1).map((counter) => counter?.toString()))
-    const entry = frame === null || frame === undefined ? undefined : decodeEntry(frame)
-    return { entry: currentEntry(entry, generation), generation }
+    return values === undefined ? undefined : storedRead(values.at(-1), values.slice(0, -1))
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {

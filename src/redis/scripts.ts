@@ -1,11 +1,10 @@
-/**
- * The Lua scripts the service runs on Redis. Each touches one key, so any Cluster slot will do;
- * the budget's GCRA script lives beside its TypeScript twin in src/budget/gcra.ts.
- */
+import { gcraLua } from '../budget/gcra.js'
+import type { RedisConnection } from './connection.js'
 
-/** Takes a lock, or says who holds it, in one round trip on any Redis version. */
-export const ACQUIRE_OR_TELL_HOLDER = 'local v = redis.call("get", KEYS[1]) if v then return {0, v} end ' +
-  'redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return {1, ARGV[1]}'
+/**
+ * The Lua scripts the service runs on Redis. Each touches keys of one hash tag only, so each runs on
+ * one Cluster slot; the budget's GCRA block is written beside its TypeScript twin in src/budget/gcra.ts.
+ */
 
 /** Takes a claim, or says what its holder stored and how many milliseconds it still stands. */
 export const CLAIM_OR_TELL_HOLDER = 'if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {1} end ' +
@@ -30,3 +29,37 @@ if current == 1 or ttl < 0 then
   ttl = tonumber(ARGV[1])
 end
 return {current, ttl}`
+
+/**
+ * A miss's one round trip before WeChat Pay: takes the page's fill lock or says who holds it; once
+ * taken, reads the page and its purge generations (all of one hash tag), and, when no page is
+ * stored at all and a budget key is given, takes the merchant's upstream turn too. On a Cluster the
+ * budget's key lives in another slot, so it is left out there.
+ *   KEYS: lock, page, the n generations, [budget]     ARGV: token, ttl ms, n, [interval ms, burst]
+ *   returns {0, holder} or {1, page|nil, generation…, granted (1 or 0)}
+ */
+export const ACQUIRE_READ_AND_TAKE = `
+local holder = redis.call('get', KEYS[1])
+if holder then return {0, holder} end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local n = tonumber(ARGV[3])
+local result = {1, redis.call('get', KEYS[2])}
+for i = 1, n do result[i + 2] = redis.call('get', KEYS[2 + i]) end
+local granted = 0
+if ARGV[4] and not result[2] then
+${gcraLua('KEYS[3 + n]', 'ARGV[4]', 'ARGV[5]')}
+  if gcra_wait == 0 then granted = 1 end
+end
+result[n + 3] = granted
+return result`
+
+type EvalBuffer = (script: string, numKeys: number, ...keysAndArgs: Array<string | number>) => Promise<unknown>
+
+/**
+ * EVAL with binary replies kept as Buffers (a page frame is not text). ioredis has evalBuffer on
+ * both Redis and Cluster but leaves it out of its types; `callBuffer('eval', …)` loses the command
+ * name under auto-pipelining, and a defineCommand script breaks a Cluster's auto-pipeline.
+ */
+export async function evalBuffer (client: RedisConnection, lua: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+  return await (client as unknown as { evalBuffer: EvalBuffer }).evalBuffer(lua, keys.length, ...keys, ...args)
+}

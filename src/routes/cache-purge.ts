@@ -14,6 +14,7 @@ import { ADMIN_ROUTE, GUARD_PROBLEMS, TOKEN_REQUIRED, problemResponses } from '.
 export default async function cachePurgeRoutes (app: FastifyInstance, { appids }: MerchantAppids): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().delete('/cards/cache', {
     schema: {
+      operationId: 'purgeCardsCache',
       summary: 'Drop cached pages of an appid',
       description: 'Without `brand_id`, drops every cached page of the appid. With `brand_id`, drops the pages ' +
         'filtered by that brand and the unfiltered pages (which include its cards); other brands\' pages stay.',

@@ -6,7 +6,6 @@ import { walkFreshness } from '../cards/walk-cache-status.js'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
-import { CardsAllSchema } from '../schemas/cards-all.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import {
@@ -30,6 +29,7 @@ const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
 export default async function cardsAllRoutes (app: FastifyInstance, options: CardsAllOptions): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards/all', {
     schema: {
+      operationId: 'listAllCards',
       summary: 'List every member-card template in one call',
       description: `Reads WeChat Pay's pages of ${WALK_PAGE_SIZE} (page 0 first, for \`total_count\`, then the rest a few at a time) ` +
         'through the same cache as `GET /cards`, and returns every card in WeChat Pay\'s order, each exactly as WeChat Pay sent it. ' +
@@ -44,7 +44,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
           description: 'Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, ' +
             'else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page\'s, `max-age` the least freshness left.',
           headers: walkHeaders,
-          content: { 'application/json': { schema: CardsAllSchema } }
+          content: { 'application/json': { schema: { $ref: 'CardsAll#' } } }
         },
         304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
         ...GUARD_PROBLEMS,

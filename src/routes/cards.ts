@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
-import { CardsPageSchema } from '../schemas/cards-page.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import {
@@ -16,6 +15,7 @@ import {
 export default async function cardsRoutes (app: FastifyInstance, { appids }: MerchantAppids): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards', {
     schema: {
+      operationId: 'listCards',
       summary: 'List member-card templates (查询会员卡模板列表)',
       description: 'One page of the merchant\'s member-card templates from WeChat Pay ' +
         '`GET /v3/marketing/membercard-open/cards`, signed by this service and verified before it is returned. ' +
@@ -28,7 +28,7 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
         200: {
           description: 'A verified page, byte for byte as WeChat Pay sent it.',
           headers: cacheHeaders,
-          content: { 'application/json': { schema: CardsPageSchema } }
+          content: { 'application/json': { schema: { $ref: 'CardsPage#' } } }
         },
         304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
         ...GUARD_PROBLEMS,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { TOKEN_OPTIONAL } from './problem-responses.js'
 
 const HealthSchema = Type.Object({ status: Type.String() }, { additionalProperties: true })
 
@@ -29,13 +30,24 @@ const ReadinessSchema = Type.Object({
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   let lastLogged = ''
   app.get('/healthz', {
-    schema: { summary: 'Liveness: the process is up (no I/O)', tags: ['operations'], response: { 200: HealthSchema } }
+    schema: {
+      summary: 'Liveness: the process is up (no I/O)',
+      operationId: 'checkLiveness',
+      tags: ['operations'],
+      // Open to anyone: probes carry no token.
+      security: [],
+      response: { 200: HealthSchema }
+    }
   }, async () => ({ status: 'ok' }))
 
   app.get('/readyz', {
     schema: {
       summary: 'Readiness: the service can serve /cards',
+      description: 'Anyone gets the status and each check\'s state; a caller with a valid token also gets where Redis is ' +
+        'and which keys verify answers.',
+      operationId: 'checkReadiness',
       tags: ['operations'],
+      security: TOKEN_OPTIONAL,
       response: { 200: ReadinessSchema, 503: ReadinessSchema }
     }
   }, async (request, reply) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemInstance, sendProblem } from '../http/problem.js'
+import { addVary } from '../http/vary.js'
 import type { ProblemDefinition } from '../problems/problem-definition.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { asProblemName, PROBLEM_NAMES, PROBLEM_TYPE_PREFIX, problemDefinition, problemType } from '../problems/registry.js'
@@ -70,15 +71,17 @@ async function sendHtml (reply: FastifyReply, title: string, body: string): Prom
 ${body}
 </body></html>
 `
-  return await reply.headers(commonHeaders()).header('content-security-policy', CSP).type('text/html; charset=utf-8').send(html)
+  return await withCommonHeaders(reply).header('content-security-policy', CSP).type('text/html; charset=utf-8').send(html)
 }
 
 async function sendJson (reply: FastifyReply, body: unknown): Promise<FastifyReply> {
-  return await reply.headers(commonHeaders()).type('application/json; charset=utf-8').send(body)
+  return await withCommonHeaders(reply).type('application/json; charset=utf-8').send(body)
 }
 
-function commonHeaders (): Record<string, string> {
-  return { vary: 'accept', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' }
+/** The same page for everyone, HTML or JSON by Accept; added to Vary, which holds Origin when CORS is on. */
+function withCommonHeaders (reply: FastifyReply): FastifyReply {
+  addVary(reply, 'Accept')
+  return reply.headers({ 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' })
 }
 
 /** Escapes, then renders `code` spans, the only markup the catalogue's text uses. */

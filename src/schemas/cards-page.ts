@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 
-// Documentation only: pages pass through byte for byte and are never serialized with this schema,
-// so every object allows properties WeChat Pay adds later.
+// Documentation only: pages pass through byte for byte and are never serialized with these schemas,
+// so every object allows properties WeChat Pay adds later. Each `$id` names a component of the
+// OpenAPI document, so typed clients get `Card` and `CardsPage` by name.
 const open = { additionalProperties: true }
 
 const Brand = Type.Object({
@@ -53,12 +54,12 @@ export const CardSchema = Type.Object({
   out_request_no: Type.Optional(Type.String({ description: 'Merchant request number used at creation (商户请求单号).' })),
   balance_information: Type.Optional(BalanceInformation),
   user_information_form: Type.Optional(UserInformationForm)
-}, { ...open, description: 'A member-card template (会员卡模板), exactly as WeChat Pay sent it.' })
+}, { ...open, $id: 'Card', description: 'A member-card template (会员卡模板), exactly as WeChat Pay sent it.' })
 
 export const CardsPageSchema = Type.Object({
-  data: Type.Array(CardSchema, { description: 'The card templates on this page (会员卡列表).' }),
+  data: Type.Array(Type.Ref('Card'), { description: 'The card templates on this page (会员卡列表).' }),
   need_dynamic_code: Type.Optional(Type.Boolean({ description: 'Whether dynamic codes are on (是否启用动态码).' })),
   total_count: Type.Integer({ description: 'Total number of card templates (总数量).' }),
   offset: Type.Integer({ description: 'The page index (分页页码).' }),
   limit: Type.Integer({ description: 'The page size (分页大小).' })
-}, { ...open, description: 'One page of card templates: the verified bytes WeChat Pay sent, passed through untouched.' })
+}, { ...open, $id: 'CardsPage', description: 'One page of card templates: the verified bytes WeChat Pay sent, passed through untouched.' })

@@ -11,8 +11,11 @@ import { HostTransport, type RawAnswer, type TransportNotice } from './transport
 import { UpstreamError } from './upstream-error.js'
 
 export interface UpstreamBudget {
-  /** Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`. */
-  take: (deadline: number) => Promise<void>
+  /**
+   * Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`.
+   * `granted`: the turn was already taken, atomically with the fleet lock, and is only to be counted.
+   */
+  take: (deadline: number, granted?: boolean) => Promise<void>
 }
 
 /** Whether some key can verify answers now; when not, business calls are refused before they go out. */
@@ -116,8 +119,11 @@ export class WechatpayClient {
     }))
   }
 
-  /** One business call: the endpoint's target, signed; its answer verified, then shape-checked. */
-  async call<Q> (endpoint: Endpoint<Q>, query: Q): Promise<VerifiedPage> {
+  /**
+   * One business call: the endpoint's target, signed; its answer verified, then shape-checked.
+   * `granted`: the first attempt's upstream turn was already taken (with the fleet lock).
+   */
+  async call<Q> (endpoint: Endpoint<Q>, query: Q, granted = false): Promise<VerifiedPage> {
     return await this.#request(endpoint.target(query), (answer) => {
       const verified = this.verified(answer)
       const shapeProblem = endpoint.checkShape(answer.body)
@@ -125,7 +131,7 @@ export class WechatpayClient {
         throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
       }
       return verified
-    }, { keyCheck: true, verifies: true })
+    }, { keyCheck: true, granted, verifies: true })
   }
 
   /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
@@ -146,15 +152,17 @@ export class WechatpayClient {
    * result or throws an UpstreamError; the retry policy decides from that error. While no key can
    * verify answers the call is refused at once (a 503 instead of an answer that could only be
    * refused), unless it is the download of those keys: `keyCheck: false`, which also never waits
-   * for a download of keys (it would be waiting for itself).
+   * for a download of keys (it would be waiting for itself). `granted`: the first attempt's turn of
+   * the upstream budget was already taken; retries take their own.
    */
-  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
-    return await this.#request(target, interpret, { keyCheck, verifies: false })
+  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true, granted = false } = {}): Promise<T> {
+    return await this.#request(target, interpret, { keyCheck, granted, verifies: false })
   }
 
   /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
   async #request<T> (
-    target: string, interpret: (answer: RawAnswer) => T, { keyCheck, verifies }: { keyCheck: boolean, verifies: boolean }
+    target: string, interpret: (answer: RawAnswer) => T,
+    { keyCheck, granted, verifies }: { keyCheck: boolean, granted: boolean, verifies: boolean }
   ): Promise<T> {
     if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
@@ -169,7 +177,7 @@ export class WechatpayClient {
       if (transport === undefined) {
         throw new UpstreamError('upstream-unreachable', 'every WeChat Pay host is cooling down after connection failures')
       }
-      await this.#options.budget?.take(deadline)
+      await this.#options.budget?.take(deadline, granted && attempt === 0)
       const started = this.#now()
       const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target })
       let error: UpstreamError

@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext, Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import { TEST_ENV } from '../helpers/app.js'
+import { launchChromium, type Chromium } from '../helpers/chromium.js'
 
-// Swagger UI against the running service, in a real browser: Debian's chromium, driven by
-// playwright-core (which never downloads a browser of its own). npm test's pretest checks for it; a
-// missing browser is a failure, never a skip, so a green run always means the page was really exercised.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Swagger UI against the running service, in a real browser (test/helpers/chromium.ts).
 // Set SWAGGER_UI_SCREENSHOT=/tmp/swagger-ui.png to look at the result.
 const SCREENSHOT = process.env.SWAGGER_UI_SCREENSHOT
 
@@ -22,8 +17,7 @@ let url: string
 // The same service with INTERNAL_API_TOKENS set: Swagger UI's Authorize button must supply a token.
 let guarded: FastifyInstance
 let guardedUrl: string
-let context: BrowserContext | undefined
-let profile: string | undefined
+let browser: Chromium | undefined
 
 beforeAll(async () => {
   app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' }))
@@ -32,34 +26,21 @@ beforeAll(async () => {
   guardedUrl = await guarded.listen({ host: '127.0.0.1', port: 0 })
 })
 
-/** Checked inside the test, not in a hook, so a missing browser fails the test rather than skipping it. */
-async function launchChromium (): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser at ${CHROMIUM}: install it (apt-get install -y chromium, as npm test's pretest does as root) ` +
-      'or set CHROMIUM_PATH')
-  }
-  profile = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'))
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 1400 },
-    timeout: 10_000
-  })
-  return context
+/** Launched inside the tests, not in a hook, so a missing browser fails a test rather than skipping it. */
+async function browserContext (): Promise<BrowserContext> {
+  browser ??= await launchChromium()
+  return browser.context
 }
 
 afterAll(async () => {
-  await context?.close()
+  await browser?.close()
   await app?.close()
   await guarded?.close()
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
 })
 
 describe('Swagger UI at /docs (sandbox mode)', () => {
   it('"Try it out" on GET /cards executes against the service and shows a 200 page of cards', async () => {
-    const page = await (await launchChromium()).newPage()
+    const page = await (await browserContext()).newPage()
     page.setDefaultTimeout(8_000)
     const failed: string[] = []
     page.on('requestfailed', (request) => { failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`) })
@@ -96,9 +77,23 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
     await page.close()
   }, 25_000)
 
+  it('lists the card page and Problem under Schemas, and shows the page\'s fields', async () => {
+    const page = await (await browserContext()).newPage()
+    page.setDefaultTimeout(8_000)
+    await page.goto(`${url}/docs`)
+    const schemas = page.locator('section.models')
+    const schema = (name: string): Locator => schemas.locator('article[data-json-schema-level="0"]',
+      { has: page.locator('.json-schema-2020-12__title', { hasText: new RegExp(`^${name}$`) }) })
+    for (const name of ['Problem', 'Card', 'CardsPage', 'CardsAll']) await schema(name).waitFor()
+    const cardsPage = schema('CardsPage')
+    await cardsPage.locator('.json-schema-2020-12-accordion').first().click()
+    await expect.poll(async () => await cardsPage.textContent()).toContain('total_count')
+    expect(await cardsPage.textContent()).toContain('need_dynamic_code')
+    await page.close()
+  }, 25_000)
+
   it('"Authorize" takes a bearer token, and "Try it out" then sends it: 401 without, 200 with', async () => {
-    context ??= await launchChromium()
-    const page = await context.newPage()
+    const page = await (await browserContext()).newPage()
     page.setDefaultTimeout(8_000)
     await page.goto(`${guardedUrl}/docs`)
     const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })

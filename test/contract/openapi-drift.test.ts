@@ -5,8 +5,10 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import { TEST_ENV } from '../helpers/app.js'
 import { buildOpenApiDocument } from '../../src/openapi/document.js'
+import { generateOpenApiTypes } from '../../scripts/openapi-types.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
+const committedTypes = readFileSync(new URL('../../openapi/openapi.d.ts', import.meta.url), 'utf8')
 let app: FastifyInstance
 
 beforeAll(async () => { app = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent' })) })
@@ -15,6 +17,10 @@ afterAll(async () => { await app.close() })
 describe('the OpenAPI contract', () => {
   it('openapi/openapi.json is what the route schemas generate (run `npm run openapi` after an API change)', async () => {
     expect(await buildOpenApiDocument()).toBe(committed)
+  })
+
+  it('openapi/openapi.d.ts is what openapi-typescript makes of the committed document (run `npm run openapi`)', async () => {
+    expect(await generateOpenApiTypes(committed)).toBe(committedTypes)
   })
 
   it('GET /docs/json serves the committed document', async () => {
@@ -41,7 +47,7 @@ describe('the OpenAPI contract', () => {
     expect(params.limit).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1, maximum: 20 } })
     expect(params.brand_id).toMatchObject({ required: false, schema: { pattern: '^[A-Za-z0-9_-]{1,16}$' } })
     for (const p of Object.values(params)) expect((p as { example?: unknown }).example).toBeDefined()
-    expect(cards.responses['200'].content['application/json'].schema.properties.data.type).toBe('array')
+    expect(cards.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CardsPage' })
     for (const status of ['400', '401', '403', '404', '414', '429', '502', '503', '504']) {
       const media = cards.responses[status].content['application/problem+json']
       expect(media.schema).toEqual({ $ref: '#/components/schemas/Problem' })
@@ -60,7 +66,27 @@ describe('the OpenAPI contract', () => {
     expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
   })
 
-  it('has no environment-specific servers entry', () => {
-    expect(JSON.parse(committed).servers).toBeUndefined()
+  it('names the card page, its cards, the whole list and Problem as components, for clients to use by name', () => {
+    const { components, paths } = JSON.parse(committed) as { components: { schemas: Record<string, any> }, paths: Record<string, any> }
+    expect(Object.keys(components.schemas).sort()).toEqual(['Card', 'CardsAll', 'CardsPage', 'Problem'])
+    const { CardsPage, CardsAll, Card } = components.schemas
+    expect(CardsPage.required).toEqual(['data', 'total_count', 'offset', 'limit'])
+    for (const list of [CardsPage, CardsAll]) expect(list.properties.data.items).toEqual({ $ref: '#/components/schemas/Card' })
+    // Every card field the seed page's example shows, each open to fields WeChat Pay adds later.
+    expect(Object.keys(Card.properties)).toEqual(expect.arrayContaining(['card_id', 'create_time', 'update_time', 'remain_quantity',
+      'status', 'brand', 'appid', 'logo_url', 'title', 'background_picture_url', 'description', 'service_phone', 'code_type',
+      'total_quantity', 'date_information', 'code_mode', 'need_display_level', 'init_level', 'out_request_no',
+      'balance_information', 'user_information_form']))
+    expect(Card.additionalProperties).toBe(true)
+    expect(paths['/cards/all'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CardsAll' })
+  })
+
+  it('names one server, relative to where the document was loaded from, and an operationId for every operation', () => {
+    // `/` rather than an environment's host: Swagger UI and clients call whichever host served the document.
+    const doc = JSON.parse(committed) as { servers: unknown, paths: Record<string, Record<string, { operationId?: string }>> }
+    expect(doc.servers).toEqual([{ url: '/' }])
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item))
+    expect(operations.map((operation) => operation.operationId)).toEqual(
+      ['checkLiveness', 'checkReadiness', 'listAllCards', 'listCards', 'purgeCardsCache'])
   })
 })

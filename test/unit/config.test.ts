@@ -127,6 +127,7 @@ describe('loadConfig: sandbox mode', () => {
         socketTimeoutMs: 60_000,
         maxConnections: 4096,
         docsEnabled: true,
+        corsOrigins: [],
         metrics: undefined,
         shutdownGraceMs: 10_000
       },
@@ -475,6 +476,32 @@ describe('loadConfig: resilience and callers', () => {
   it('reads the per-caller limit only when set', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).protection.rateLimitPerMinute).toBe(600)
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PER_MINUTE/)
+  })
+})
+
+describe('loadConfig: CORS_ORIGINS', () => {
+  it('reads exact origins, and none when unset (CORS off)', () => {
+    expect(loadConfig({}).server.corsOrigins).toEqual([])
+    expect(loadConfig({ CORS_ORIGINS: ' https://admin.example.com , http://localhost:5173,http://[::1]:8080' }).server.corsOrigins)
+      .toEqual(['https://admin.example.com', 'http://localhost:5173', 'http://[::1]:8080'])
+  })
+
+  it('refuses `*`: a list of origins or nothing', () => {
+    expect(problemAbout(configError({ CORS_ORIGINS: '*' }), /CORS_ORIGINS/)).toMatch(/`\*` \(any web page\) is not accepted/)
+    expect(problemAbout(configError({ CORS_ORIGINS: 'https://admin.example.com,*' }), /CORS_ORIGINS/)).toMatch(/not accepted/)
+  })
+
+  it('refuses what a browser never sends as Origin, saying what to write where it can, in one problem', () => {
+    const problem = problemAbout(configError({
+      CORS_ORIGINS: 'https://admin.example.com/,https://Admin.example.com,https://a.example.com:443,http://b.example.com/app,' +
+        'admin.example.com,ftp://c.example.com,null,https://ok.example.com'
+    }), /CORS_ORIGINS/)
+    expect(problem).toContain('"https://admin.example.com/" (write https://admin.example.com)')
+    expect(problem).toContain('"https://Admin.example.com" (write https://admin.example.com)')
+    expect(problem).toContain('"https://a.example.com:443" (write https://a.example.com)')
+    expect(problem).toContain('"http://b.example.com/app" (write http://b.example.com)')
+    for (const bad of ['"admin.example.com"', '"ftp://c.example.com"', '"null"']) expect(problem).toContain(bad)
+    expect(problem).not.toContain('ok.example.com')
   })
 })
 

@@ -22,11 +22,11 @@ function memoryLock (): FillLock {
   const held = new Map<string, string>()
   let tokens = 0
   return {
-    acquire: async (key) => {
-      const holder = held.get(key)
+    acquire: async (keys) => {
+      const holder = held.get(keys.lock)
       if (holder !== undefined) return { acquired: false, unavailable: false, holder }
       const token = `token-${++tokens}`
-      held.set(key, token)
+      held.set(keys.lock, token)
       return { acquired: true, token }
     },
     renew: async (key, token) => held.get(key) === token,

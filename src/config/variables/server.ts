@@ -71,6 +71,16 @@ export const SERVER_VARIABLES = {
     values: ['true', 'false'],
     meaning: '`false` turns off Swagger UI at `/docs` and the OpenAPI document at `/docs/json`.'
   },
+  CORS_ORIGINS: {
+    section: 'server',
+    kind: 'list',
+    defaultText: '— (no CORS headers)',
+    meaning: 'Origins whose web pages may call the service from a browser (CORS), comma-separated, each exactly as browsers ' +
+      'send `Origin`: `scheme://host[:port]`, lowercase, without a path or a default port, e.g. ' +
+      '`https://admin.example.com,http://localhost:5173`. Unset, no answer carries CORS headers, so only pages of the ' +
+      'service\'s own origin can read answers. `*` is refused: any web page could then read an open service through its ' +
+      'visitors\' browsers. See [calling from a browser](api.md#calling-from-a-browser).'
+  },
   METRICS_PORT: {
     section: 'server',
     kind: 'integer',

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REDIS_KEYS } from '../../src/redis/keys.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { SHARED_REDIS } from '../helpers/redis-server.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+// What a miss asks Redis before it calls WeChat Pay, watched with MONITOR: the page read, then one
+// script that takes the fill lock, reads the page again and takes the merchant's upstream turn.
+let fake: FakeWechatpay
+let service: TestApp
+let monitor: ChildProcess
+let seen: Array<{ args: string[] }> = []
+
+/** A MONITOR line's arguments: `1700000000.1 [0 127.0.0.1:5000] "mget" "a" "b"`, quotes and escapes undone. */
+function argumentsOf (line: string): string[] {
+  const quoted = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => (match[1] as string).replace(/\\x[0-9a-f]{2}/g, '?'))
+  return quoted.map((text) => JSON.parse(`"${text}"`) as string)
+}
+
+beforeAll(async () => {
+  fake = await startFakeWechatpay()
+  // No in-process layer, so every read is Redis' own.
+  service = await startTestApp(fake, { redis: { settings: SHARED_REDIS }, cache: { localTtlMs: 0 } })
+  monitor = spawn('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'monitor'])
+  const lines = createInterface({ input: monitor.stdout as NodeJS.ReadableStream })
+  await new Promise<void>((resolve) => {
+    lines.on('line', (line) => {
+      if (line === 'OK') resolve()
+      // What scripts run inside Redis is monitored too (`[0 lua]`): only round trips count here.
+      else if (!line.includes(' lua] ')) seen.push({ args: argumentsOf(line) })
+    })
+  })
+})
+afterAll(async () => {
+  monitor.kill()
+  await service.close()
+  await fake.simulator.close()
+})
+
+describe('a miss on a single Redis', () => {
+  it('makes two round trips before WeChat Pay: MGET of the page, then one script for lock, page and turn', async () => {
+    const appid = uniqueAppid()
+    const mchid = fake.credentials.mchid
+    const page = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 2 })
+    seen = []
+    const res = await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=2`)
+    expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
+    await expect.poll(() => seen.some((command) => command.args[0]?.toLowerCase() === 'set' && command.args[1] === page.page)).toBe(true)
+
+    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid)))
+    const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
+    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['mget', 'eval'])
+    // The script names the lock, the page, its generations and the budget: the turn is taken there.
+    expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
+    // And no budget script of its own for this fetch.
+    expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
+  })
+})
