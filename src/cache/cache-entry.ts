@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 
 /** A verified page as the cache keeps it: WeChat Pay's bytes plus what a hit needs to answer. */
 export interface CacheEntry {
   body: Buffer
+  /**
+   * The same bytes gzip-compressed once, when the page was stored, for callers that take gzip; absent
+   * when compression would not pay (a tiny page) or the entry predates it.
+   */
+  gzip?: Buffer | undefined
   /** When the page was fetched and verified, ms since the epoch. */
   storedAt: number
   /** WeChat Pay's Request-ID of the call that fetched it ('' when it sent none). */
@@ -17,30 +23,61 @@ export function strongEtag (body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
 }
 
+/** What a page costs in memory: both its representations. */
+export function entryBytes (entry: CacheEntry): number {
+  return entry.body.length + (entry.gzip?.length ?? 0)
+}
+
+/** The gzip representation's own validator: another representation, so another strong ETag (RFC 9110 §8.8.3). */
+export function gzipEtag (etag: string): string {
+  return `${etag.slice(0, -1)}-gzip"`
+}
+
+// Below this a page gains too little from gzip to be worth a second copy; above it JSON pages shrink five-fold or more.
+const MIN_COMPRESSIBLE_BYTES = 1024
+
+/**
+ * gzip at level 6 (zlib's default: within a few percent of level 9, at a third of the CPU), once per
+ * fetch. Undefined when the page is small or would not shrink by a tenth.
+ */
+export function gzipOnce (body: Buffer): Buffer | undefined {
+  if (body.length < MIN_COMPRESSIBLE_BYTES) return undefined
+  const compressed = gzipSync(body, { level: 6 })
+  return compressed.length <= body.length * 0.9 ? compressed : undefined
+}
+
 // A binary frame instead of JSON: a hit then costs no parse of the page and no base64 of its bytes.
-// Layout: magic "WXC1" | storedAt float64 | three uint16-length-prefixed strings | body.
-const MAGIC = Buffer.from('WXC1')
+// Layout: magic "WXC2" | storedAt float64 | three uint16-length-prefixed strings | uint32 gzip length
+// | strings | gzip | body. Frames of the earlier "WXC1" layout (no gzip) are still read.
+const MAGIC = Buffer.from('WXC2')
+const MAGIC_V1 = Buffer.from('WXC1')
 
 export function encodeEntry (entry: CacheEntry): Buffer {
   const strings = [entry.requestId, entry.etag, entry.generation].map((s) => Buffer.from(s, 'utf8'))
-  const head = Buffer.alloc(4 + 8 + strings.length * 2)
+  const gzip = entry.gzip ?? Buffer.alloc(0)
+  const head = Buffer.alloc(4 + 8 + strings.length * 2 + 4)
   MAGIC.copy(head, 0)
   head.writeDoubleBE(entry.storedAt, 4)
   strings.forEach((s, i) => head.writeUInt16BE(s.length, 12 + i * 2))
-  return Buffer.concat([head, ...strings, entry.body])
+  head.writeUInt32BE(gzip.length, 18)
+  return Buffer.concat([head, ...strings, gzip, entry.body])
 }
 
 /** Undefined for anything not written by encodeEntry (another format version, or garbage). */
 export function decodeEntry (frame: Buffer): CacheEntry | undefined {
-  if (frame.length < 18 || !frame.subarray(0, 4).equals(MAGIC)) return undefined
+  const magic = frame.subarray(0, 4)
+  const v1 = magic.equals(MAGIC_V1)
+  if (frame.length < (v1 ? 18 : 22) || (!v1 && !magic.equals(MAGIC))) return undefined
   const storedAt = frame.readDoubleBE(4)
   const lengths = [frame.readUInt16BE(12), frame.readUInt16BE(14), frame.readUInt16BE(16)]
-  let offset = 18
+  const gzipLength = v1 ? 0 : frame.readUInt32BE(18)
+  let offset = v1 ? 18 : 22
   const [requestId, etag, generation] = lengths.map((length) => {
     const text = frame.toString('utf8', offset, offset + length)
     offset += length
     return text
   })
-  if (offset > frame.length || etag === undefined || requestId === undefined || generation === undefined) return undefined
-  return { body: frame.subarray(offset), storedAt, requestId, etag, generation }
+  if (offset + gzipLength > frame.length || etag === undefined || requestId === undefined || generation === undefined) return undefined
+  const gzip = gzipLength === 0 ? undefined : frame.subarray(offset, offset + gzipLength)
+  return { body: frame.subarray(offset + gzipLength), gzip, storedAt, requestId, etag, generation }
 }

@@ -1,6 +1,6 @@
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { strongEtag, type CacheEntry } from './cache-entry.js'
+import { gzipOnce, strongEtag, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
@@ -9,6 +9,8 @@ import { SingleFlight } from './single-flight.js'
 
 export interface ServedPage {
   body: Buffer
+  /** The body gzip-compressed when it was stored, if it was. */
+  gzip?: Buffer | undefined
   requestId: string | undefined
   etag: string
   ageSeconds: number
@@ -90,7 +92,13 @@ export class CachedPages<Q> {
   async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, granted = false): Promise<Filled> {
     const page = await this.#options.fetch(query, granted)
     const entry: CacheEntry = {
-      body: page.body, storedAt: this.#now(), requestId: page.requestId ?? '', etag: strongEtag(page.body), generation: generation ?? ''
+      body: page.body,
+      // Compressed once, here, so that no hit ever compresses.
+      gzip: gzipOnce(page.body),
+      storedAt: this.#now(),
+      requestId: page.requestId ?? '',
+      etag: strongEtag(page.body),
+      generation: generation ?? ''
     }
     // Without a generation (the store was unreachable at read time) the entry could outlive a purge.
     const stored = generation !== undefined && await this.#options.store.write(keys, entry, retentionMs(this.#options.policy))
@@ -119,6 +127,7 @@ export class CachedPages<Q> {
 function served (entry: CacheEntry, fresh: Freshness, outcome: CacheOutcome, cacheStatus: string): ServedPage {
   return {
     body: entry.body,
+    gzip: entry.gzip,
     requestId: entry.requestId === '' ? undefined : entry.requestId,
     etag: entry.etag,
     ageSeconds: fresh.ageSeconds,

@@ -1,4 +1,4 @@
-import type { CacheEntry } from './cache-entry.js'
+import { entryBytes, type CacheEntry } from './cache-entry.js'
 import type { PageKeys, PageStore, StoredRead, StoreHealth } from './page-store.js'
 
 export interface LayeredStoreOptions {
@@ -95,10 +95,10 @@ export class LayeredPageStore implements PageStore {
     this.#drop(pageKey)
     // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
-    const entry = read.body.byteLength < read.body.buffer.byteLength ? { ...read, body: Buffer.from(read.body) } : read
+    const entry = read.body.byteLength < read.body.buffer.byteLength ? { ...read, body: own(read.body), gzip: own(read.gzip) } : read
     const now = this.#now()
     this.#copies.set(pageKey, { entry, until: now + this.#options.localTtlMs })
-    this.#bytes += entry.body.length
+    this.#bytes += entryBytes(entry)
     // Insertion order is age order, and every copy lives as long: the first ones are the oldest,
     // so expired copies go from the front (their pages are garbage once Redis is asked again),
     // then the oldest while over either bound.
@@ -113,6 +113,10 @@ export class LayeredPageStore implements PageStore {
     const copy = this.#copies.get(pageKey)
     if (copy === undefined) return
     this.#copies.delete(pageKey)
-    this.#bytes -= copy.entry.body.length
+    this.#bytes -= entryBytes(copy.entry)
   }
+}
+
+function own<T extends Buffer | undefined> (view: T): T {
+  return (view === undefined ? undefined : Buffer.from(view)) as T
 }

@@ -1,4 +1,4 @@
-import type { CacheEntry } from './cache-entry.js'
+import { entryBytes, type CacheEntry } from './cache-entry.js'
 import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead } from './page-store.js'
 
 export interface MemoryStoreOptions {
@@ -45,7 +45,7 @@ export class MemoryPageStore implements PageStore {
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
-    const bytes = entry.body.length + 256
+    const bytes = entryBytes(entry) + 256
     if (bytes > this.#options.maxBytes) return false
     const previous = this.#slots.get(keys.page)
     if (previous !== undefined) this.#remove(keys.page, previous)

@@ -1,10 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { gzipEtag } from '../cache/cache-entry.js'
 import { CACHE_NAME, forwardStatus, noCacheLimitedStatus } from '../cache/cache-status.js'
+import { acceptsGzip } from './accept-encoding.js'
 import { ifNoneMatchMatches, requestsNoCache } from './conditional.js'
+import { addVary } from './vary.js'
 
 /** What a cached answer is sent with: its bytes, validator, age and freshness (RFC 9111, RFC 9211). */
 export interface CachedBody {
   body: Buffer
+  /** The same bytes gzip-compressed, when there is such a representation. */
+  gzip?: Buffer | undefined
+  /** The identity representation's validator; the gzip one's is derived from it. */
   etag: string
   ageSeconds: number
   maxAgeSeconds: number
@@ -23,17 +29,23 @@ export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
 
 /**
  * Sends verified bytes as they are, with Cache-Status, ETag, Age and `private, max-age`, or a 304
- * when If-None-Match already holds them. Nothing is parsed or re-serialized.
+ * when If-None-Match already holds them. Nothing is parsed or re-serialized, and nothing is
+ * compressed here: a caller that takes gzip gets the bytes compressed when the page was stored,
+ * under their own ETag, since they are another representation (RFC 9110 §8.8.3).
  */
 export async function sendCached (
   request: FastifyRequest, reply: FastifyReply, cached: CachedBody, asked?: NoCache
 ): Promise<FastifyReply> {
+  const gzip = cached.gzip !== undefined && acceptsGzip(request.headers['accept-encoding']) ? cached.gzip : undefined
+  const etag = gzip === undefined ? cached.etag : gzipEtag(cached.etag)
+  addVary(reply, 'Accept-Encoding')
   reply.header('cache-status', asked?.limited === true ? noCacheLimitedStatus(cached.cacheStatus) : cached.cacheStatus)
-    .header('etag', cached.etag)
+    .header('etag', etag)
     .header('age', String(cached.ageSeconds))
     .header('cache-control', `private, max-age=${cached.maxAgeSeconds}`)
-  if (ifNoneMatchMatches(request.headers['if-none-match'], cached.etag)) return await reply.code(304).send()
-  return await reply.type('application/json; charset=utf-8').send(cached.body)
+  if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return await reply.code(304).send()
+  if (gzip !== undefined) reply.header('content-encoding', 'gzip')
+  return await reply.type('application/json; charset=utf-8').send(gzip ?? cached.body)
 }
 
 /** A failed fetch still says what the cache did: forwarded, and WeChat Pay's status when it answered. */

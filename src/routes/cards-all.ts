@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { promisify } from 'node:util'
+import { gzip as gzipCallback } from 'node:zlib'
 import { strongEtag } from '../cache/cache-entry.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
+import { acceptsGzip } from '../http/accept-encoding.js'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
@@ -11,6 +14,8 @@ import { UpstreamError } from '../wechatpay/upstream-error.js'
 import {
   CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
 } from './problem-responses.js'
+
+const gzipAsync = promisify(gzipCallback)
 
 export interface CardsAllOptions extends MerchantAppids {
   /** CARDS_ALL_MAX. */
@@ -96,7 +101,10 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       restarted: walk.restarted,
       wechat_request_ids: walk.pages.map((p) => p.requestId)
     }, 'cards/all: walked')
-    return await sendCached(request, reply, { ...fresh, body: walk.body, etag: strongEtag(walk.body) }, asked)
+    // The whole list is put together per call, so it is compressed per call too, off the event loop,
+    // and only for a caller that takes gzip.
+    const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
+    return await sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
   })
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decodeEntry, encodeEntry, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { gunzipSync } from 'node:zlib'
+import { decodeEntry, encodeEntry, gzipEtag, gzipOnce, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { freshness } from '../../src/cache/freshness.js'
 
@@ -17,6 +18,36 @@ describe('cache entry frames', () => {
     expect(decodeEntry(Buffer.from('{"data":[]}'))).toBeUndefined()
     expect(decodeEntry(Buffer.from('WXC0' + 'x'.repeat(40)))).toBeUndefined()
     expect(decodeEntry(encodeEntry(entry).subarray(0, 20))).toBeUndefined()
+  })
+
+  it('round-trips the gzip form a page was stored with; it decodes to exactly the page', () => {
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `pXtPd${i}`, title: `会员卡 ${i}`, description: '使用说明'.repeat(5) }))
+    const page = Buffer.from(JSON.stringify({ data: cards, total_count: 20 }))
+    const gzip = gzipOnce(page)
+    expect(gzip?.length).toBeLessThan(page.length / 2)
+    const decoded = decodeEntry(encodeEntry({ ...entry, body: page, gzip }))
+    expect(decoded?.gzip?.equals(gzip as Buffer)).toBe(true)
+    expect(gunzipSync(decoded?.gzip as Buffer).equals(page)).toBe(true)
+    expect(decoded?.body.equals(page)).toBe(true)
+  })
+
+  it('keeps no gzip form of a page too small to gain from one', () => {
+    expect(gzipOnce(body)).toBeUndefined()
+    expect(decodeEntry(encodeEntry(entry))?.gzip).toBeUndefined()
+  })
+
+  it('still reads frames of the earlier layout, without a gzip form', () => {
+    const strings = [entry.requestId, entry.etag, entry.generation].map((text) => Buffer.from(text))
+    const head = Buffer.alloc(18)
+    head.write('WXC1', 0)
+    head.writeDoubleBE(entry.storedAt, 4)
+    strings.forEach((text, i) => head.writeUInt16BE(text.length, 12 + i * 2))
+    expect(decodeEntry(Buffer.concat([head, ...strings, body]))).toEqual({ ...entry, gzip: undefined })
+  })
+
+  it('gives the gzip representation an ETag of its own', () => {
+    expect(gzipEtag(entry.etag)).not.toBe(entry.etag)
+    expect(gzipEtag(entry.etag)).toMatch(/^"[A-Za-z0-9_-]{32}-gzip"$/)
   })
 
   it('gives a strong ETag that changes with any byte', () => {
