@@ -1,105 +1,92 @@
 /**
- * npm run bench: the service against a bare Fastify ceiling, on loopback, bounded in time.
- * (a) ceiling: bare Fastify sending the same page bytes from memory; (b) hot-page hits with the
- * default configuration (logging on, Redis on); (c) hits spread over 1,000 pages; (d) misses forced
- * with no-cache against an upstream answering after 20 ms; (e) a herd of 200 concurrent misses for
- * one page over two service processes; (f) the service's RSS. Three alternating rounds, medians,
- * every ratio against (a) of the same run. The load generator runs on CPU 0, servers on CPU 1.
+ * npm run bench: the service against bare Fastify ceilings, on loopback, bounded in time, every
+ * cost as server CPU per request against the ceiling sending the same bytes. Before any load:
+ * production start-up and idle RSS, and what one RSA signature costs. Then, after a second of
+ * unmeasured warm-up on each server, alternating rounds of (a) the ceiling, (b) hot-page hits,
+ * (c) hits over 1,000 pages, (a') the ceiling sending the gzip bytes, (g) hot hits taking gzip,
+ * (d) misses forced with no-cache against a 20 ms upstream and (u) that upstream called directly;
+ * then (e) a herd and (f) the RSS after it all. The WeChat Pay simulator speaks TLS. The load
+ * generator and the simulator run on CPU 0, servers on CPU 1.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
+import { gunzipSync } from 'node:zlib'
+import { request } from 'undici'
+import { loadOn, type Figure } from './load.js'
+import { PINNING, pinThisScriptToCpu0, rssMb, runJsonChild, sleep, start, stopAll, stop, waitFor } from './processes.js'
+import { measureRedisBytes } from './redis-bytes.js'
+import { renderReport, type BenchRun, type Round } from './report.js'
+import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
+import { measureStartup } from './startup.js'
+import { makeSelfSignedCertificate } from './tls.js'
+import type { UpstreamFigure } from './upstream-direct.js'
 
-const PINNING = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
-if (PINNING && process.env.BENCH_PINNED === undefined) {
-  // Re-run this script pinned to CPU 0, leaving CPU 1 to the servers under test.
-  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } })
-  process.exit(child.status ?? 1)
-}
+pinThisScriptToCpu0()
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const STARTS = 3
+// A freshly started server's first second of load runs cold code at a third of its speed; not measured.
+const WARM_UP_SECONDS = 1
+const MISS_CALLERS = 10
+const UPSTREAM_DELAY_MS = 20
+const SIMULATOR_CONTROL = 'http://127.0.0.1:19100'
+const BASE = 'http://127.0.0.1:19101'
+const CEILING = 'http://127.0.0.1:19102'
+const HOT_APPID = 'wxbenchhot'
+const HOT = `/cards?appid=${HOT_APPID}&offset=0&limit=20`
+// Full pages (an appid has 23 demo cards): the hot page's size, so (c) differs from (b) only in
+// where the page comes from.
+const SPREAD_PREFIX = 'wxbench'
+const SPREAD = Array.from({ length: 1000 }, (_, i) => `/cards?appid=${SPREAD_PREFIX}${i}&offset=0&limit=20`)
+const GZIP = { 'accept-encoding': 'gzip' }
 const work = mkdtempSync(join(tmpdir(), 'wxpay-bench-'))
-const children: ChildProcess[] = []
-const sleep = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
-/** Servers under test run on CPU 1; the simulator shares CPU 0 with the load generator, so its RSA work is not billed to the service. */
-function start (args: string[], env: Record<string, string> = {}, cpu = '1'): ChildProcess {
-  const command = PINNING ? ['taskset', '-c', cpu, process.execPath, ...args] : [process.execPath, ...args]
-  const child = spawn(command[0] as string, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  children.push(child)
-  return child
-}
-
-async function waitFor (url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(url)).ok) return } catch {}
+/** One 200 answer's content-encoding and bytes as they came: undici's request, unlike fetch, never decompresses. */
+async function get (url: string, headers: Record<string, string> = {}): Promise<{ encoding: unknown, body: Buffer }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await request(url, { headers })
+    const body = Buffer.from(await answer.body.arrayBuffer())
+    if (answer.statusCode === 200) return { encoding: answer.headers['content-encoding'], body }
+    // Just started, the service may still shed load (under-pressure's event-loop delay): that passes.
+    if (answer.statusCode !== 503 || attempt === 20) throw new Error(`${url}: ${answer.statusCode} ${body.toString('utf8').slice(0, 300)}`)
     await sleep(100)
   }
-  throw new Error(`${url} did not come up`)
 }
 
-interface Figure { rps: number, p50: number, p99: number, cpu?: number }
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds (pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/** The load and how busy the server under test was meanwhile (1 = one whole core). */
-async function loadOn (server: ChildProcess, url: string, options: Parameters<typeof load>[1] = {}): Promise<Figure> {
-  const before = cpuSeconds(server.pid)
-  const figure = await load(url, options)
-  return { ...figure, cpu: (cpuSeconds(server.pid) - before) / SECONDS }
-}
-
-/** Sum and count of the service's WeChat Pay attempt histogram, from its own /metrics. */
-async function upstreamTotals (base: string): Promise<{ sum: number, count: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text()
-  const total = (name: string): number => text.split('\n')
-    .filter((l) => l.startsWith(name) && l.includes('outcome="ok"'))
-    .reduce((n, l) => n + Number(l.split(' ').pop()), 0)
-  return { sum: total('wechatpay_request_duration_seconds_sum'), count: total('wechatpay_request_duration_seconds_count') }
-}
-
-async function load (
-  url: string,
-  options: { connections?: number, headers?: Record<string, string>, paths?: string[] } = {}
-): Promise<Figure> {
-  const paths = options.paths
-  const result = await autocannon({
-    url,
-    connections: options.connections ?? 32,
-    duration: SECONDS,
-    headers: options.headers ?? {},
-    ...(paths === undefined
-      ? {}
-      : {
-          requests: [{
-            setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] as string })
-          }]
-        })
-  })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+async function setUpstreamDelay (ms: number): Promise<void> {
+  await fetch(`${SIMULATOR_CONTROL}/delay?ms=${ms}`, { method: 'POST' })
 }
 
 try {
+  const certificate = makeSelfSignedCertificate(work)
   const credentialsFile = join(work, 'credentials.json')
-  const simulatorControl = 'http://127.0.0.1:19100'
-  start(['--import', 'tsx', 'bench/simulator-process.ts', credentialsFile, '19100'], {}, '0')
-  await waitFor(`${simulatorControl}/calls`)
-  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
-  // The service as deployed: dist/server.js, default settings, logging on (to a file), Redis on.
-  // Only the upstream budget and one caller's no-cache allowance are raised, or (d) would measure
-  // the 5/s merchant quota and NO_CACHE_PER_MINUTE instead.
+  start(['--import', 'tsx', 'bench/simulator-process.ts', credentialsFile, '19100', certificate.keyFile, certificate.certFile], {}, '0')
+  await waitFor(`${SIMULATOR_CONTROL}/calls`)
+  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string> & { WECHATPAY_MCHID: string }
+  if (credentials.WECHATPAY_BASE_URL?.startsWith('https://') !== true) {
+    throw new Error(`the simulator must speak TLS, yet WECHATPAY_BASE_URL is ${credentials.WECHATPAY_BASE_URL ?? 'unset'}`)
+  }
+  // Node reads NODE_EXTRA_CA_CERTS once, at start-up, into the store undici's TLS uses by default.
+  const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+
+  // While nothing else runs: the service as deployed, then one signature's cost.
+  const startup = await measureStartup({
+    env: { ...credentials, ...trust, NODE_ENV: 'production', HOST: '127.0.0.1', REDIS_URL },
+    port: 19110,
+    starts: STARTS,
+    logDir: work
+  })
+  const rsa = await runJsonChild<BenchRun['rsa']>(['--import', 'tsx', 'bench/rsa-sign-process.ts', '500'])
+
+  // The service for the load: dist/server.js, default settings, logging on, Redis on. Only the
+  // upstream budget and one caller's no-cache allowance are raised, or (d) would measure the 5/s
+  // merchant quota and NO_CACHE_PER_MINUTE instead.
   const serviceEnv = (port: number): Record<string, string> => ({
     ...credentials,
+    ...trust,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -108,87 +95,94 @@ try {
     NO_CACHE_PER_MINUTE: '1000000'
   })
   const service = start(['dist/server.js'], serviceEnv(19101))
-  const base = 'http://127.0.0.1:19101'
-  await waitFor(`${base}/healthz`)
+  await waitFor(`${BASE}/readyz`)
 
-  const hot = '/cards?appid=wxbenchhot&offset=0&limit=20'
-  const page = Buffer.from(await (await fetch(`${base}${hot}`)).arrayBuffer())
-  writeFileSync(join(work, 'page.json'), page)
-  const baseline = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), '19102'])
-  await waitFor('http://127.0.0.1:19102/cards')
+  const identity = await get(`${BASE}${HOT}`)
+  const compressed = await get(`${BASE}${HOT}`, GZIP)
+  if (compressed.encoding !== 'gzip' || !gunzipSync(compressed.body).equals(identity.body)) {
+    throw new Error(`the service did not answer the hot page with its gzip form (content-encoding: ${String(compressed.encoding)})`)
+  }
+  writeFileSync(join(work, 'page.json'), identity.body)
+  writeFileSync(join(work, 'page.json.gz'), compressed.body)
+  const ceiling = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), '19102'])
+  await waitFor(`${CEILING}/cards`)
+  for (const path of SPREAD) await get(`${BASE}${path}`)
+  const redis = await measureRedisBytes(REDIS_URL, credentials.WECHATPAY_MCHID, HOT_APPID)
 
-  // Full pages (an appid has 23 demo cards): the same ~20 KB as the hot page, so (c) differs from
-  // (b) only in where the page comes from.
-  const spread = Array.from({ length: 1000 }, (_, i) => `/cards?appid=wxbench${i}&offset=0&limit=20`)
-  for (const path of spread) await (await fetch(`${base}${path}`)).arrayBuffer()
-
-  const rounds: Array<Record<string, Figure>> = []
+  // Bytes per answer tell a gzip body from an identity one; anything nearer the identity size was not compressed.
+  const checkCompressed = (label: string, figure: Figure): void => {
+    if (figure.bytesPerResponse > (identity.body.length + compressed.body.length) / 2) {
+      throw new Error(`${label}: ${figure.bytesPerResponse.toFixed(0)} bytes per answer: not the ${compressed.body.length}-byte gzip form`)
+    }
+  }
+  await loadOn(ceiling, `${CEILING}/cards`, { seconds: WARM_UP_SECONDS })
+  await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: WARM_UP_SECONDS, headers: GZIP })
+  await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS })
+  await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS, headers: GZIP })
+  await loadOn(service, BASE, { seconds: WARM_UP_SECONDS, paths: SPREAD })
+  const rounds: Round[] = []
   for (let round = 0; round < ROUNDS; round++) {
-    const figures: Record<string, Figure> = {}
-    figures.a = await loadOn(baseline, 'http://127.0.0.1:19102/cards')
-    figures.b = await loadOn(service, `${base}${hot}`)
-    figures.c = await loadOn(service, base, { paths: spread })
-    await fetch(`${simulatorControl}/delay?ms=20`, { method: 'POST' })
-    const before = await upstreamTotals(base)
-    figures.d = await load(base, { connections: 10, headers: { 'cache-control': 'no-cache' }, paths: spread })
-    const after = await upstreamTotals(base)
-    // What the upstream exchange itself took, as the service measured it: the simulator's 20 ms
-    // plus its own signing and our connection, which is not the service's overhead.
-    figures.u = { rps: 0, p50: (1000 * (after.sum - before.sum)) / Math.max(1, after.count - before.count), p99: 0 }
-    await fetch(`${simulatorControl}/delay?ms=0`, { method: 'POST' })
-    rounds.push(figures)
+    const a = await loadOn(ceiling, `${CEILING}/cards`, { seconds: SECONDS })
+    const b = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS })
+    const c = await loadOn(service, BASE, { seconds: SECONDS, paths: SPREAD })
+    const a2 = await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: SECONDS, headers: GZIP })
+    checkCompressed('(a\')', a2)
+    const g = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS, headers: GZIP })
+    checkCompressed('(g)', g)
+    await setUpstreamDelay(UPSTREAM_DELAY_MS)
+    const before = await upstreamAttemptTotals(BASE)
+    const d = await loadOn(service, BASE, {
+      seconds: SECONDS, connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD
+    })
+    const after = await upstreamAttemptTotals(BASE)
+    const upstream = await runJsonChild<UpstreamFigure>([
+      '--import', 'tsx', 'bench/upstream-direct-process.ts',
+      credentialsFile, certificate.certFile, String(MISS_CALLERS), String(SECONDS), SPREAD_PREFIX, String(SPREAD.length)
+    ])
+    await setUpstreamDelay(0)
+    rounds.push({
+      load: { a, b, c, a2, g, d },
+      upstream,
+      serviceAttemptMs: (1000 * (after.sum - before.sum)) / Math.max(1, after.count - before.count)
+    })
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`)
   }
 
   // (e) The herd: a page nobody has fetched, 200 callers at once over two processes.
   const second = start(['dist/server.js'], serviceEnv(19103))
-  await waitFor('http://127.0.0.1:19103/healthz')
-  await fetch(`${simulatorControl}/delay?ms=20`, { method: 'POST' })
-  await fetch(`${simulatorControl}/reset`, { method: 'POST' })
-  await fetch(`${simulatorControl}/delay?ms=20`, { method: 'POST' })
+  await waitFor('http://127.0.0.1:19103/readyz')
+  await fetch(`${SIMULATOR_CONTROL}/reset`, { method: 'POST' })
+  await setUpstreamDelay(UPSTREAM_DELAY_MS)
   const herdPath = `/cards?appid=wxherd${Date.now()}&offset=0&limit=20`
-  const herd = await Promise.all(Array.from({ length: 200 }, async (_, i) => (await fetch(`http://127.0.0.1:${i % 2 === 0 ? 19101 : 19103}${herdPath}`)).status))
+  const statuses = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+    const answer = await fetch(`http://127.0.0.1:${i % 2 === 0 ? 19101 : 19103}${herdPath}`)
+    await answer.arrayBuffer()
+    return answer.status
+  }))
   await sleep(300)
-  const herdCalls = Number(await (await fetch(`${simulatorControl}/calls`)).text())
-  second.kill()
+  const upstreamCalls = Number(await (await fetch(`${SIMULATOR_CONTROL}/calls`)).text())
+  await stop(second)
 
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0)
-  // Where the memory is, from the service's own metrics: V8's heap, and memory outside it (Buffers).
-  const metricsText = await (await fetch(`${base}/metrics`)).text()
-  const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metricsText)?.[1] ?? Number.NaN) / 1024 / 1024
-  const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0
-  const med = (key: string, field: keyof Figure): number => median(rounds.map((r) => (r[key] as Figure)[field] ?? 0))
-  const ratio = (key: string): string => (med(key, 'rps') / med('a', 'rps')).toFixed(2)
-  const row = (label: string, key: string): string =>
-    `| ${label} | ${med(key, 'rps').toFixed(0)} | ${med(key, 'p50')} | ${med(key, 'p99')} | ${ratio(key)}× ` +
-      `| ${(med(key, 'p99') / Math.max(1, med('a', 'p99'))).toFixed(2)}× | ${key === 'd' ? '' : `${(100 * med(key, 'cpu')).toFixed(0)}%`} |`
-  const table = [
-    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ` +
-      `${ROUNDS} rounds × ${SECONDS} s, medians;` +
-      ` load generator ${PINNING ? 'on CPU 0, servers on CPU 1' : 'and servers unpinned (taskset unavailable)'}.`,
-    '',
-    '| Scenario | req/s | p50 ms | p99 ms | req/s vs (a) | p99 vs (a) | server CPU |',
-    '|---|---|---|---|---|---|---|',
-    row('(a) bare Fastify ceiling, same bytes', 'a'),
-    row('(b) /cards hot-page hits, default config', 'b'),
-    row('(c) /cards hits over 1,000 pages', 'c'),
-    row('(d) /cards misses (no-cache), upstream 20 ms, 10 callers', 'd'),
-    '',
-    `(d) adds ${(med('d', 'p50') - 20).toFixed(1)} ms at p50 over the nominal 20 ms upstream; ` +
-      `WeChat Pay attempts (simulator: 20 ms + its signing) took ${med('u', 'p50').toFixed(1)} ms on average ` +
-      `as the service measured them, so the service's own share at p50 is about ${(med('d', 'p50') - med('u', 'p50')).toFixed(1)} ms.`,
-    `(e) herd: 200 concurrent misses for one page over two processes → ${herdCalls} upstream call(s); ` +
-      `statuses ${[...new Set(herd)].join(',')}.`,
-    `(f) service RSS after the run: ${(rssKb / 1024).toFixed(0)} MB ` +
-      `(V8 heap ${metric('nodejs_heap_size_total_bytes').toFixed(0)} MB, ` +
-      `of which ${metric('nodejs_heap_size_used_bytes').toFixed(0)} MB used; ` +
-      `external ${metric('nodejs_external_memory_bytes').toFixed(0)} MB).`,
-    'Server CPU is the share of one core the server under test used during the load: ' +
-      'well under 100% means the load generator, not the server, set the pace.'
-  ].join('\n')
-  process.stdout.write(`${table}\n`)
+  // (f) After every load scenario, the herd included.
+  const rssAfterLoadMb = rssMb(service.pid)
+  const report = renderReport({
+    at: new Date(),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    rounds,
+    roundSeconds: SECONDS,
+    pinning: PINNING,
+    rsa,
+    herd: { callers: statuses.length, upstreamCalls, statuses },
+    redis,
+    startup,
+    rssAfterLoadMb,
+    memory: await memoryMetrics(BASE)
+  })
+  process.stdout.write(report)
   mkdirSync('bench/results', { recursive: true })
-  writeFileSync(`bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.md`, `${table}\n`)
+  writeFileSync(`bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.md`, report)
 } finally {
-  for (const child of children) child.kill()
+  stopAll()
+  // The credentials and the certificate's key are throw-away, but need not outlive the run.
+  rmSync(work, { recursive: true, force: true })
 }

@@ -3,18 +3,22 @@
  * talks to one upstream whose calls can be counted. It writes the credentials the services need to
  * the file named by argv[2] and serves a small control API on the port given by argv[3]:
  * GET /calls (count), POST /delay?ms=N (every later answer waits N ms), POST /reset.
+ * Given a key and a certificate file (argv[4], argv[5]), it speaks TLS, as WeChat Pay does; the
+ * control API stays plain HTTP.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { KeyExportOptions, KeyObject } from 'node:crypto'
 import { startFakeWechatpay } from '../test/helpers/fake-wechatpay.js'
 
-const [credentialsFile, controlPort] = process.argv.slice(2)
-if (credentialsFile === undefined || controlPort === undefined) {
-  throw new Error('usage: simulator-process <credentials.json> <control port>')
+const [credentialsFile, controlPort, tlsKeyFile, tlsCertFile] = process.argv.slice(2)
+if (credentialsFile === undefined || controlPort === undefined || (tlsKeyFile === undefined) !== (tlsCertFile === undefined)) {
+  throw new Error('usage: simulator-process <credentials.json> <control port> [<tls key file> <tls certificate file>]')
 }
 
-const fake = await startFakeWechatpay()
+const fake = await startFakeWechatpay(tlsKeyFile === undefined || tlsCertFile === undefined
+  ? {}
+  : { tls: { key: readFileSync(tlsKeyFile), cert: readFileSync(tlsCertFile) } })
 const { simulator, generated } = fake
 const pem = (key: KeyObject, type: 'pkcs8' | 'spki'): string => key.export({ type, format: 'pem' } as KeyExportOptions<'pem'>).toString()
 writeFileSync(credentialsFile, JSON.stringify({

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-writer.js'
 import { demoCards } from './demo-cards.js'
@@ -39,6 +40,8 @@ export interface SimulatorOptions {
   noCertificates?: 'not-found' | 'empty-list'
   host?: string
   port?: number
+  /** Serve over TLS with this key and certificate (PEM), as WeChat Pay does; the url is then https://. */
+  tls?: { key: string | Buffer, cert: string | Buffer }
   now?: () => number
   cardsFor?: (appid: string, brandId: string | undefined) => unknown[]
 }
@@ -221,11 +224,12 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     }, fault)
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (latencyMs > 0) arrivals.set(req, performance.now())
     // Never let a request take the process down; a broken exchange just loses its socket.
     handle(req, res).catch(() => { res.destroy() })
-  })
+  }
+  const server = opts.tls === undefined ? createServer(onRequest) : createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, onRequest)
   server.keepAliveTimeout = KEEP_ALIVE_MS
   // No 'clientError' listener on purpose: node then answers malformed requests and oversized headers
   // with 400/431 and closes the socket, silently.
@@ -238,7 +242,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const { port } = server.address() as AddressInfo
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${opts.tls === undefined ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     calls,
     get apiv3Key () { return apiv3Key },
     setApiv3Key: (key) => { apiv3Key = key },

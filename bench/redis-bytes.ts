@@ -1,0 +1,49 @@
+/**
+ * What one page costs in Redis, now that each frame holds the gzip form next to the identity body,
+ * against the identity-only frame it held before: the value's length (STRLEN) and what Redis itself
+ * spends on the key (MEMORY USAGE), read from the page the service stored.
+ */
+import { Redis } from 'ioredis'
+import { decodeEntry, encodeEntry } from '../src/cache/cache-entry.js'
+import { REDIS_KEYS } from '../src/redis/keys.js'
+
+export interface RedisBytesFigure {
+  key: string
+  /** The stored frame (identity + gzip). */
+  frameBytes: number
+  memoryUsage: number
+  identityBytes: number
+  gzipBytes: number
+  /** The same entry without its gzip form, as encodeEntry writes it. */
+  identityOnlyFrameBytes: number
+  identityOnlyMemoryUsage: number
+}
+
+export async function measureRedisBytes (redisUrl: string, mchid: string, appid: string): Promise<RedisBytesFigure> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  await redis.connect()
+  try {
+    const key = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 20 }).page
+    const frame = await redis.getBuffer(key)
+    const entry = frame === null ? undefined : decodeEntry(frame)
+    if (frame === null || entry === undefined) throw new Error(`no page frame at ${key}`)
+    if (entry.gzip === undefined) throw new Error(`the page at ${key} holds no gzip form`)
+    const identityOnly = encodeEntry({ ...entry, gzip: undefined })
+    // MEMORY USAGE of the identity-only frame needs it in Redis: under a key of the bench's own, briefly.
+    const scratch = `wxcards:bench:redis-bytes:${process.pid}`
+    await redis.set(scratch, identityOnly, 'PX', 60_000)
+    const identityOnlyMemoryUsage = Number(await redis.call('MEMORY', 'USAGE', scratch))
+    await redis.del(scratch)
+    return {
+      key,
+      frameBytes: await redis.strlen(key),
+      memoryUsage: Number(await redis.call('MEMORY', 'USAGE', key)),
+      identityBytes: entry.body.length,
+      gzipBytes: entry.gzip.length,
+      identityOnlyFrameBytes: identityOnly.length,
+      identityOnlyMemoryUsage
+    }
+  } finally {
+    redis.disconnect()
+  }
+}

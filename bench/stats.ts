@@ -1,0 +1,11 @@
+/** Percentiles of sorted samples and medians across rounds. */
+
+/** The value below which `p`% of the samples fall (nearest rank); NaN without samples. */
+export function percentile (sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number
+}
+
+export function median (values: readonly number[]): number {
+  return percentile([...values].sort((x, y) => x - y), 50)
+}
