@@ -11,7 +11,7 @@
 # pin a digest as well if builds must be bit-for-bit reproducible.
 
 # ---------------------------------------------------------------------------------------------
-# build: full install (dev dependencies included, for tsc), then compile.
+# build: full install (dev dependencies included, for tsc and esbuild), type check, then bundle.
 # ---------------------------------------------------------------------------------------------
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -21,10 +21,11 @@ COPY package.json package-lock.json ./
 # `npm ci` installs exactly the lock file and fails if it disagrees with package.json.
 RUN npm ci --no-audit --no-fund
 
-# Only what the compiler needs (tsconfig.build.json includes src/ alone); tests stay out.
+# Only what the compiler and the bundler need (tsconfig.build.json includes src/ alone); tests stay out.
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
-RUN npm run build
+RUN npx tsc -p tsconfig.build.json --noEmit && npm run build
 
 # ---------------------------------------------------------------------------------------------
 # runtime: just Node, production node_modules (installed here, from the lock file) and dist/.

@@ -3,11 +3,11 @@ import type { Config } from './config/config.js'
 import { AccessLogController } from './http/access-log.js'
 import { answerClientError } from './http/client-error.js'
 import errorHandling from './http/error-handler.js'
+import { lazySerializerFactory, lazyValidatorFactory } from './http/lazy-compilers.js'
 import { sendStatusProblem } from './http/problem.js'
 import { loggerOptions } from './logger.js'
 import apiSchemas from './plugins/api-schemas.js'
 import cache from './plugins/cache.js'
-import cors from './plugins/cors.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
 import protection from './plugins/protection.js'
@@ -45,6 +45,8 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     // allErrors: one 400 lists every bad field. removeAdditional off: an unknown or misspelt
     // parameter is an error to report, not something to drop silently.
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    // Schemas are compiled when first used rather than all at start-up.
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory(), buildSerializer: lazySerializerFactory() } },
     // While closing, requests on open connections are still served (and /readyz says
     // shutting-down); Fastify's own 503 would be neither a problem nor carry a request id.
     return503OnClosing: false,
@@ -73,7 +75,8 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(apiSchemas)
   await app.register(errorHandling)
   // Before every other hook and route: its hook answers preflights first, and it learns every route's methods.
-  if (server.corsOrigins.length > 0) await app.register(cors, { origins: server.corsOrigins })
+  // Loaded only when CORS is on, like the other optional parts.
+  if (server.corsOrigins.length > 0) await app.register((await import('./plugins/cors.js')).default, { origins: server.corsOrigins })
   await app.register(metrics, { listener: server.metrics })
   if (server.docsEnabled) await app.register(docs)
   await app.register(redis, config.redis)

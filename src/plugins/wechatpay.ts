@@ -7,7 +7,6 @@ import { RedisCertificateStore } from '../redis/certificate-store.js'
 import type { UpstreamTurn } from '../redis/fleet-lock.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
-import { startSandbox } from '../sandbox/sandbox-mode.js'
 import { CertificateManager } from '../wechatpay/certificates/certificate-manager.js'
 import { describeKeyMode } from '../wechatpay/certificates/key-mode.js'
 import { WechatpayClient, type AttemptObserver } from '../wechatpay/client.js'
@@ -140,6 +139,8 @@ async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<P
     if (config.credentials === undefined) throw new Error('WeChat Pay credentials are missing outside sandbox mode')
     return { credentials: config.credentials, baseUrl: config.baseUrl, backupBaseUrl: config.backupBaseUrl }
   }
+  // Loaded only here: production never runs the simulator and need not load or compile it.
+  const { startSandbox } = await import('../sandbox/sandbox-mode.js')
   const sandbox = await startSandbox()
   app.addHook('onClose', async () => { await sandbox.close() })
   app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, ' +

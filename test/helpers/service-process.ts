@@ -41,9 +41,11 @@ export function serviceEnvironment (fake: FakeWechatpay): Record<string, string>
 export async function startServiceProcess (
   env: Record<string, string>,
   port: number,
-  readyWithinMs = 30_000
+  readyWithinMs = 30_000,
+  /** Node's arguments: the TypeScript entry by default, or a built one. */
+  args = ['--import', 'tsx', 'src/server.ts']
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })

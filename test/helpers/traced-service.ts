@@ -40,7 +40,7 @@ export async function startTracedService (fake: FakeWechatpay, env: Record<strin
     loadedPackages: () => {
       const line = /LOADED_PACKAGES (\[.*\])/.exec(service.output())?.[1]
       if (line === undefined) throw new Error(`the process did not report its packages:\n${service.output()}`)
-      return JSON.parse(line) as string[]
+      return (JSON.parse(line) as string[]).filter((name) => name.startsWith('@opentelemetry/') || name === '@fastify/otel')
     }
   }
 }

@@ -1,0 +1,88 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundle } from '../../scripts/build.js'
+import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { freePort } from '../helpers/redis-server.js'
+import { serviceEnvironment, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js'
+import { uniqueAppid } from '../helpers/unique.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const PRELOAD = fileURLToPath(new URL('../helpers/loaded-packages.mjs', import.meta.url))
+
+// The bundle goes into a directory of the repository, as dist/ does: it reads ../package.json and
+// resolves the packages left out of it from the repository's node_modules.
+let outdir: string
+let fake: FakeWechatpay
+let service: ServiceProcess
+
+/** The packages the process had loaded from node_modules, as it reports them on SIGWINCH. */
+async function loadedPackages (): Promise<string[]> {
+  const reports = (): number => service.output().split('LOADED_PACKAGES').length
+  const before = reports()
+  service.child.kill('SIGWINCH')
+  for (let i = 0; i < 50 && reports() === before; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  const line = [...service.output().matchAll(/LOADED_PACKAGES (\[.*\])/g)].pop()?.[1]
+  if (line === undefined) throw new Error(`no package report:\n${service.output()}`)
+  return JSON.parse(line) as string[]
+}
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(ROOT, '.build-check-'))
+  await bundle(outdir)
+  fake = await startFakeWechatpay()
+  service = await startServiceProcess(serviceEnvironment(fake), await freePort(), 30_000, ['--import', PRELOAD, join(outdir, 'server.js')])
+}, 60_000)
+
+afterAll(async () => {
+  if (process.env.DEBUG_BUILD_TEST !== undefined) process.stderr.write(service?.output() ?? '')
+  await service?.kill()
+  await fake?.simulator.close()
+  if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true })
+})
+
+describe('the production build (npm run build)', () => {
+  it('is one bundle plus a chunk for each part loaded on demand', () => {
+    const scripts = readdirSync(outdir).filter((name) => name.endsWith('.js'))
+    expect(scripts).toContain('server.js')
+    // Far fewer files than modules: the ~130 of src/ and ~700 of node_modules are in a handful.
+    expect(scripts.length).toBeLessThan(12)
+  })
+
+  it('serves a verified page of cards', async () => {
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=5`)
+    expect(res.status).toBe(200)
+    expect((await res.json() as { data: unknown[] }).data).toHaveLength(5)
+    expect(fake.simulator.calls.length).toBeGreaterThan(0)
+  })
+
+  it('answers a bad request with a problem, its schema compiled on first use', async () => {
+    const res = await fetch(`${service.url}/cards?appid=${uniqueAppid()}&offset=-1&limit=50`)
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    const problem = await res.json() as { invalid_params: Array<{ name: string }> }
+    expect(problem.invalid_params.map((param) => param.name).sort()).toEqual(['limit', 'offset'])
+  })
+
+  it('loads Swagger UI only when /docs is first opened, and then serves it', async () => {
+    expect(await loadedPackages()).not.toContain('@fastify/swagger-ui')
+    const page = await fetch(`${service.url}/docs`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(page.headers.get('x-request-id')).toBeTruthy()
+    expect(await loadedPackages()).toContain('@fastify/swagger-ui')
+    const css = await fetch(`${service.url}/docs/static/swagger-ui.css`)
+    expect(css.status).toBe(200)
+    expect((await css.text()).length).toBeGreaterThan(1000)
+    const doc = await (await fetch(`${service.url}/docs/json`)).json() as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toContain('/cards')
+  })
+
+  it('answers a path under /docs that does not exist with the service\'s 404 problem', async () => {
+    const res = await fetch(`${service.url}/docs/static/no-such-file.js`)
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+  })
+})
