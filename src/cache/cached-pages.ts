@@ -111,7 +111,9 @@ export class CachedPages<Q> {
     const usable = (entry: CacheEntry): boolean => notBefore === undefined
       ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
       : entry.storedAt >= notBefore
-    return await fleet.fill(keys, usable, async (granted) => await this.fetchAndStore(keys, query, generation, granted))
+    // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
+    const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
+    return await fleet.fill(keys, usable, async (granted) => await this.fetchAndStore(keys, query, generation, granted), storedSince)
   }
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {

@@ -21,12 +21,18 @@ export type LockResult =
  * in src/redis/fleet-lock.ts). Every call fails open: `unavailable`, `false` or `undefined`.
  */
 export interface FillLock {
-  /** Takes the page's lock or names its holder; with the lock, the page as stored, and perhaps the upstream turn. */
-  acquire: (keys: PageKeys, ttlMs: number) => Promise<LockResult>
+  /**
+   * Takes the page's lock or names its holder; with the lock, the page as stored, and perhaps the
+   * upstream turn. `storedSince`: a page stored before this (ms since the epoch) is one the fill
+   * would refuse; the lock may leave it out of `read`, and take the turn as if none were stored.
+   */
+  acquire: (keys: PageKeys, ttlMs: number, storedSince?: number) => Promise<LockResult>
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours. */
   renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
   release: (lockKey: string, token: string) => Promise<void>
   announce: (pageKey: string, holder: string, outcome: FillOutcome) => Promise<void>
+  /** `announce`, then `release`, in one go where the lock can (one round trip instead of two). */
+  settle?: (keys: PageKeys, holder: string, outcome: FillOutcome) => Promise<void>
   /** The remembered outcome of one of the holders this waiter saw, if any. */
   recentOutcome: (pageKey: string, holders: Set<string>) => FillOutcome | undefined
   /** Resolves with the outcome of a holder in `holders`, or undefined after `ms` without one. */
@@ -80,8 +86,13 @@ export class FleetFill {
     this.#now = options.now ?? Date.now
   }
 
-  /** `fetch` is told whether the upstream turn was already taken, atomically with the lock. */
-  async fill (keys: PageKeys, usable: (entry: CacheEntry) => boolean, fetch: (granted: boolean) => Promise<Filled>): Promise<Filled> {
+  /**
+   * `fetch` is told whether the upstream turn was already taken, atomically with the lock.
+   * `storedSince`: pages stored before it are not `usable` (whatever else `usable` refuses).
+   */
+  async fill (
+    keys: PageKeys, usable: (entry: CacheEntry) => boolean, fetch: (granted: boolean) => Promise<Filled>, storedSince?: number
+  ): Promise<Filled> {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
     const deadline = this.#now() + waitMs
@@ -94,7 +105,7 @@ export class FleetFill {
       waiting = undefined
     }
     for (;;) {
-      const attempt = await lock.acquire(keys, lockTtlMs)
+      const attempt = await lock.acquire(keys, lockTtlMs, storedSince)
       let outcome: FillOutcome | undefined
       if (attempt.acquired) {
         // A holder we saw may have just released; its announcement may still be in flight.
@@ -166,6 +177,7 @@ export class FleetFill {
 
   async #settle (keys: PageKeys, token: string, outcome: FillOutcome | undefined): Promise<void> {
     const { lock } = this.#options
+    if (outcome !== undefined && lock.settle !== undefined) return await lock.settle(keys, token, outcome)
     if (outcome !== undefined) await lock.announce(keys.page, token, outcome)
     await lock.release(keys.lock, token)
   }

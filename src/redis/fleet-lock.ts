@@ -8,7 +8,7 @@ import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
 import { storedRead } from './page-store.js'
-import { ACQUIRE_READ_AND_TAKE, evalBuffer, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
+import { ACQUIRE_READ_AND_TAKE, ANNOUNCE_AND_RELEASE, evalBuffer, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
 
 const { fillChannel, purgeChannel } = REDIS_KEYS
 
@@ -73,14 +73,17 @@ export class FleetLock implements FillLock, PurgeChannel {
   }
 
   /**
-   * Takes the page's lock or names its holder, in one round trip that also reads the page and, when
-   * none is stored and the budget's key is in reach, takes the upstream turn the fetch will need.
+   * Takes the page's lock or names its holder, in one round trip that also reads the page (unless it
+   * was stored before `storedSince`) and, when no such page is stored and the budget's key is in
+   * reach, takes the upstream turn the fetch will need.
    */
-  async acquire (keys: PageKeys, ttlMs: number): Promise<LockResult> {
+  async acquire (keys: PageKeys, ttlMs: number, storedSince = 0): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
     const { turn } = this
     const keyList = [keys.lock, keys.page, ...keys.generations, ...(turn === undefined ? [] : [turn.key])]
-    const args = [token, ttlMs, keys.generations.length, ...(turn === undefined ? [] : [turn.intervalMs, turn.burst])]
+    // Whole milliseconds, rounded down: the script only leaves out pages the fill would refuse.
+    const floor = Math.max(0, Math.floor(storedSince))
+    const args = [token, ttlMs, keys.generations.length, floor, ...(turn === undefined ? [] : [turn.intervalMs, turn.burst])]
     const answer = await this.#guard.call(
       async () => await evalBuffer(this.#redis, ACQUIRE_READ_AND_TAKE, keyList, args),
       undefined
@@ -101,13 +104,19 @@ export class FleetLock implements FillLock, PurgeChannel {
   }
 
   async announce (pageKey: string, holder: string, outcome: FillOutcome): Promise<void> {
-    // Emptied as our own announcements come back; bounded in case the subscriber is away.
-    if (this.#own.size > 1_000) this.#own.clear()
-    this.#own.add(holder)
-    await this.#guard.call(
-      async () => await this.#redis.publish(fillChannel, JSON.stringify({ key: pageKey, holder, ...outcome })),
-      undefined
-    )
+    const message = this.#announcement(pageKey, holder, outcome)
+    await this.#guard.call(async () => await this.#redis.publish(fillChannel, message), undefined)
+  }
+
+  /** The announcement and the release in one script; on a Cluster, one after the other. */
+  async settle (keys: PageKeys, holder: string, outcome: FillOutcome): Promise<void> {
+    if (this.#redis instanceof Cluster) {
+      await this.announce(keys.page, holder, outcome)
+      await this.release(keys.lock, holder)
+      return
+    }
+    const message = this.#announcement(keys.page, holder, outcome)
+    await this.#guard.call(async () => await this.#redis.eval(ANNOUNCE_AND_RELEASE, 1, keys.lock, holder, fillChannel, message), undefined)
   }
 
   /** Tells every replica (this one included) that these purge generations were bumped. */
@@ -155,6 +164,14 @@ export class FleetLock implements FillLock, PurgeChannel {
 
   async close (): Promise<void> {
     this.#closeSubscriber()
+  }
+
+  /** What a fill's outcome is announced as; the holder is remembered so its own echo is recognised. */
+  #announcement (pageKey: string, holder: string, outcome: FillOutcome): string {
+    // Emptied as our own announcements come back; bounded in case the subscriber is away.
+    if (this.#own.size > 1_000) this.#own.clear()
+    this.#own.add(holder)
+    return JSON.stringify({ key: pageKey, holder, ...outcome })
   }
 
   #received (text: string): void {

@@ -18,6 +18,15 @@ export const RENEW_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then ret
 export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
 
 /**
+ * A fill's settlement in one round trip: its outcome announced, then its lock released while it is
+ * still ours. Used off Cluster only: there the announcement stays a plain PUBLISH, which the
+ * cluster bus is documented to carry to every shard's subscribers.
+ *   KEYS: lock     ARGV: token, channel, message
+ */
+export const ANNOUNCE_AND_RELEASE = 'redis.call("publish", ARGV[2], ARGV[3]) ' +
+  'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
+
+/**
  * One fixed window per key: the first request sets the expiry; a counter that somehow lost its
  * expiry gets it back instead of limiting its caller for ever. Returns {count, ms left}.
  */
@@ -32,10 +41,14 @@ return {current, ttl}`
 
 /**
  * A miss's one round trip before WeChat Pay: takes the page's fill lock or says who holds it; once
- * taken, reads the page and its purge generations (all of one hash tag), and, when no page is
- * stored at all and a budget key is given, takes the merchant's upstream turn too. On a Cluster the
- * budget's key lives in another slot, so it is left out there.
- *   KEYS: lock, page, the n generations, [budget]     ARGV: token, ttl ms, n, [interval ms, burst]
+ * taken, reads the page and its purge generations (all of one hash tag), and, when no page the fill
+ * could use is stored and a budget key is given, takes the merchant's upstream turn too. On a
+ * Cluster the budget's key lives in another slot, so it is left out there.
+ * A page stored before ARGV[4] (ms since the epoch, the stamp in its frame, src/cache/cache-entry.ts)
+ * is one the fill would refuse: it is left out of the answer, so a forced refresh (or one of a stale
+ * page) neither carries the page back for nothing nor pays a round trip of its own for the turn.
+ * Anything that is not a frame is left out too, as the reader would refuse it.
+ *   KEYS: lock, page, the n generations, [budget]     ARGV: token, ttl ms, n, stored-at floor, [interval ms, burst]
  *   returns {0, holder} or {1, page|nil, generation…, granted (1 or 0)}
  */
 export const ACQUIRE_READ_AND_TAKE = `
@@ -43,11 +56,16 @@ local holder = redis.call('get', KEYS[1])
 if holder then return {0, holder} end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local n = tonumber(ARGV[3])
-local result = {1, redis.call('get', KEYS[2])}
+local page = redis.call('get', KEYS[2])
+if page then
+  local magic = string.sub(page, 1, 4)
+  if #page < 12 or (magic ~= 'WXC2' and magic ~= 'WXC1') or struct.unpack('>d', page, 5) < tonumber(ARGV[4]) then page = false end
+end
+local result = {1, page}
 for i = 1, n do result[i + 2] = redis.call('get', KEYS[2 + i]) end
 local granted = 0
-if ARGV[4] and not result[2] then
-${gcraLua('KEYS[3 + n]', 'ARGV[4]', 'ARGV[5]')}
+if ARGV[5] and not page then
+${gcraLua('KEYS[3 + n]', 'ARGV[5]', 'ARGV[6]')}
   if gcra_wait == 0 then granted = 1 end
 end
 result[n + 3] = granted

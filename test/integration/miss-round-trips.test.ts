@@ -8,7 +8,8 @@ import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // What a miss asks Redis before it calls WeChat Pay, watched with MONITOR: the page read, then one
-// script that takes the fill lock, reads the page again and takes the merchant's upstream turn.
+// script that takes the fill lock, reads the page again and takes the merchant's upstream turn;
+// after it, one script that announces the outcome and releases the lock.
 let fake: FakeWechatpay
 let service: TestApp
 let monitor: ChildProcess
@@ -16,7 +17,10 @@ let seen: Array<{ args: string[] }> = []
 
 /** A MONITOR line's arguments: `1700000000.1 [0 127.0.0.1:5000] "mget" "a" "b"`, quotes and escapes undone. */
 function argumentsOf (line: string): string[] {
-  const quoted = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => (match[1] as string).replace(/\\x[0-9a-f]{2}/g, '?'))
+  // Binary bytes come as \xHH, and \a or \b (which JSON does not know) in a page frame: each is one `?` here.
+  const quoted = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)]
+    .map((match) => (match[1] as string)
+      .replace(/\\(x[0-9a-f]{2}|[ab]|.)/g, (escape, what: string) => what.length > 1 || 'ab'.includes(what) ? '?' : escape))
   return quoted.map((text) => JSON.parse(`"${text}"`) as string)
 }
 
@@ -57,5 +61,30 @@ describe('a miss on a single Redis', () => {
     expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
     // And no budget script of its own for this fetch.
     expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
+  })
+
+  it('a forced refresh of a stored page takes its turn in the same script, which leaves the old page out', async () => {
+    const appid = uniqueAppid()
+    const mchid = fake.credentials.mchid
+    const page = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 2 })
+    const url = `${service.url}/cards?appid=${appid}&offset=0&limit=2`
+    const stored = (): boolean => seen.some((command) => command.args[0]?.toLowerCase() === 'set' && command.args[1] === page.page)
+    await (await fetch(url)).arrayBuffer()
+    await expect.poll(stored).toBe(true)
+    seen = []
+    const res = await fetch(url, { headers: { 'cache-control': 'no-cache' } })
+    expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=request; stored')
+    await res.arrayBuffer()
+    await expect.poll(stored).toBe(true)
+
+    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid)))
+    const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
+    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['mget', 'eval'])
+    expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
+    // Then the outcome is announced and the lock released in one script.
+    const settled = (): boolean => seen.some((command) => command.args.includes(page.lock) && command.args.includes(REDIS_KEYS.fillChannel))
+    await expect.poll(settled).toBe(true)
+    expect(seen.filter((command) => command.args[0]?.toLowerCase() === 'publish' && command.args.some((arg) => arg.includes(appid))))
+      .toHaveLength(0)
   })
 })

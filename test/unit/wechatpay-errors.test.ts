@@ -4,6 +4,8 @@ import { errorFromAnswer, parseRetryAfter } from '../../src/wechatpay/error-answ
 import { PROBLEMS, problemType, type ProblemName } from '../../src/problems/registry.js'
 import { classifyWechatpayError, retryAfterForCode, WECHATPAY_ERROR_CODES } from '../../src/wechatpay/errors.js'
 import { checkCardPageShape } from '../../src/wechatpay/endpoints/card-page-shape.js'
+import { isUtf8 } from 'node:buffer'
+import fc from 'fast-check'
 
 interface Expected { status: number, retryable: boolean, retryAfterSeconds?: number }
 
@@ -283,5 +285,31 @@ describe('checkCardPageShape', () => {
 
   it('accepts multi-byte UTF-8 text', () => {
     expect(checkCardPageShape(Buffer.from('{"data":[{"title":"会员卡"}],"total_count":1}'))).toBeUndefined()
+  })
+
+  it('gives the verdict a parse of the decoded UTF-8 gives, on any bytes', () => {
+    const decodedVerdict = (body: Buffer): boolean => {
+      try {
+        const page = JSON.parse(body.toString('utf8')) as unknown
+        return page !== null && typeof page === 'object' && !Array.isArray(page) &&
+          Array.isArray((page as Record<string, unknown>).data) && typeof (page as Record<string, unknown>).total_count === 'number'
+      } catch {
+        return false
+      }
+    }
+    const page = fc.record({ data: fc.array(fc.jsonValue()), total_count: fc.oneof(fc.integer(), fc.string()) }, { requiredKeys: [] })
+    const texts = fc.oneof(fc.json(), page.map((value) => JSON.stringify(value)), fc.string({ unit: 'grapheme' }))
+    // Whole texts, and texts cut or patched anywhere (a cut may split a multi-byte character).
+    const bodies = fc.oneof(
+      texts.map((text) => Buffer.from(text)),
+      fc.tuple(texts, fc.nat(), fc.uint8Array({ maxLength: 3 })).map(([text, at, bytes]) => {
+        const body = Buffer.from(text)
+        const cut = at % (body.length + 1)
+        return Buffer.concat([body.subarray(0, cut), Buffer.from(bytes), body.subarray(cut)])
+      })
+    )
+    fc.assert(fc.property(bodies, (body) => {
+      expect(checkCardPageShape(body) === undefined).toBe(isUtf8(body) && decodedVerdict(body))
+    }), { numRuns: 2_000 })
   })
 })
