@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/config.js'
 import { AccessLogController } from './http/access-log.js'
 import { answerClientError } from './http/client-error.js'
+import { deferredChildLogger } from './http/deferred-child-logger.js'
 import errorHandling from './http/error-handler.js'
 import { lazySerializerFactory, lazyValidatorFactory } from './http/lazy-compilers.js'
 import { sendStatusProblem } from './http/problem.js'
@@ -41,6 +42,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     trustProxy: typeof server.trustProxy === 'number' ? trustHops(server.trustProxy) : server.trustProxy,
     logger: loggerOptions(server.logLevel, { nodeEnv: server.nodeEnv, stream: overrides.logStream, mixin: tracing?.logFields }),
     logController,
+    childLoggerFactory: deferredChildLogger,
     genReqId: requestIdOf,
     // allErrors: one 400 lists every bad field. removeAdditional off: an unknown or misspelt
     // parameter is an error to report, not something to drop silently.

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
 import { gzipEtag } from '../cache/cache-entry.js'
 import { CACHE_NAME, forwardStatus, noCacheLimitedStatus } from '../cache/cache-status.js'
 import { acceptsGzip } from './accept-encoding.js'
@@ -20,11 +20,15 @@ export interface CachedBody {
 /** A caller's `Cache-Control: no-cache`, as far as NO_CACHE_PER_MINUTE allows it: `limited` when it was refused. */
 export interface NoCache { noCache: boolean, limited: boolean }
 
-/** Asks whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. */
-export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
-  if (!requestsNoCache(request.headers)) return { noCache: false, limited: false }
-  const allowed = await request.server.noCacheAllowed(request)
-  return { noCache: allowed, limited: !allowed }
+const NOT_ASKED: NoCache = Object.freeze({ noCache: false, limited: false })
+
+/**
+ * Whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. Most
+ * requests send none and get their answer without waiting on a promise.
+ */
+export function noCacheOf (request: FastifyRequest): NoCache | Promise<NoCache> {
+  if (!requestsNoCache(request.headers)) return NOT_ASKED
+  return request.server.noCacheAllowed(request).then((allowed) => ({ noCache: allowed, limited: !allowed }))
 }
 
 /**
@@ -33,9 +37,7 @@ export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
  * compressed here: a caller that takes gzip gets the bytes compressed when the page was stored,
  * under their own ETag, since they are another representation (RFC 9110 §8.8.3).
  */
-export async function sendCached (
-  request: FastifyRequest, reply: FastifyReply, cached: CachedBody, asked?: NoCache
-): Promise<FastifyReply> {
+export function sendCached (request: FastifyRequest, reply: FastifyReply, cached: CachedBody, asked?: NoCache): FastifyReply {
   const gzip = cached.gzip !== undefined && acceptsGzip(request.headers['accept-encoding']) ? cached.gzip : undefined
   const etag = gzip === undefined ? cached.etag : gzipEtag(cached.etag)
   addVary(reply, 'Accept-Encoding')
@@ -43,9 +45,9 @@ export async function sendCached (
     .header('etag', etag)
     .header('age', String(cached.ageSeconds))
     .header('cache-control', `private, max-age=${cached.maxAgeSeconds}`)
-  if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return await reply.code(304).send()
+  if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
   if (gzip !== undefined) reply.header('content-encoding', 'gzip')
-  return await reply.type('application/json; charset=utf-8').send(gzip ?? cached.body)
+  return reply.type('application/json; charset=utf-8').send(gzip ?? cached.body)
 }
 
 /** A failed fetch still says what the cache did: forwarded, and WeChat Pay's status when it answered. */
@@ -53,9 +55,12 @@ export function markForwardFailure (reply: FastifyReply, noCache: boolean, upstr
   reply.header('cache-status', forwardStatus(noCache ? 'request' : 'miss', { fwdStatus: upstreamStatus }))
 }
 
-/** onSend of every cached route: each answer says what the cache did, and problems are never to be stored by callers. */
-export async function markUncached (_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
+/**
+ * onSend of every cached route: each answer says what the cache did, and problems are never to be
+ * stored by callers. Callback style, as it runs for every answer: no promise per request.
+ */
+export const markUncached: onSendHookHandler = (_request, reply, payload, done) => {
   if (!reply.hasHeader('cache-status')) reply.header('cache-status', `${CACHE_NAME}; fwd=bypass`)
   if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
-  return payload
+  done(null, payload)
 }

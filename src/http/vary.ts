@@ -6,6 +6,10 @@ import type { FastifyReply } from 'fastify'
  */
 export function addVary (reply: FastifyReply, field: string): void {
   const current = reply.getHeader('vary')
+  if (current === undefined) {
+    reply.header('vary', field)
+    return
+  }
   const fields = typeof current === 'string' ? current.split(',').map((name) => name.trim()).filter((name) => name !== '') : []
   if (fields.includes('*') || fields.some((name) => name.toLowerCase() === field.toLowerCase())) return
   reply.header('vary', [...fields, field].join(', '))

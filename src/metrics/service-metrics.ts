@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { BudgetTake } from '../budget/upstream-budget.js'
 import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
+import { RequestMetrics } from './request-metrics.js'
 
 interface RedisReading { topology: string, state: string, primaries: string[] }
 interface Reading { labels?: Record<string, string>, value: number }
@@ -21,20 +22,10 @@ const VERIFICATION_REASONS = new Set<string>(VERIFICATION_FAILURES)
  */
 export class ServiceMetrics {
   readonly registry = new Registry()
-  readonly requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests served, by route, method and status.',
-    labelNames: ['route', 'method', 'status'],
-    registers: [this.registry]
-  })
-
-  readonly requestDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by route, method and status.',
-    labelNames: ['route', 'method', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry]
-  })
+  readonly requests = new RequestMetrics(this.registry, {
+    requests: { name: 'http_requests_total', help: 'HTTP requests served, by route, method and status.' },
+    duration: { name: 'http_request_duration_seconds', help: 'Time to answer an HTTP request, by route, method and status.' }
+  }, [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
 
   readonly cacheOutcomes = new Counter({
     name: 'cards_cache_outcomes_total',

@@ -71,7 +71,8 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
     // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
-    const asked = await noCacheOf(request)
+    const pendingNoCache = noCacheOf(request)
+    const asked = pendingNoCache instanceof Promise ? await pendingNoCache : pendingNoCache
     const { noCache } = asked
     let walk
     try {
@@ -104,7 +105,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     // The whole list is put together per call, so it is compressed per call too, off the event loop,
     // and only for a caller that takes gzip.
     const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
-    return await sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
+    return sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
   })
 }
 

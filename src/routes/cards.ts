@@ -47,7 +47,8 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, offset, limit, brand_id: brandId } = request.query
-    const asked = await noCacheOf(request)
+    const pendingNoCache = noCacheOf(request)
+    const asked = pendingNoCache instanceof Promise ? await pendingNoCache : pendingNoCache
     const { noCache } = asked
     let page
     const started = performance.now()
@@ -65,7 +66,7 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
       request.wechatRequestId = page.requestId
       reply.header('x-wechatpay-request-id', page.requestId)
     }
-    return await sendCached(request, reply, page, asked)
+    return sendCached(request, reply, page, asked)
   })
 }
 

@@ -1,0 +1,102 @@
+import type { Metric, Registry } from 'prom-client'
+
+export type RequestLabels = Record<'route' | 'method' | 'status', string>
+
+/** The running totals of one (route, method, status). */
+export interface RequestSeries {
+  readonly labels: RequestLabels
+  count: number
+  sum: number
+  /** Observations per bucket (not cumulative), in the order of the bounds. */
+  readonly perBucket: Float64Array
+}
+
+interface MetricName { name: string, help: string }
+interface Sample { labels: Record<string, string | number>, sharedLabels?: RequestLabels, value: number, metricName?: string }
+interface Exported { name: string, help: string, type: 'counter' | 'histogram', values: Sample[], aggregator: 'sum' }
+
+/**
+ * http_requests_total and http_request_duration_seconds, kept by the service and read by the
+ * registry at scrape time, exactly as prom-client's Counter and Histogram print them. prom-client's
+ * own would validate, hash and look up the labels on every observation, for both metrics: a
+ * twentieth of a cache hit's CPU. Here a series is found once (see RequestRecorder) and an
+ * observation is three additions; the counter is the histogram's count under its own name.
+ */
+export class RequestMetrics {
+  readonly #series: RequestSeries[] = []
+  readonly #bounds: readonly number[]
+
+  constructor (registry: Registry, names: Record<'requests' | 'duration', MetricName>, bounds: readonly number[]) {
+    this.#bounds = bounds
+    const reset = (): void => { this.#reset() }
+    register(registry, { ...names.requests, type: 'counter', values: () => this.#countSamples() }, reset)
+    register(registry, { ...names.duration, type: 'histogram', values: () => this.#durationSamples(names.duration.name) }, reset)
+  }
+
+  series (labels: RequestLabels): RequestSeries {
+    const series = { labels, count: 0, sum: 0, perBucket: new Float64Array(this.#bounds.length) }
+    this.#series.push(series)
+    return series
+  }
+
+  observe (series: RequestSeries, seconds: number): void {
+    series.count++
+    series.sum += seconds
+    const bounds = this.#bounds
+    for (let i = 0; i < bounds.length; i++) {
+      if (seconds <= (bounds[i] as number)) {
+        (series.perBucket[i] as number)++
+        break
+      }
+    }
+  }
+
+  #reset (): void {
+    for (const series of this.#series) {
+      series.count = 0
+      series.sum = 0
+      series.perBucket.fill(0)
+    }
+  }
+
+  #countSamples (): Sample[] {
+    return this.#series.map((series) => ({ labels: series.labels, value: series.count }))
+  }
+
+  #durationSamples (name: string): Sample[] {
+    const samples: Sample[] = []
+    for (const series of this.#series) {
+      let cumulative = 0
+      this.#bounds.forEach((bound, i) => {
+        cumulative += series.perBucket[i] as number
+        samples.push({ labels: { le: bound }, sharedLabels: series.labels, value: cumulative, metricName: `${name}_bucket` })
+      })
+      samples.push({ labels: { le: '+Inf' }, sharedLabels: series.labels, value: series.count, metricName: `${name}_bucket` })
+      samples.push({ labels: series.labels, value: series.sum, metricName: `${name}_sum` })
+      samples.push({ labels: series.labels, value: series.count, metricName: `${name}_count` })
+    }
+    return samples
+  }
+}
+
+/**
+ * Registers a metric read at scrape time: the registry asks any metric for getForPromString() or
+ * get() (the JSON form, shared labels spread), and reset().
+ */
+function register (
+  registry: Registry,
+  metric: { name: string, help: string, type: Exported['type'], values: () => Sample[] },
+  reset: () => void
+): void {
+  const exported = (values: Sample[]): Exported => ({ name: metric.name, help: metric.help, type: metric.type, values, aggregator: 'sum' })
+  registry.registerMetric({
+    name: metric.name,
+    help: metric.help,
+    type: metric.type,
+    aggregator: 'sum',
+    getForPromString: async () => exported(metric.values()),
+    get: async () => exported(metric.values().map(({ labels, sharedLabels, value, metricName }) =>
+      ({ labels: { ...labels, ...sharedLabels }, value, metricName }))),
+    reset
+  } as unknown as Metric)
+}

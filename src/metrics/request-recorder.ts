@@ -1,0 +1,44 @@
+import type { Counter } from 'prom-client'
+import type { RequestSeries } from './request-metrics.js'
+import type { ServiceMetrics } from './service-metrics.js'
+
+/**
+ * Counts answered requests into http_requests_total and http_request_duration_seconds, and /cards
+ * outcomes. Each (route, method, status) gets its series once and keeps it: a request allocates no
+ * label object and looks nothing up by string.
+ */
+export class RequestRecorder {
+  readonly #metrics: ServiceMetrics
+  readonly #outcomes = new Map<string, Counter.Internal>()
+
+  constructor (metrics: ServiceMetrics) {
+    this.#metrics = metrics
+  }
+
+  /**
+   * What records one route's requests. `route` is its pattern (never the raw URL, so label values
+   * stay few), or `unmatched`. Series are found by method, then status: no key string per request.
+   */
+  forRoute (route: string): (method: string, status: number, seconds: number) => void {
+    const byMethod = new Map<string, Map<number, RequestSeries>>()
+    return (method, status, seconds) => {
+      let byStatus = byMethod.get(method)
+      if (byStatus === undefined) byMethod.set(method, byStatus = new Map())
+      let series = byStatus.get(status)
+      if (series === undefined) {
+        series = this.#metrics.requests.series({ route, method, status: String(status) })
+        byStatus.set(status, series)
+      }
+      this.#metrics.requests.observe(series, seconds)
+    }
+  }
+
+  recordCacheOutcome (outcome: string): void {
+    let counter = this.#outcomes.get(outcome)
+    if (counter === undefined) {
+      counter = this.#metrics.cacheOutcomes.labels({ outcome })
+      this.#outcomes.set(outcome, counter)
+    }
+    counter.inc()
+  }
+}
