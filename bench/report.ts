@@ -25,6 +25,8 @@ export interface BenchRun {
   rounds: Round[]
   roundSeconds: number
   pinning: boolean
+  /** The image's memory settings the service processes ran with (bench/image-runtime.ts). */
+  runtime: string
   rsa: { count: number, messageBytes: number, usPerSignature: number }
   herd: { callers: number, upstreamCalls: number, statuses: number[] }
   redis: RedisBytesFigure
@@ -68,7 +70,8 @@ export function renderReport (run: BenchRun): string {
   const lines = [
     `Run ${run.at.toISOString()} on ${run.machine}, Node ${process.version}; ` +
       `${run.rounds.length} round(s) × ${run.roundSeconds} s, medians; ` +
-      (run.pinning ? 'load generator and simulator on CPU 0, servers under test on CPU 1.' : 'nothing pinned (taskset unavailable).'),
+      (run.pinning ? 'load generator and simulator on CPU 0, servers under test on CPU 1.' : 'nothing pinned (taskset unavailable).') +
+      ` The service ran as the image runs it: ${run.runtime}.`,
     '',
     '| Scenario | req/s | p50 ms | p99 ms | server CPU (share of a core) | CPU µs per request | CPU/request vs ceiling |',
     '|---|---|---|---|---|---|---|',

@@ -18,6 +18,7 @@ import { PINNING, pinThisScriptToCpu0, rssMb, runJsonChild, sleep, start, stopAl
 import { measureRedisBytes } from './redis-bytes.js'
 import { renderReport, type BenchRun, type Round } from './report.js'
 import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
+import { imageRuntime } from './image-runtime.js'
 import { measureStartup } from './startup.js'
 import { makeSelfSignedCertificate } from './tls.js'
 import type { UpstreamFigure } from './upstream-direct.js'
@@ -71,10 +72,12 @@ try {
   }
   // Node reads NODE_EXTRA_CA_CERTS once, at start-up, into the store undici's TLS uses by default.
   const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+  // The memory settings of the production image, so that RSS and CPU are the deployed process's.
+  const runtime = imageRuntime()
 
   // While nothing else runs: the service as deployed, then one signature's cost.
   const startup = await measureStartup({
-    env: { ...credentials, ...trust, NODE_ENV: 'production', HOST: '127.0.0.1', REDIS_URL },
+    env: { ...credentials, ...trust, ...runtime.env, NODE_ENV: 'production', HOST: '127.0.0.1', REDIS_URL },
     port: 19110,
     starts: STARTS,
     logDir: work
@@ -87,6 +90,7 @@ try {
   const serviceEnv = (port: number): Record<string, string> => ({
     ...credentials,
     ...trust,
+    ...runtime.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -171,6 +175,7 @@ try {
     rounds,
     roundSeconds: SECONDS,
     pinning: PINNING,
+    runtime: runtime.description,
     rsa,
     herd: { callers: statuses.length, upstreamCalls, statuses },
     redis,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { finalStageEnv } from '../../bench/image-runtime.js'
 import { parse } from 'yaml'
 import { VARIABLE_NAMES } from '../../src/config/variables.js'
 
@@ -208,5 +209,16 @@ describe('Dockerfile', () => {
     expect(cmds.length).toBeGreaterThan(0)
     const cmd = JSON.parse((cmds.at(-1) as string).replace(/^CMD\s+/i, '')) as unknown
     expect(cmd).toEqual(['node', 'dist/server.js'])
+  })
+
+  it('preloads jemalloc from the path it links and keeps V8\'s young generation small, as the bench runs it', () => {
+    const preload = finalStageEnv(read('Dockerfile'), 'LD_PRELOAD')
+    expect(preload).toBe('/usr/local/lib/libjemalloc.so.2')
+    const installs = find('RUN').filter((line) => /apt-get install .*\blibjemalloc2\b/.test(line))
+    expect(installs.some((line) => line.includes('ln -s') && line.includes(preload ?? '?'))).toBe(true)
+    expect(finalStageEnv(read('Dockerfile'), 'NODE_OPTIONS')).toMatch(/--max-semi-space-size=\d+/)
+    // After npm ci: the install itself runs with the system's allocator.
+    const preloadAt = finalStage.findIndex((line) => /^ENV\s.*LD_PRELOAD/i.test(line))
+    expect(preloadAt).toBeGreaterThan(finalStage.findIndex((line) => /npm ci/.test(line)))
   })
 })
