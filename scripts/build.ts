@@ -5,7 +5,8 @@
  * Type checking is `npm run typecheck`'s job (and the Dockerfile's build stage runs it).
  * Usage: tsx scripts/build.ts [outdir]   (default dist; the directory is emptied first)
  */
-import { rmSync } from 'node:fs'
+import { realpathSync, rmSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
 /**
@@ -13,9 +14,11 @@ import { build } from 'esbuild'
  * - ioredis: tracing instruments it by patching the very module the app loads;
  * - @fastify/swagger-ui: it serves Swagger UI's files from its own directory;
  * - OpenTelemetry: loaded only when tracing is on, and its instrumentations hook `require`;
+ * - pino (and thread-stream): a transport (pino-pretty in a terminal) starts a worker from a file
+ *   found through `__dirname`, which an ES module does not have;
  * - pino-pretty: a development dependency, looked up when present.
  */
-export const EXTERNAL = ['ioredis', '@fastify/swagger-ui', '@opentelemetry/*', '@fastify/otel', 'pino-pretty']
+export const EXTERNAL = ['ioredis', '@fastify/swagger-ui', '@opentelemetry/*', '@fastify/otel', 'pino', 'thread-stream', 'pino-pretty']
 
 export async function bundle (outdir: string): Promise<void> {
   rmSync(outdir, { recursive: true, force: true })
@@ -41,4 +44,6 @@ export async function bundle (outdir: string): Promise<void> {
   })
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) await bundle(process.argv[2] ?? 'dist')
+// Run as a script (not imported by a test): argv[1] is a path, import.meta.url its percent-encoded URL.
+const entry = process.argv[1]
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) await bundle(process.argv[2] ?? 'dist')

@@ -15,6 +15,7 @@ redis-cli     redis-server  Redis tests
 openssl       openssl       signature, certificate and Redis TLS tests
 chromium      chromium      Swagger UI browser test
 nginx         nginx         fleet rolling-restart test
+script        bsdutils      production-build test: a terminal, for the pretty log transport
 promtool      prometheus    alert rule tests
 kubectl       -             Kubernetes manifest tests, 1.27 or later for its built-in kustomize v5
 '

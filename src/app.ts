@@ -10,7 +10,7 @@ import { loggerOptions } from './logger.js'
 import apiSchemas from './plugins/api-schemas.js'
 import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
-import metrics from './plugins/metrics.js'
+import metrics, { metricsEndpoint } from './plugins/metrics.js'
 import protection from './plugins/protection.js'
 import redis from './plugins/redis.js'
 import requestLifecycle, { requestIdOf } from './plugins/request-lifecycle.js'
@@ -76,10 +76,12 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(requestLifecycle)
   await app.register(apiSchemas)
   await app.register(errorHandling)
-  // Before every other hook and route: its hook answers preflights first, and it learns every route's methods.
-  // Loaded only when CORS is on, like the other optional parts.
-  if (server.corsOrigins.length > 0) await app.register((await import('./plugins/cors.js')).default, { origins: server.corsOrigins })
+  // Before every route, so that each one's requests are recorded: CORS's preflight route too.
   await app.register(metrics, { listener: server.metrics })
+  // Before every other route and request hook: its hook answers preflights first, and it learns every
+  // route's methods. Loaded only when CORS is on, like the other optional parts.
+  if (server.corsOrigins.length > 0) await app.register((await import('./plugins/cors.js')).default, { origins: server.corsOrigins })
+  await app.register(metricsEndpoint, { listener: server.metrics })
   if (server.docsEnabled) await app.register(docs)
   await app.register(redis, config.redis)
   await app.register(wechatpay, {

@@ -117,6 +117,10 @@ export class LayeredPageStore implements PageStore {
   }
 }
 
+/** A copy in memory of its own: Buffer.from would put a small one (a gzip form) in a shared 8 KB pool slab. */
 function own<T extends Buffer | undefined> (view: T): T {
-  return (view === undefined ? undefined : Buffer.from(view)) as T
+  if (view === undefined) return view
+  const copy = Buffer.allocUnsafeSlow(view.length)
+  view.copy(copy)
+  return copy as T
 }

@@ -15,13 +15,15 @@ export function lazyValidatorFactory (): ValidatorFactory {
     let compiler: ValidatorCompiler | undefined
     return (route) => {
       let compiled: Validate | undefined
-      // Fastify reads `errors` off the function it called, as Ajv's functions carry them.
-      const validate = ((data: unknown) => {
+      // Fastify reads `errors` off the function it called, as Ajv's functions carry them, and passes
+      // the parent data (so that Ajv may coerce a root value) only to a function with a schemaEnv.
+      const validate = ((data: unknown, context?: unknown) => {
         compiled ??= (compiler ??= buildDefault(externalSchemas, options))(route)
-        const valid = compiled(data)
+        const valid = (compiled as (data: unknown, context?: unknown) => unknown)(data, context)
         validate.errors = compiled.errors
         return valid
       }) as Validate
+      Object.defineProperty(validate, 'schemaEnv', { value: true })
       return validate
     }
   }

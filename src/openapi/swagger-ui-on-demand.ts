@@ -24,7 +24,8 @@ export function swaggerUiOnDemand (app: FastifyInstance, options: SwaggerUiOptio
   const forward = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     ui ??= buildSwaggerUi(app, options)
     ui.catch(() => { ui = undefined })
-    const res = await (await ui).inject({ method: request.method === 'HEAD' ? 'HEAD' : 'GET', url: request.url, headers: request.headers })
+    // Always a GET: for a HEAD, this app's own HEAD handling drops the body and keeps its length.
+    const res = await (await ui).inject({ method: 'GET', url: request.url, headers: request.headers })
     if (res.statusCode === 404) {
       reply.callNotFound()
       return reply
@@ -32,7 +33,8 @@ export function swaggerUiOnDemand (app: FastifyInstance, options: SwaggerUiOptio
     for (const [name, value] of Object.entries(res.headers)) {
       if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value)
     }
-    return await reply.code(res.statusCode).send(res.rawPayload)
+    // No body (a 304, a redirect): nothing to send, so no Content-Type of Fastify's choosing either.
+    return await reply.code(res.statusCode).send(res.rawPayload.length === 0 ? undefined : res.rawPayload)
   }
   const hidden = { schema: { hide: true } }
   app.get(options.routePrefix, hidden, forward)

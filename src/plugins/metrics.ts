@@ -35,7 +35,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
     }
     route.onResponse = [...hooksOf(route.onResponse), recordRoute]
   })
-  // Requests no route matched (404s, and 400s Fastify answers before routing).
+  // Requests no route matched (404s).
   const recordUnmatched = recorder.forRoute('unmatched')
   app.addHook('onResponse', (request, reply, done) => {
     if (request.is404) recordUnmatched(request.method, reply.statusCode, reply.elapsedTime / 1000)
@@ -43,15 +43,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
   })
 
   const { listener } = options
-  if (listener === undefined) {
-    app.get('/metrics', {
-      schema: { summary: 'Prometheus metrics', tags: ['operations'], produces: ['text/plain'] }
-    }, async (_request, reply) => {
-      const text = await service.registry.metrics()
-      return await reply.type(service.registry.contentType).send(text)
-    })
-    return
-  }
+  if (listener === undefined) return
   const server = metricsServer(service)
   app.decorate('metricsAddress', () => server.address() as AddressInfo | null)
   // With the service, not before: a replica is scraped once it listens, and stops being with it.
@@ -97,7 +89,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * GET /metrics on the service's own port, when METRICS_PORT does not give it a listener of its own.
+ * A plugin apart from the hooks: those must come before every route (CORS's included) to record
+ * it, this route after CORS, which learns every route's methods as they are added.
+ */
+async function metricsRoute (app: FastifyInstance, options: MetricsPluginOptions): Promise<void> {
+  if (options.listener !== undefined) return
+  app.get('/metrics', {
+    schema: { summary: 'Prometheus metrics', tags: ['operations'], produces: ['text/plain'] }
+  }, async (_request, reply) => {
+    const text = await app.metrics.registry.metrics()
+    return await reply.type(app.metrics.registry.contentType).send(text)
+  })
+}
+
 export default fp(metrics, { name: 'metrics' })
+export const metricsEndpoint = fp(metricsRoute, { name: 'metrics-route', dependencies: ['metrics'] })
 
 function hooksOf<T> (hooks: T | T[] | undefined): T[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]

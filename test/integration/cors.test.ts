@@ -75,6 +75,13 @@ describe('CORS_ORIGINS set: a preflight', () => {
     expect(res.headers['x-request-id']).toEqual(expect.any(String))
   })
 
+  it('are counted in http_requests_total under the preflight route, and /metrics stays a GET route of its own', async () => {
+    await preflight(on, CARDS, ALLOWED)
+    const metrics = await on.inject({ url: '/metrics' })
+    expect(metrics.body).toMatch(/^http_requests_total\{route="\*",method="OPTIONS",status="204"\} [1-9]/m)
+    expect((await preflight(on, '/metrics', ALLOWED)).headers['access-control-allow-methods']).toBe('GET, HEAD')
+  })
+
   it('allows DELETE only where a route takes it, as the registered routes say', async () => {
     expect((await preflight(on, '/cards/cache?appid=wx1', ALLOWED, 'DELETE')).headers['access-control-allow-methods']).toBe('DELETE')
     expect((await preflight(on, '/cards/all?appid=wx1', ALLOWED)).headers['access-control-allow-methods']).toBe('GET, HEAD')

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundle } from '../../scripts/build.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { rawExchange, parseRaw } from '../helpers/raw-http.js'
 import { freePort } from '../helpers/redis-server.js'
 import { serviceEnvironment, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js'
 import { uniqueAppid } from '../helpers/unique.js'
@@ -76,6 +78,17 @@ describe('the production build (npm run build)', () => {
     const css = await fetch(`${service.url}/docs/static/swagger-ui.css`)
     expect(css.status).toBe(200)
     expect((await css.text()).length).toBeGreaterThan(1000)
+    // HEAD keeps the length, and a revalidation gets a bare 304, as @fastify/static answers them.
+    const cssUrl = `${service.url}/docs/static/swagger-ui.css`
+    const head = await fetch(cssUrl, { method: 'HEAD' })
+    expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(await (await fetch(cssUrl)).text()))
+    // By hand: fetch adds Cache-Control: no-cache to a request with If-None-Match (the Fetch standard).
+    const etag = css.headers.get('etag') ?? ''
+    const { host } = new URL(service.url)
+    const { response } = await rawExchange(service.url,
+      `GET /docs/static/swagger-ui.css HTTP/1.1\r\nHost: ${host}\r\nIf-None-Match: ${etag}\r\nConnection: close\r\n\r\n`)
+    const revalidated = parseRaw(response)
+    expect([etag !== '', revalidated.status, revalidated.headers['content-type']]).toEqual([true, 304, undefined])
     const doc = await (await fetch(`${service.url}/docs/json`)).json() as { paths: Record<string, unknown> }
     expect(Object.keys(doc.paths)).toContain('/cards')
   })
@@ -85,4 +98,30 @@ describe('the production build (npm run build)', () => {
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
   })
+
+  it('starts in a terminal in development, where its lines go through pino-pretty\'s worker thread', async () => {
+    // `script` gives the process a terminal, so the logger picks pino-pretty as a transport: a
+    // worker started from a file pino finds through __dirname, which bundled ES code would lack.
+    const port = await freePort()
+    const child = spawn('script', ['-qec', `${process.execPath} ${join(outdir, 'server.js')}`, '/dev/null'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    try {
+      let status = 0
+      for (let i = 0; i < 150 && status !== 200 && child.exitCode === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        status = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.status, () => 0)
+      }
+      expect(status, output).toBe(200)
+      // pino-pretty's lines, not JSON: the transport is what ran.
+      expect(output).toMatch(/INFO.*SANDBOX MODE|WARN.*SANDBOX MODE/)
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    }
+  }, 30_000)
 })
