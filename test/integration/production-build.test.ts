@@ -103,7 +103,9 @@ describe('the production build (npm run build)', () => {
     // `script` gives the process a terminal, so the logger picks pino-pretty as a transport: a
     // worker started from a file pino finds through __dirname, which bundled ES code would lack.
     const port = await freePort()
-    const child = spawn('script', ['-qec', `${process.execPath} ${join(outdir, 'server.js')}`, '/dev/null'], {
+    // The shell says its pid, then becomes the service: script(1) gives it a session of its own,
+    // which killing script's group would not reach.
+    const child = spawn('script', ['-qec', `echo "PID=$$"; exec ${process.execPath} ${join(outdir, 'server.js')}`, '/dev/null'], {
       env: { PATH: process.env.PATH, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true
@@ -121,6 +123,8 @@ describe('the production build (npm run build)', () => {
       // pino-pretty's lines, not JSON: the transport is what ran.
       expect(output).toMatch(/INFO.*SANDBOX MODE|WARN.*SANDBOX MODE/)
     } finally {
+      const servicePid = /PID=(\d+)/.exec(output)?.[1]
+      if (servicePid !== undefined) process.kill(Number(servicePid), 'SIGKILL')
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
     }
   }, 30_000)
