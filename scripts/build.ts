@@ -14,11 +14,10 @@ import { build } from 'esbuild'
  * - ioredis: tracing instruments it by patching the very module the app loads;
  * - @fastify/swagger-ui: it serves Swagger UI's files from its own directory;
  * - OpenTelemetry: loaded only when tracing is on, and its instrumentations hook `require`;
- * - pino (and thread-stream): a transport (pino-pretty in a terminal) starts a worker from a file
- *   found through `__dirname`, which an ES module does not have;
- * - pino-pretty: a development dependency, looked up when present.
+ * - pino-pretty: a development dependency, looked up when present (the installed pino, not the
+ *   bundled one, starts its worker: see withTransportStarted in src/logger.ts).
  */
-export const EXTERNAL = ['ioredis', '@fastify/swagger-ui', '@opentelemetry/*', '@fastify/otel', 'pino', 'thread-stream', 'pino-pretty']
+export const EXTERNAL = ['ioredis', '@fastify/swagger-ui', '@opentelemetry/*', '@fastify/otel', 'pino-pretty']
 
 export async function bundle (outdir: string): Promise<void> {
   rmSync(outdir, { recursive: true, force: true })

@@ -6,7 +6,7 @@ import { deferredChildLogger } from './http/deferred-child-logger.js'
 import errorHandling from './http/error-handler.js'
 import { lazySerializerFactory, lazyValidatorFactory } from './http/lazy-compilers.js'
 import { sendStatusProblem } from './http/problem.js'
-import { loggerOptions } from './logger.js'
+import { loggerOptions, withTransportStarted } from './logger.js'
 import apiSchemas from './plugins/api-schemas.js'
 import cache from './plugins/cache.js'
 import docs from './plugins/docs.js'
@@ -40,7 +40,9 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     // Behind a load balancer, the per-caller rate limit must see the caller, not the balancer.
     // A hop count becomes proxy-addr's trust function (Fastify's types take no number).
     trustProxy: typeof server.trustProxy === 'number' ? trustHops(server.trustProxy) : server.trustProxy,
-    logger: loggerOptions(server.logLevel, { nodeEnv: server.nodeEnv, stream: overrides.logStream, mixin: tracing?.logFields }),
+    logger: withTransportStarted(loggerOptions(server.logLevel, {
+      nodeEnv: server.nodeEnv, stream: overrides.logStream, mixin: tracing?.logFields
+    })),
     logController,
     childLoggerFactory: deferredChildLogger,
     genReqId: requestIdOf,

@@ -64,6 +64,19 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   return { ...base, transport: { target, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
 }
 
+/**
+ * The logger options with their transport, if any, already started. Fastify makes the logger with
+ * pino as bundled into dist/, but a transport's worker thread runs files pino finds next to its own
+ * code, which only the installed package has. So the installed pino starts the transport here and
+ * the logger gets it as its stream: the same lines, from the same worker.
+ */
+export function withTransportStarted<T extends object> (options: T): Omit<T, 'transport'> & { stream?: pino.DestinationStream } {
+  if (!('transport' in options)) return options
+  const { transport, ...rest } = options as T & { transport: pino.TransportSingleOptions }
+  const installed = createRequire(import.meta.url)('pino') as typeof pino
+  return { ...rest, stream: installed.transport(transport) }
+}
+
 /** How much log text is gathered before one write to stdout, and how long it may wait at most. */
 export const LOG_BATCH_BYTES = 4096
 export const LOG_FLUSH_MS = 1_000

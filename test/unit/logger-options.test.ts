@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loggerOptions } from '../../src/logger.js'
+import { loggerOptions, withTransportStarted } from '../../src/logger.js'
 
 const found = (): string => '/x/node_modules/pino-pretty/index.js'
 const missing = (): undefined => undefined
@@ -40,5 +40,16 @@ describe('loggerOptions', () => {
   it('finds the installed pino-pretty by itself', () => {
     const options = loggerOptions('info', { nodeEnv: 'development', isTTY: true })
     expect(options).toMatchObject({ transport: { target: expect.stringMatching(/pino-pretty/) } })
+  })
+
+  it('hands Fastify a started transport as a stream, and leaves options without one as they are', async () => {
+    const plain = loggerOptions('info', { nodeEnv: 'production', isTTY: false })
+    expect(withTransportStarted(plain)).toBe(plain)
+    const pretty = withTransportStarted(loggerOptions('info', { nodeEnv: 'development', isTTY: true }))
+    expect(pretty).not.toHaveProperty('transport')
+    type Worker = { write: (line: string) => void, end: () => void, once: (event: string, done: () => void) => void }
+    const stream = pretty.stream as unknown as Worker
+    expect(typeof stream.write).toBe('function')
+    await new Promise<void>((resolve) => { stream.once('close', resolve); stream.end() })
   })
 })
