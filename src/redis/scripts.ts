@@ -23,8 +23,7 @@ export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then r
  * cluster bus is documented to carry to every shard's subscribers.
  *   KEYS: lock     ARGV: token, channel, message
  */
-export const ANNOUNCE_AND_RELEASE = 'redis.call("publish", ARGV[2], ARGV[3]) ' +
-  'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
+export const ANNOUNCE_AND_RELEASE = `redis.call("publish", ARGV[2], ARGV[3]) ${RELEASE_IF_OWNER}`
 
 /**
  * One fixed window per key: the first request sets the expiry; a counter that somehow lost its
