@@ -20,15 +20,11 @@ export interface CachedBody {
 /** A caller's `Cache-Control: no-cache`, as far as NO_CACHE_PER_MINUTE allows it: `limited` when it was refused. */
 export interface NoCache { noCache: boolean, limited: boolean }
 
-const NOT_ASKED: NoCache = Object.freeze({ noCache: false, limited: false })
-
-/**
- * Whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. Most
- * requests send none and get their answer without waiting on a promise.
- */
-export function noCacheOf (request: FastifyRequest): NoCache | Promise<NoCache> {
-  if (!requestsNoCache(request.headers)) return NOT_ASKED
-  return request.server.noCacheAllowed(request).then((allowed) => ({ noCache: allowed, limited: !allowed }))
+/** Asks whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. */
+export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
+  if (!requestsNoCache(request.headers)) return { noCache: false, limited: false }
+  const allowed = await request.server.noCacheAllowed(request)
+  return { noCache: allowed, limited: !allowed }
 }
 
 /**

@@ -71,8 +71,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
     // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
-    const pendingNoCache = noCacheOf(request)
-    const asked = pendingNoCache instanceof Promise ? await pendingNoCache : pendingNoCache
+    const asked = await noCacheOf(request)
     const { noCache } = asked
     let walk
     try {

@@ -47,8 +47,7 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, offset, limit, brand_id: brandId } = request.query
-    const pendingNoCache = noCacheOf(request)
-    const asked = pendingNoCache instanceof Promise ? await pendingNoCache : pendingNoCache
+    const asked = await noCacheOf(request)
     const { noCache } = asked
     let page
     const started = performance.now()
