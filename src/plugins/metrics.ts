@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, onResponseHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { withHooks } from '../http/route-hooks.js'
 import { RequestRecorder } from '../metrics/request-recorder.js'
 import { ServiceMetrics } from '../metrics/service-metrics.js'
 
@@ -33,7 +34,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
       if (request.cacheOutcome !== undefined) recorder.recordCacheOutcome(request.cacheOutcome)
       done()
     }
-    route.onResponse = [...hooksOf(route.onResponse), recordRoute]
+    route.onResponse = withHooks(route.onResponse, recordRoute)
   })
   // Requests no route matched (404s).
   const recordUnmatched = recorder.forRoute('unmatched')
@@ -106,7 +107,3 @@ async function metricsRoute (app: FastifyInstance, options: MetricsPluginOptions
 
 export default fp(metrics, { name: 'metrics' })
 export const metricsEndpoint = fp(metricsRoute, { name: 'metrics-route', dependencies: ['metrics'] })
-
-function hooksOf<T> (hooks: T | T[] | undefined): T[] {
-  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
-}

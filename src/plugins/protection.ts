@@ -1,11 +1,12 @@
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
 import { callerAuth } from '../http/caller-auth.js'
 import { NoCacheAllowance } from '../http/no-cache-allowance.js'
 import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
+import { withHooks } from '../http/route-hooks.js'
 import { ProblemError } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { guardedRateLimitStore } from '../redis/rate-limit-store.js'
@@ -63,12 +64,8 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
   app.addHook('onRoute', (route) => {
     const access = route.config?.access
     const hooks = [access === undefined ? undefined : auth.hookFor(access), refuseBody].filter((hook) => hook !== undefined)
-    route.onRequest = [...toArray(route.onRequest), ...hooks]
+    route.onRequest = withHooks(route.onRequest, ...hooks)
   })
-}
-
-function toArray (hooks: onRequestHookHandler | onRequestHookHandler[] | undefined): onRequestHookHandler[] {
-  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
 }
 
 declare module 'fastify' {
