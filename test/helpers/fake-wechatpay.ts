@@ -2,6 +2,10 @@ import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } 
 import { generatePlatformCertificate } from '../../src/sandbox/platform-certificates.js'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sandbox/simulator.js'
 import type { WechatpayCredentials } from '../../src/config/config.js'
+import type { WechatpayClientOptions } from '../../src/wechatpay/client.js'
+import type { KeyStore } from '../../src/wechatpay/key-store.js'
+import { createRequestSigner } from '../../src/wechatpay/request-signer.js'
+import { createResponseVerifier } from '../../src/wechatpay/response-verifier.js'
 
 export type FakeKeyMode = 'public-key' | 'platform-certificate' | 'both'
 
@@ -45,5 +49,22 @@ export async function startFakeWechatpay (options: FakeWechatpayOptions = {}): P
       publicKey: withPublicKey ? generated.wechatpayPublicKey : undefined,
       apiv3Key: keyMode === 'public-key' ? undefined : Buffer.from(serviceApiv3Key ?? simulator.apiv3Key, 'utf8')
     }
+  }
+}
+
+type ClientPeer = Pick<WechatpayClientOptions, 'baseUrl' | 'sign' | 'verify' | 'acceptSerial'>
+
+/**
+ * What a WechatpayClient needs to talk to this fake, for tests that build one by hand: its URL, the
+ * merchant's signer, a verifier over `keys` (empty, or holding what the test puts there) and the
+ * serial the fake's answers name.
+ */
+export function clientAgainst (fake: FakeWechatpay, keys: KeyStore): ClientPeer {
+  const { mchid, merchantSerialNo, privateKey } = fake.credentials
+  return {
+    baseUrl: fake.simulator.url,
+    sign: createRequestSigner({ mchid, merchantSerialNo, privateKey }),
+    verify: createResponseVerifier({ keys }),
+    acceptSerial: fake.generated.wechatpayPublicKeyId
   }
 }

@@ -2,9 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { CARDS_ENDPOINT } from '../../src/wechatpay/endpoints/cards.js'
 import { WechatpayClient, type AttemptEnd } from '../../src/wechatpay/client.js'
 import { KeyStore } from '../../src/wechatpay/key-store.js'
-import { createRequestSigner } from '../../src/wechatpay/request-signer.js'
-import { createResponseVerifier } from '../../src/wechatpay/response-verifier.js'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { clientAgainst, startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // What the client tells its attempt observer (the tracing side makes a span of each attempt):
@@ -16,13 +14,10 @@ let seen: Array<{ origin: string, attempt: number, target: string, end?: Attempt
 beforeAll(async () => {
   fake = await startFakeWechatpay()
   const keys = new KeyStore()
-  const { mchid, merchantSerialNo, privateKey, publicKeyId, publicKey } = fake.credentials
+  const { publicKeyId, publicKey } = fake.credentials
   if (publicKeyId !== undefined && publicKey !== undefined) keys.set(publicKeyId, publicKey)
   client = new WechatpayClient({
-    baseUrl: fake.simulator.url,
-    sign: createRequestSigner({ mchid, merchantSerialNo, privateKey }),
-    verify: createResponseVerifier({ keys }),
-    acceptSerial: fake.generated.wechatpayPublicKeyId,
+    ...clientAgainst(fake, keys),
     userAgent: 'client-attempt-observer-test',
     timeoutMs: 2_000,
     // No backoff: the retry goes at once.

@@ -2,10 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CARDS_ENDPOINT } from '../../src/wechatpay/endpoints/cards.js'
 import { WechatpayClient } from '../../src/wechatpay/client.js'
 import { KeyStore } from '../../src/wechatpay/key-store.js'
-import { createRequestSigner } from '../../src/wechatpay/request-signer.js'
-import { createResponseVerifier } from '../../src/wechatpay/response-verifier.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
-import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
+import { clientAgainst, startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { uniqueAppid } from '../helpers/unique.js'
 
 // The client against the simulator, with no key for the answers it gets: it asks its hook for the
@@ -25,12 +23,8 @@ async function setUp (followUnknownSerial: (serial: string) => Promise<boolean>)
 }> {
   fake = await startFakeWechatpay()
   const keys = new KeyStore()
-  const { mchid, merchantSerialNo, privateKey } = fake.credentials
   client = new WechatpayClient({
-    baseUrl: fake.simulator.url,
-    sign: createRequestSigner({ mchid, merchantSerialNo, privateKey }),
-    verify: createResponseVerifier({ keys }),
-    acceptSerial: fake.generated.wechatpayPublicKeyId,
+    ...clientAgainst(fake, keys),
     userAgent: 'client-unknown-serial-test',
     timeoutMs: 1_000,
     followUnknownSerial
