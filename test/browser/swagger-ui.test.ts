@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { BrowserContext, Locator } from 'playwright-core'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
@@ -38,6 +38,22 @@ afterAll(async () => {
   await guarded?.close()
 })
 
+/** Opens GET /cards in the Swagger UI served at `base`, in "Try it out", with a page of 5 cards asked for. */
+async function cardsFormFilled (page: Page, base: string): Promise<Locator> {
+  await page.goto(`${base}/docs`)
+  const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
+  await operation.locator('.opblock-summary').first().click()
+  // tryItOutEnabled opens the form at once; click "Try it out" when the UI still offers it.
+  const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
+  if (await tryItOut.isVisible()) await tryItOut.click()
+  await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
+  await operation.locator('tr[data-param-name="offset"] input').fill('0')
+  await operation.locator('tr[data-param-name="limit"] input').fill('5')
+  // Swagger UI pre-fills the documented example; an empty field is left out of the request.
+  await operation.locator('tr[data-param-name="brand_id"] input').fill('')
+  return operation
+}
+
 describe('Swagger UI at /docs (sandbox mode)', () => {
   it('"Try it out" on GET /cards executes against the service and shows a 200 page of cards', async () => {
     const page = await (await browserContext()).newPage()
@@ -45,18 +61,7 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
     const failed: string[] = []
     page.on('requestfailed', (request) => { failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`) })
 
-    await page.goto(`${url}/docs`)
-    const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
-    await operation.locator('.opblock-summary').first().click()
-    // tryItOutEnabled opens the form at once; click "Try it out" when the UI still offers it.
-    const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
-    if (await tryItOut.isVisible()) await tryItOut.click()
-
-    await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
-    await operation.locator('tr[data-param-name="offset"] input').fill('0')
-    await operation.locator('tr[data-param-name="limit"] input').fill('5')
-    // Swagger UI pre-fills the documented example; an empty field is left out of the request.
-    await operation.locator('tr[data-param-name="brand_id"] input').fill('')
+    const operation = await cardsFormFilled(page, url)
     const answer = page.waitForResponse((res) => res.url().startsWith(`${url}/cards?`))
     await operation.locator('button.execute').click()
     expect((await answer).status()).toBe(200)
@@ -95,15 +100,7 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
   it('"Authorize" takes a bearer token, and "Try it out" then sends it: 401 without, 200 with', async () => {
     const page = await (await browserContext()).newPage()
     page.setDefaultTimeout(8_000)
-    await page.goto(`${guardedUrl}/docs`)
-    const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
-    await operation.locator('.opblock-summary').first().click()
-    const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
-    if (await tryItOut.isVisible()) await tryItOut.click()
-    await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
-    await operation.locator('tr[data-param-name="offset"] input').fill('0')
-    await operation.locator('tr[data-param-name="limit"] input').fill('5')
-    await operation.locator('tr[data-param-name="brand_id"] input').fill('')
+    const operation = await cardsFormFilled(page, guardedUrl)
     const execute = async (): Promise<{ status: number, authorization: string | undefined }> => {
       const answer = page.waitForResponse((res) => res.url().startsWith(`${guardedUrl}/cards?`))
       await operation.locator('button.execute').click()
