@@ -54,15 +54,24 @@ export function gzipOnce (body: Buffer): Buffer | undefined {
 const MAGIC = Buffer.from('WXC2')
 const MAGIC_V1 = Buffer.from('WXC1')
 
-export function encodeEntry (entry: CacheEntry): Buffer {
+/**
+ * The frame's first bytes, everything before the gzip form and the body: which page this is (its
+ * ETag), when and by which call it was fetched, and under which purge generation. Two frames with
+ * the same header hold the same page, which lets a replica ask Redis whether its copy is still the
+ * stored one without the page's bytes travelling (src/redis/page-store.ts).
+ */
+export function frameHeader (entry: CacheEntry): Buffer {
   const strings = [entry.requestId, entry.etag, entry.generation].map((s) => Buffer.from(s, 'utf8'))
-  const gzip = entry.gzip ?? Buffer.alloc(0)
   const head = Buffer.alloc(4 + 8 + strings.length * 2 + 4)
   MAGIC.copy(head, 0)
   head.writeDoubleBE(entry.storedAt, 4)
   strings.forEach((s, i) => head.writeUInt16BE(s.length, 12 + i * 2))
-  head.writeUInt32BE(gzip.length, 18)
-  return Buffer.concat([head, ...strings, gzip, entry.body])
+  head.writeUInt32BE(entry.gzip?.length ?? 0, 18)
+  return Buffer.concat([head, ...strings])
+}
+
+export function encodeEntry (entry: CacheEntry): Buffer {
+  return Buffer.concat([frameHeader(entry), entry.gzip ?? Buffer.alloc(0), entry.body])
 }
 
 /** Undefined for anything not written by encodeEntry (another format version, or garbage). */

@@ -17,7 +17,9 @@ interface Copy { entry: CacheEntry, until: number }
 
 /**
  * A small in-process layer of verified pages in front of Redis: a hot page is answered from
- * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request.
+ * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request, and
+ * once that has passed, Redis is asked whether it still holds the same page before the bytes are
+ * sent again.
  * A copy is only ever what Redis held a moment ago (it is never checked against purge
  * generations of its own), and it is dropped here at once on any purge and on any fill that a
  * replica announces; the short TTL bounds staleness should an announcement be lost. Entries keep
@@ -43,7 +45,9 @@ export class LayeredPageStore implements PageStore {
       // The entry's own stamp is the shared generation it was stored under.
       return { entry: copy.entry, generation: copy.entry.generation }
     }
-    const shared = await this.#shared.read(keys)
+    // An expired copy is still worth offering: if Redis holds that very page, it says so in a few
+    // bytes and the copy serves another localTtlMs, instead of the page crossing the wire again.
+    const shared = await this.#shared.read(keys, copy?.entry)
     if (shared?.entry !== undefined) this.#keep(keys.page, shared.entry)
     else this.#drop(keys.page)
     return shared
@@ -97,14 +101,16 @@ export class LayeredPageStore implements PageStore {
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
     const entry = read.body.byteLength < read.body.buffer.byteLength ? { ...read, body: own(read.body), gzip: own(read.gzip) } : read
     const now = this.#now()
-    this.#copies.set(pageKey, { entry, until: now + this.#options.localTtlMs })
+    const ttl = this.#options.localTtlMs
+    this.#copies.set(pageKey, { entry, until: now + ttl })
     this.#bytes += entryBytes(entry)
-    // Insertion order is age order, and every copy lives as long: the first ones are the oldest,
-    // so expired copies go from the front (their pages are garbage once Redis is asked again),
-    // then the oldest while over either bound.
+    // Insertion order is the order Redis last confirmed the copies in, and every copy lives as long:
+    // the first ones are the oldest. An expired copy stays one more TTL, for a page asked for again
+    // by then to be confirmed cheaply; after that it goes from the front, and the oldest go while
+    // over either bound.
     for (const [key, copy] of this.#copies) {
       const over = this.#copies.size > this.#options.maxEntries || this.#bytes > this.#options.maxBytes
-      if (!over && copy.until > now) break
+      if (!over && copy.until + ttl > now) break
       this.#drop(key)
     }
   }

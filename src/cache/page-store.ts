@@ -24,8 +24,12 @@ export type StoreHealth = 'ok' | 'down' | 'memory'
  */
 export interface PageStore {
   readonly kind: 'redis' | 'memory'
-  /** undefined when the store could not be asked (down, stalled, circuit open). */
-  read (keys: PageKeys): Promise<StoredRead | undefined>
+  /**
+   * undefined when the store could not be asked (down, stalled, circuit open). `held`: a copy of the
+   * page the caller already has; a store that can tell it still holds that very page answers with
+   * `held` itself rather than sending the page's bytes again.
+   */
+  read (keys: PageKeys, held?: CacheEntry): Promise<StoredRead | undefined>
   write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean>
   /** Bumps purge generations: every entry stamped with an older one is no longer read. */
   purge (generationKeys: string[]): Promise<boolean>

@@ -1,15 +1,12 @@
-import { decodeEntry, encodeEntry, type CacheEntry } from '../cache/cache-entry.js'
+import { decodeEntry, encodeEntry, frameHeader, type CacheEntry } from '../cache/cache-entry.js'
 import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead, type StoreHealth } from '../cache/page-store.js'
 import type { RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
+import { evalBuffer, READ_UNLESS_HELD } from './scripts.js'
 
 // Generation counters outlive every entry (retention is at most two days), then go away unused.
 const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
 
-/**
- * Pages in Redis, shared by every replica. A read is one MGET of the page's purge generations and
- * the page (one slot, thanks to the hash tag); the page stays a binary frame end to end.
- */
 /** A page frame and its generation counters as Redis answered them (nil: never written). */
 export function storedRead (frame: Buffer | null | undefined, counters: ReadonlyArray<Buffer | null | undefined>): StoredRead {
   const generation = generationOf(counters.map((counter) => counter?.toString()))
@@ -17,6 +14,11 @@ export function storedRead (frame: Buffer | null | undefined, counters: Readonly
   return { entry: currentEntry(entry, generation), generation }
 }
 
+/**
+ * Pages in Redis, shared by every replica. A read is one MGET of the page's purge generations and
+ * the page (one slot, thanks to the hash tag), or, for a replica holding a copy, one script that
+ * sends the page only if it changed; the page stays a binary frame end to end.
+ */
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #redis: RedisConnection
@@ -27,9 +29,21 @@ export class RedisPageStore implements PageStore {
     this.#guard = guard
   }
 
-  async read (keys: PageKeys): Promise<StoredRead | undefined> {
+  async read (keys: PageKeys, held?: CacheEntry): Promise<StoredRead | undefined> {
+    if (held !== undefined) return await this.#readUnlessHeld(keys, held)
     const values = await this.#guard.call(async () => await this.#redis.mgetBuffer(...keys.generations, keys.page), undefined)
     return values === undefined ? undefined : storedRead(values.at(-1), values.slice(0, -1))
+  }
+
+  /** One script: the held copy back when Redis still holds it (a few bytes on the wire), else the page as stored. */
+  async #readUnlessHeld (keys: PageKeys, held: CacheEntry): Promise<StoredRead | undefined> {
+    const values = await this.#guard.call(async () => await evalBuffer(
+      this.#redis, READ_UNLESS_HELD, [keys.page, ...keys.generations], [frameHeader(held)]
+    ) as Array<Buffer | 1 | null>, undefined)
+    if (values === undefined) return undefined
+    const [page, ...counters] = values as [Buffer | 1 | null, ...Array<Buffer | null>]
+    const read = storedRead(page === 1 ? null : page, counters)
+    return page === 1 ? { entry: currentEntry(held, read.generation), generation: read.generation } : read
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {

@@ -70,13 +70,27 @@ end
 result[n + 3] = granted
 return result`
 
-type EvalBuffer = (script: string, numKeys: number, ...keysAndArgs: Array<string | number>) => Promise<unknown>
+/**
+ * A page read by a replica that holds a copy of it: the page's purge generations, and the page
+ * itself only when Redis no longer holds that very copy (its frame does not begin with the copy's
+ * header, src/cache/cache-entry.ts); when it does, 1 instead of the page's bytes.
+ *   KEYS: page, the generations…     ARGV: the held copy's frame header
+ *   returns {1|page|nil, generation…}
+ */
+export const READ_UNLESS_HELD = `
+local result = {}
+for i = 2, #KEYS do result[i] = redis.call('get', KEYS[i]) end
+local head = ARGV[1]
+if redis.call('getrange', KEYS[1], 0, #head - 1) == head then result[1] = 1 else result[1] = redis.call('get', KEYS[1]) end
+return result`
+
+type EvalBuffer = (script: string, numKeys: number, ...keysAndArgs: Array<string | number | Buffer>) => Promise<unknown>
 
 /**
  * EVAL with binary replies kept as Buffers (a page frame is not text). ioredis has evalBuffer on
  * both Redis and Cluster but leaves it out of its types; `callBuffer('eval', …)` loses the command
  * name under auto-pipelining, and a defineCommand script breaks a Cluster's auto-pipeline.
  */
-export async function evalBuffer (client: RedisConnection, lua: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+export async function evalBuffer (client: RedisConnection, lua: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
   return await (client as unknown as { evalBuffer: EvalBuffer }).evalBuffer(lua, keys.length, ...keys, ...args)
 }
