@@ -20,7 +20,13 @@ export interface ServedPage {
   outcome: CacheOutcome
 }
 
-export interface Filled { entry: CacheEntry, stored: boolean, collapsed: boolean }
+export interface Filled {
+  entry: CacheEntry
+  stored: boolean
+  collapsed: boolean
+  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
+  unstamped?: boolean
+}
 
 export interface CachedPagesOptions<Q> {
   store: PageStore
@@ -53,7 +59,11 @@ export class CachedPages<Q> {
   async getPage (query: Q, { noCache = false } = {}): Promise<ServedPage> {
     const keys = this.#options.keysOf(query)
     const started = this.#now()
-    const read = await this.#options.store.read(keys)
+    // A forced refresh has no use for the stored page before its fetch, and with a fleet lock the
+    // lock's own round trip reads the purge generation the fetch is stamped with: the page is read
+    // only if WeChat Pay fails, to serve it stale instead of an error.
+    const deferRead = noCache && this.#options.fleet !== undefined
+    const read = deferRead ? undefined : await this.#options.store.read(keys)
     const entry = read?.entry
     const known = entry === undefined ? undefined : freshness(entry, started, this.#options.policy)
     if (entry !== undefined && known !== undefined && !noCache) {
@@ -70,7 +80,7 @@ export class CachedPages<Q> {
       )
       const collapsed = joined || value.collapsed
       const status = forwardStatus(noCache ? 'request' : 'miss', {
-        stored: value.stored && !collapsed, collapsed, ...(read === undefined ? { detail: 'cache-unavailable' } : {})
+        stored: value.stored && !collapsed, collapsed, ...(value.unstamped === true ? { detail: 'cache-unavailable' } : {})
       })
       return served(
         value.entry,
@@ -80,9 +90,12 @@ export class CachedPages<Q> {
       )
     } catch (err) {
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
-      if (entry !== undefined && err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
-        const now = freshness(entry, this.#now(), this.#options.policy)
-        if (now.state !== 'expired') return served(entry, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+      if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
+        const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
+        const now = fallback === undefined ? undefined : freshness(fallback, this.#now(), this.#options.policy)
+        if (fallback !== undefined && now !== undefined && now.state !== 'expired') {
+          return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+        }
       }
       throw err
     }
@@ -102,7 +115,7 @@ export class CachedPages<Q> {
     }
     // Without a generation (the store was unreachable at read time) the entry could outlive a purge.
     const stored = generation !== undefined && await this.#options.store.write(keys, entry, retentionMs(this.#options.policy))
-    return { entry, stored, collapsed: false }
+    return { entry, stored, collapsed: false, unstamped: generation === undefined }
   }
 
   async #fill (keys: PageKeys, query: Q, generation: string | undefined, notBefore: number | undefined): Promise<Filled> {
@@ -113,7 +126,11 @@ export class CachedPages<Q> {
       : entry.storedAt >= notBefore
     // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
-    return await fleet.fill(keys, usable, async (granted) => await this.fetchAndStore(keys, query, generation, granted), storedSince)
+    // The generation the lock read is the later one, so the surer stamp: a purge between this
+    // request's read and the lock then already counts.
+    const fetch = async (granted: boolean, locked: string | undefined): Promise<Filled> =>
+      await this.fetchAndStore(keys, query, locked ?? generation, granted)
+    return await fleet.fill(keys, usable, fetch, storedSince)
   }
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {

@@ -87,11 +87,16 @@ export class FleetFill {
   }
 
   /**
-   * `fetch` is told whether the upstream turn was already taken, atomically with the lock.
-   * `storedSince`: pages stored before it are not `usable` (whatever else `usable` refuses).
+   * `fetch` is told whether the upstream turn was already taken, atomically with the lock, and the
+   * purge generation read with the lock, the latest one known before its fetch (undefined when the
+   * store could not be read). `storedSince`: pages stored before it are not `usable` (whatever else
+   * `usable` refuses).
    */
   async fill (
-    keys: PageKeys, usable: (entry: CacheEntry) => boolean, fetch: (granted: boolean) => Promise<Filled>, storedSince?: number
+    keys: PageKeys,
+    usable: (entry: CacheEntry) => boolean,
+    fetch: (granted: boolean, generation: string | undefined) => Promise<Filled>,
+    storedSince?: number
   ): Promise<Filled> {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
@@ -123,12 +128,12 @@ export class FleetFill {
           }
           stopWaiting('fetched-instead')
           const granted = attempt.granted === true
-          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(granted))
+          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(granted, read?.generation))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch(false)
+        return await fetch(false, undefined)
       } else {
         holders.add(attempt.holder)
         waiting ??= this.#options.observeWait?.()
