@@ -44,8 +44,23 @@ const GZIP_LEVEL = 3
 /** gzip once per fetch; undefined when the page is small or would not shrink by a tenth. */
 export function gzipOnce (body: Buffer): Buffer | undefined {
   if (body.length < MIN_COMPRESSIBLE_BYTES) return undefined
+  // zlib answers with a view into its 16 KB output chunk: kept as it is, a 3.8 KB gzip form would
+  // hold all 16 KB for as long as the page is cached.
   const compressed = gzipSync(body, { level: GZIP_LEVEL })
-  return compressed.length <= body.length * 0.9 ? compressed : undefined
+  return compressed.length <= body.length * 0.9 ? ownBytes(compressed) : undefined
+}
+
+/**
+ * The bytes in memory of their own: a Buffer that is a view into a larger one (a socket chunk, a
+ * zlib output chunk, Node's shared 8 KB pool) keeps all of it alive, and a cache bounded in bytes
+ * would hold more than it counts. A Buffer that is already its whole memory is returned as it is.
+ */
+export function ownBytes<T extends Buffer | undefined> (view: T): T {
+  if (view === undefined || view.byteLength === view.buffer.byteLength) return view
+  // Not Buffer.from: it would put a small copy in the shared pool again.
+  const copy = Buffer.allocUnsafeSlow(view.byteLength)
+  view.copy(copy)
+  return copy as T
 }
 
 // A binary frame instead of JSON: a hit then costs no parse of the page and no base64 of its bytes.

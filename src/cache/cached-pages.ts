@@ -1,6 +1,6 @@
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { gzipOnce, strongEtag, type CacheEntry } from './cache-entry.js'
+import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
@@ -105,7 +105,8 @@ export class CachedPages<Q> {
   async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, granted = false): Promise<Filled> {
     const page = await this.#options.fetch(query, granted)
     const entry: CacheEntry = {
-      body: page.body,
+      // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
+      body: ownBytes(page.body),
       // Compressed once, here, so that no hit ever compresses.
       gzip: gzipOnce(page.body),
       storedAt: this.#now(),

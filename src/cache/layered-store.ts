@@ -1,4 +1,4 @@
-import { entryBytes, type CacheEntry } from './cache-entry.js'
+import { entryBytes, ownBytes, type CacheEntry } from './cache-entry.js'
 import type { PageKeys, PageStore, StoredRead, StoreHealth } from './page-store.js'
 
 export interface LayeredStoreOptions {
@@ -99,7 +99,9 @@ export class LayeredPageStore implements PageStore {
     this.#drop(pageKey)
     // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
-    const entry = read.body.byteLength < read.body.buffer.byteLength ? { ...read, body: own(read.body), gzip: own(read.gzip) } : read
+    const body = ownBytes(read.body)
+    const gzip = ownBytes(read.gzip)
+    const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()
     const ttl = this.#options.localTtlMs
     this.#copies.set(pageKey, { entry, until: now + ttl })
@@ -121,12 +123,4 @@ export class LayeredPageStore implements PageStore {
     this.#copies.delete(pageKey)
     this.#bytes -= entryBytes(copy.entry)
   }
-}
-
-/** A copy in memory of its own: Buffer.from would put a small one (a gzip form) in a shared 8 KB pool slab. */
-function own<T extends Buffer | undefined> (view: T): T {
-  if (view === undefined) return view
-  const copy = Buffer.allocUnsafeSlow(view.length)
-  view.copy(copy)
-  return copy as T
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gunzipSync } from 'node:zlib'
-import { decodeEntry, encodeEntry, gzipEtag, gzipOnce, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { decodeEntry, encodeEntry, gzipEtag, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { freshness } from '../../src/cache/freshness.js'
 
@@ -29,6 +29,23 @@ describe('cache entry frames', () => {
     expect(decoded?.gzip?.equals(gzip as Buffer)).toBe(true)
     expect(gunzipSync(decoded?.gzip as Buffer).equals(page)).toBe(true)
     expect(decoded?.body.equals(page)).toBe(true)
+  })
+
+  it('makes a gzip form that is its own memory, not a view into zlib\'s larger output chunk', () => {
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `pXtPd${i}`, title: `会员卡 ${i}`, description: '使用说明'.repeat(5) }))
+    const gzip = gzipOnce(Buffer.from(JSON.stringify({ data: cards }))) as Buffer
+    expect(gzip.byteLength).toBeLessThan(4096)
+    expect(gzip.buffer.byteLength).toBe(gzip.byteLength)
+  })
+
+  it('copies only views: a Buffer that is its whole memory is kept, a slice gets memory of its own', () => {
+    const whole = Buffer.allocUnsafeSlow(100)
+    expect(ownBytes(whole)).toBe(whole)
+    const slice = Buffer.from('a small page') // in Node's shared 8 KB pool
+    const owned = ownBytes(slice)
+    expect(owned.equals(slice)).toBe(true)
+    expect(owned.buffer.byteLength).toBe(slice.byteLength)
+    expect(ownBytes(undefined)).toBeUndefined()
   })
 
   it('keeps no gzip form of a page too small to gain from one', () => {
