@@ -9,8 +9,8 @@ import { uniqueAppid } from '../helpers/unique.js'
 
 // What a miss asks Redis before it calls WeChat Pay, watched with MONITOR: the page read, then one
 // script that takes the fill lock, reads the page again and takes the merchant's upstream turn (a
-// forced refresh skips the first read); after it, one script that announces the outcome and
-// releases the lock.
+// forced refresh counts the caller's allowance instead of reading the page first); after it, one
+// script that announces the outcome and releases the lock.
 let fake: FakeWechatpay
 let service: TestApp
 let monitor: ChildProcess
@@ -64,7 +64,7 @@ describe('a miss on a single Redis', () => {
     expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
   })
 
-  it('a forced refresh of a stored page makes one round trip before WeChat Pay: the script, which leaves the old page out', async () => {
+  it('a forced refresh of a stored page makes two round trips before WeChat Pay: its allowance, then the script', async () => {
     const appid = uniqueAppid()
     const mchid = fake.credentials.mchid
     const page = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 2 })
@@ -78,10 +78,15 @@ describe('a miss on a single Redis', () => {
     await res.arrayBuffer()
     await expect.poll(stored).toBe(true)
 
-    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid)))
+    // The caller's NO_CACHE_PER_MINUTE allowance is counted under a key of its own.
+    const allowance = (arg: string): boolean => arg.startsWith(REDIS_KEYS.noCachePrefix(mchid))
+    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || allowance(arg)))
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
-    // No read of the page first: the refresh does not use it, and the script reads the generations.
-    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['eval'])
+    // No read of the page: the refresh does not use it, and the script, which leaves the old page
+    // out, reads the generations the new one is stamped with.
+    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['eval', 'eval'])
+    expect(beforeStore[0]?.args.some(allowance)).toBe(true)
+    expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
     expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
     // Then the outcome is announced and the lock released in one script.
     const settled = (): boolean => seen.some((command) => command.args.includes(page.lock) && command.args.includes(REDIS_KEYS.fillChannel))
