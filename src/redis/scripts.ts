@@ -91,6 +91,8 @@ type EvalBuffer = (script: string, numKeys: number, ...keysAndArgs: Array<string
  * both Redis and Cluster but leaves it out of its types; `callBuffer('eval', …)` loses the command
  * name under auto-pipelining, and a defineCommand script breaks a Cluster's auto-pipeline.
  */
-export async function evalBuffer (client: RedisConnection, lua: string, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
+export async function evalBuffer (
+  client: RedisConnection, lua: string, keys: string[], args: Array<string | number | Buffer>
+): Promise<unknown> {
   return await (client as unknown as { evalBuffer: EvalBuffer }).evalBuffer(lua, keys.length, ...keys, ...args)
 }

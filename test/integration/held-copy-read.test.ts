@@ -115,7 +115,8 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     await writer.write(keys, stored, RETENTION_MS)
     const keyList = [keys.page, ...keys.generations]
     const held = await replyBytes(client, 'eval', READ_UNLESS_HELD, String(keyList.length), ...keyList, frameHeader(stored))
-    const changed = await replyBytes(client, 'eval', READ_UNLESS_HELD, String(keyList.length), ...keyList, frameHeader(entryOf('a', clock.now + 1)))
+    const other = frameHeader(entryOf('a', clock.now + 1))
+    const changed = await replyBytes(client, 'eval', READ_UNLESS_HELD, String(keyList.length), ...keyList, other)
     expect(held).toBeLessThan(100)
     expect(changed).toBeGreaterThan(stored.body.length)
   })

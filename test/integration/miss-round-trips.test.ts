@@ -80,7 +80,8 @@ describe('a miss on a single Redis', () => {
 
     // The caller's NO_CACHE_PER_MINUTE allowance is counted under a key of its own.
     const allowance = (arg: string): boolean => arg.startsWith(REDIS_KEYS.noCachePrefix(mchid))
-    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || allowance(arg)))
+    const ours = (arg: string): boolean => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || allowance(arg)
+    const mine = seen.filter((command) => command.args.some(ours))
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
     // No read of the page: the refresh does not use it, and the script, which leaves the old page
     // out, reads the generations the new one is stamped with.
