@@ -30,6 +30,13 @@ export class LayeredPageStore implements PageStore {
   readonly #shared: PageStore
   readonly #copies = new Map<string, Copy>()
   #bytes = 0
+  /**
+   * Counts the drops (purges, fills announced by other replicas). A page Redis sent before a drop
+   * but which arrives after it may be the very one the drop was about: it is answered, not kept.
+   * Fills come a few times a second at most (the merchant's upstream budget), so one counter for
+   * every page costs a kept copy now and then, never a stale one.
+   */
+  #drops = 0
   readonly #options: LayeredStoreOptions
   readonly #now: () => number
 
@@ -47,15 +54,17 @@ export class LayeredPageStore implements PageStore {
     }
     // An expired copy is still worth offering: if Redis holds that very page, it says so in a few
     // bytes and the copy serves another localTtlMs, instead of the page crossing the wire again.
+    const drops = this.#drops
     const shared = await this.#shared.read(keys, copy?.entry)
-    if (shared?.entry !== undefined) this.#keep(keys.page, shared.entry)
+    if (shared?.entry !== undefined && drops === this.#drops) this.#keep(keys.page, shared.entry)
     else this.#drop(keys.page)
     return shared
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
+    const drops = this.#drops
     const stored = await this.#shared.write(keys, entry, retentionMs)
-    if (stored) this.#keep(keys.page, entry)
+    if (stored && drops === this.#drops) this.#keep(keys.page, entry)
     return stored
   }
 
@@ -68,12 +77,14 @@ export class LayeredPageStore implements PageStore {
 
   /** A purge anywhere in the fleet: purges are rare, so every copy goes and Redis decides again. */
   dropLocal (): void {
+    this.#drops++
     this.#copies.clear()
     this.#bytes = 0
   }
 
   /** A replica stored a newer copy of this page: read it from Redis next time. */
   dropPage (pageKey: string): void {
+    this.#drops++
     this.#drop(pageKey)
   }
 

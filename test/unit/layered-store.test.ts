@@ -3,6 +3,7 @@ import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
+import type { PageStore } from '../../src/cache/page-store.js'
 
 // The shared layer is a real store (the in-process one standing in for Redis): these tests are
 // about what the hot layer keeps in this process, and for how long.
@@ -73,7 +74,47 @@ describe('the in-process hot layer in front of Redis', () => {
     const kept = (await hot.read(keysFor(0)))?.entry
     expect((await hot.read(keysFor(0)))?.entry).toBe(kept) // answered from this layer
     expect(kept?.body.equals(body)).toBe(true)
-    expect(kept?.body.buffer.byteLength).toBeLessThan(chunk.byteLength)
+    expect(kept?.body.buffer.byteLength).toBe(body.byteLength) // memory of its own, not a slice of a pool either
+  })
+
+  it('does not keep a page that arrives after a purge or a fill announced while it was read or written', async () => {
+    const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
+    await shared.write(keysFor(0), entryOf(1_000), 60_000)
+    // Redis answers a round trip later: here, when the test lets it.
+    let answer = (): void => {}
+    const later = async <T>(work: () => Promise<T>): Promise<T> => {
+      await new Promise<void>((resolve) => { answer = resolve })
+      return await work()
+    }
+    const redis: PageStore = {
+      kind: 'redis',
+      read: async (keys) => await later(async () => await shared.read(keys)),
+      write: async (keys, entry, ms) => await later(async () => await shared.write(keys, entry, ms)),
+      purge: async (keys) => await shared.purge(keys),
+      health: () => 'ok',
+      close: async () => {}
+    }
+    const hot = new LayeredPageStore(redis, {
+      localTtlMs: 1_000, maxEntries: 10, maxBytes: 1024 * 1024, announcePurge: async () => {}, now: () => 0
+    })
+
+    const reading = hot.read(keysFor(0))
+    hot.dropPage(keysFor(0).page)
+    answer()
+    expect((await reading)?.entry).toBeDefined() // answered
+    expect(hot.size).toBe(0) // not kept: the announcement may have been about this very page
+
+    const writing = hot.write(keysFor(1), entryOf(1_000), 60_000)
+    hot.dropLocal()
+    answer()
+    expect(await writing).toBe(true)
+    expect(hot.size).toBe(0)
+
+    // Nothing dropped meanwhile: kept.
+    const quiet = hot.read(keysFor(0))
+    answer()
+    await quiet
+    expect(hot.size).toBe(1)
   })
 
   it('counts a replaced or dropped copy\'s bytes once', async () => {
