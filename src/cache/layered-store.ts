@@ -20,9 +20,10 @@ interface Copy { entry: CacheEntry, until: number }
  * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request, and
  * once that has passed, Redis is asked whether it still holds the same page before the bytes are
  * sent again.
- * A copy is only ever what Redis held a moment ago (it is never checked against purge
- * generations of its own), and it is dropped here at once on any purge and on any fill that a
- * replica announces; the short TTL bounds staleness should an announcement be lost. Entries keep
+ * A copy is only ever what Redis answered a read with a moment ago, under the purge generations
+ * current then (a page this replica stores is read back before it is kept), and it is dropped here
+ * at once on any purge and on any fill that a replica announces; the short TTL bounds staleness
+ * should an announcement be lost. Entries keep
  * their Redis fetch time, so freshness, Age and Cache-Status are the same from either layer.
  */
 export class LayeredPageStore implements PageStore {
@@ -31,8 +32,8 @@ export class LayeredPageStore implements PageStore {
   readonly #copies = new Map<string, Copy>()
   #bytes = 0
   /**
-   * Counts the drops (purges, fills announced by other replicas). A page Redis sent before a drop
-   * but which arrives after it may be the very one the drop was about: it is answered, not kept.
+   * Counts the drops (purges, fills announced by any replica). A page Redis sent before a drop but
+   * which arrives after it may be the very one the drop was about: it is answered, not kept.
    * Fills come a few times a second at most (the merchant's upstream budget), so one counter for
    * every page costs a kept copy now and then, never a stale one.
    */
@@ -62,9 +63,11 @@ export class LayeredPageStore implements PageStore {
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
-    const drops = this.#drops
     const stored = await this.#shared.write(keys, entry, retentionMs)
-    if (stored && drops === this.#drops) this.#keep(keys.page, entry)
+    // Not kept here: a purge may have come since the fetch began, and only Redis can tell whether
+    // the generation the entry was stamped with is still current; the next read asks it. A copy
+    // held until now is older than what was just stored, and any read in flight too.
+    this.dropPage(keys.page)
     return stored
   }
 
@@ -82,7 +85,7 @@ export class LayeredPageStore implements PageStore {
     this.#bytes = 0
   }
 
-  /** A replica stored a newer copy of this page: read it from Redis next time. */
+  /** This or another replica stored a newer copy of this page: read it from Redis next time. */
   dropPage (pageKey: string): void {
     this.#drops++
     this.#drop(pageKey)

@@ -153,6 +153,8 @@ describe('single flight across the fleet', () => {
     // Purge first, so the page is stamped with a non-zero generation, as in a long-running fleet.
     await fetch(`${replicas[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
     await fetch(`${replicas[0]?.url}${path}`)
+    // The replica that stored the page keeps a copy once it has read it back (under the generations current then).
+    expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toMatch(/; hit; /)
     const { page } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     await redis.del(page)
     // Redis no longer has it, yet replica 0 answers from its own copy for a moment.

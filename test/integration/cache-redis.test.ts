@@ -146,6 +146,24 @@ describe('the Redis page cache', () => {
     expect(fake.simulator.calls).toHaveLength(7)
   })
 
+  it('a page whose fetch began before a purge is stored, yet not served after the purge', async () => {
+    const appid = uniqueAppid()
+    const path = `/cards?appid=${appid}&offset=0&limit=5`
+    await get(path)
+    clock.now += 1_000
+    fake.simulator.enqueue({ kind: 'delay', ms: 300 })
+    const refreshing = get(path, { 'cache-control': 'no-cache' })
+    await expect.poll(() => fake.simulator.calls.length).toBe(2)
+    const purge = await fetch(`${service.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })
+    expect(purge.status).toBe(204)
+    const refreshed = await refreshing
+    expect(refreshed.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=request; stored')
+    // Stamped with the generation read before its fetch, so the purge drops it too: neither
+    // Redis nor this replica's in-process copy answers with it.
+    expect((await get(path)).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
+    expect(fake.simulator.calls).toHaveLength(3)
+  })
+
   it('DELETE /cards/cache with brand_id drops that brand\'s pages and the unfiltered ones only', async () => {
     const appid = uniqueAppid()
     const [all, mine, theirs] = ['', '&brand_id=1001622624', '&brand_id=1001622625']

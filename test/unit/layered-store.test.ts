@@ -27,20 +27,26 @@ function layered (
   return { hot, shared }
 }
 
+/** A page stored in the shared store and read once through the hot layer, which then keeps a copy. */
+async function kept (hot: LayeredPageStore, shared: MemoryPageStore, offset: number, size: number): Promise<void> {
+  await shared.write(keysFor(offset), entryOf(size), 60_000)
+  await hot.read(keysFor(offset))
+}
+
 describe('the in-process hot layer in front of Redis', () => {
   it('lets go of copies a TTL after they expire, so a burst of pages is not held for ever', async () => {
     let now = 0
-    const { hot } = layered({ now: () => now })
-    for (let offset = 0; offset < 50; offset++) await hot.write(keysFor(offset), entryOf(1_000), 60_000)
+    const { hot, shared } = layered({ now: () => now })
+    for (let offset = 0; offset < 50; offset++) await kept(hot, shared, offset, 1_000)
     expect(hot.size).toBe(50)
     expect(hot.bytes).toBe(50_000)
     // Expired, but kept one more TTL to be offered to Redis for confirmation.
     now += 1_500
-    await hot.write(keysFor(98), entryOf(1_000), 60_000)
+    await kept(hot, shared, 98, 1_000)
     expect(hot.size).toBe(51)
     // The next page kept after that sweeps them from the front.
     now += 600
-    await hot.write(keysFor(99), entryOf(1_000), 60_000)
+    await kept(hot, shared, 99, 1_000)
     expect(hot.size).toBe(2)
     expect(hot.bytes).toBe(2_000)
   })
@@ -48,14 +54,27 @@ describe('the in-process hot layer in front of Redis', () => {
   it('is bounded in bytes (CACHE_MAX_BYTES) as well as in entries, dropping the oldest copies', async () => {
     const now = 0
     const { hot, shared } = layered({ maxBytes: 10_000, maxEntries: 3, now: () => now })
-    for (let offset = 0; offset < 5; offset++) await hot.write(keysFor(offset), entryOf(4_000), 60_000)
+    for (let offset = 0; offset < 5; offset++) await kept(hot, shared, offset, 4_000)
     expect(hot.bytes).toBeLessThanOrEqual(10_000)
     expect(hot.size).toBe(2)
-    for (let offset = 10; offset < 15; offset++) await hot.write(keysFor(offset), entryOf(100), 60_000)
+    for (let offset = 10; offset < 15; offset++) await kept(hot, shared, offset, 100)
     expect(hot.size).toBe(3)
     // Dropped from this process only: the shared store still answers for them.
     expect((await shared.read(keysFor(0))).entry).toBeDefined()
     expect((await hot.read(keysFor(0)))?.entry).toBeDefined()
+  })
+
+  it('keeps no copy of a page it stores: the next read asks the shared store, which knows about purges since', async () => {
+    const now = 0
+    const { hot, shared } = layered({ now: () => now })
+    await kept(hot, shared, 0, 1_000)
+    expect(hot.size).toBe(1)
+    // A fetch stamped before a purge, stored after it: Redis no longer answers with it.
+    const fetchedBefore = { ...entryOf(2_000), generation: '0.0' }
+    await shared.purge([keysFor(0).generations[0] as string])
+    expect(await hot.write(keysFor(0), fetchedBefore, 60_000)).toBe(true)
+    expect(hot.size).toBe(0)
+    expect((await hot.read(keysFor(0)))?.entry).toBeUndefined()
   })
 
   it('keeps a copy of a page that is a view into a larger buffer (a Redis socket chunk), not the view', async () => {
@@ -77,7 +96,7 @@ describe('the in-process hot layer in front of Redis', () => {
     expect(kept?.body.buffer.byteLength).toBe(body.byteLength) // memory of its own, not a slice of a pool either
   })
 
-  it('does not keep a page that arrives after a purge or a fill announced while it was read or written', async () => {
+  it('does not keep a page that arrives after a purge or a fill announced while it was read', async () => {
     const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
     await shared.write(keysFor(0), entryOf(1_000), 60_000)
     // Redis answers a round trip later: here, when the test lets it.
@@ -89,7 +108,7 @@ describe('the in-process hot layer in front of Redis', () => {
     const redis: PageStore = {
       kind: 'redis',
       read: async (keys) => await later(async () => await shared.read(keys)),
-      write: async (keys, entry, ms) => await later(async () => await shared.write(keys, entry, ms)),
+      write: async (keys, entry, ms) => await shared.write(keys, entry, ms),
       purge: async (keys) => await shared.purge(keys),
       health: () => 'ok',
       close: async () => {}
@@ -104,12 +123,6 @@ describe('the in-process hot layer in front of Redis', () => {
     expect((await reading)?.entry).toBeDefined() // answered
     expect(hot.size).toBe(0) // not kept: the announcement may have been about this very page
 
-    const writing = hot.write(keysFor(1), entryOf(1_000), 60_000)
-    hot.dropLocal()
-    answer()
-    expect(await writing).toBe(true)
-    expect(hot.size).toBe(0)
-
     // Nothing dropped meanwhile: kept.
     const quiet = hot.read(keysFor(0))
     answer()
@@ -118,13 +131,15 @@ describe('the in-process hot layer in front of Redis', () => {
   })
 
   it('counts a replaced or dropped copy\'s bytes once', async () => {
-    const { hot } = layered({ now: () => 0 })
-    await hot.write(keysFor(0), entryOf(1_000), 60_000)
-    await hot.write(keysFor(0), entryOf(2_000), 60_000)
+    let now = 0
+    const { hot, shared } = layered({ now: () => now })
+    await kept(hot, shared, 0, 1_000)
+    now += 1_001
+    await kept(hot, shared, 0, 2_000)
     expect(hot.bytes).toBe(2_000)
     hot.dropPage(keysFor(0).page)
     expect(hot.bytes).toBe(0)
-    await hot.write(keysFor(1), entryOf(500), 60_000)
+    await kept(hot, shared, 1, 500)
     hot.dropLocal()
     expect([hot.size, hot.bytes]).toEqual([0, 0])
   })
