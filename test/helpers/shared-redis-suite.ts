@@ -120,6 +120,8 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     const layered = await pair({ cache: { localTtlMs: 5_000 } })
     const appid = uniqueAppid()
     await fetch(`${layered[0]?.url}${cards(appid)}`)
+    // Read back from Redis, the page is kept in replica 0's memory.
+    expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/; hit; /)
     // Gone from Redis, yet replica 0 answers from its own copy for up to 5 s...
     await deployment.inspector.del(REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 }).page)
     expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/; hit; /)
