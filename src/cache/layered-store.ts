@@ -20,11 +20,11 @@ interface Copy { entry: CacheEntry, until: number }
  * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request, and
  * once that has passed, Redis is asked whether it still holds the same page before the bytes are
  * sent again.
- * A copy is only ever what Redis answered a read with a moment ago, under the purge generations
- * current then (a page this replica stores is read back before it is kept), and it is dropped here
- * at once on any purge and on any fill that a replica announces; the short TTL bounds staleness
- * should an announcement be lost. Entries keep
- * their Redis fetch time, so freshness, Age and Cache-Status are the same from either layer.
+ * A copy only serves once Redis has answered a read with it, under the purge generations current
+ * then (a page this replica stores is confirmed so before it serves), and it is dropped here at
+ * once on any purge and on any fill that a replica announces; the short TTL bounds staleness should
+ * an announcement be lost. Entries keep their Redis fetch time, so freshness, Age and Cache-Status
+ * are the same from either layer.
  */
 export class LayeredPageStore implements PageStore {
   readonly kind = 'redis'
@@ -63,11 +63,14 @@ export class LayeredPageStore implements PageStore {
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
+    const drops = this.#drops
     const stored = await this.#shared.write(keys, entry, retentionMs)
-    // Not kept here: a purge may have come since the fetch began, and only Redis can tell whether
-    // the generation the entry was stamped with is still current; the next read asks it. A copy
-    // held until now is older than what was just stored, and any read in flight too.
-    this.dropPage(keys.page)
+    // Kept as already expired, never answered from here as it is: a purge may have come since the
+    // fetch began, and only Redis can tell whether the generation the entry was stamped with is
+    // still current. The next read offers it to Redis, which confirms it in a few bytes or says
+    // otherwise. A copy held until now is older than what was just stored, and so is any read in flight.
+    if (stored && drops === this.#drops) this.#keep(keys.page, entry, false)
+    else this.dropPage(keys.page)
     return stored
   }
 
@@ -109,7 +112,8 @@ export class LayeredPageStore implements PageStore {
     return this.#copies.size
   }
 
-  #keep (pageKey: string, read: CacheEntry): void {
+  /** `confirmed`: Redis answered with this page just now, so it serves a TTL from here; otherwise Redis is asked first. */
+  #keep (pageKey: string, read: CacheEntry, confirmed = true): void {
     this.#drop(pageKey)
     // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
@@ -118,12 +122,12 @@ export class LayeredPageStore implements PageStore {
     const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()
     const ttl = this.#options.localTtlMs
-    this.#copies.set(pageKey, { entry, until: now + ttl })
+    this.#copies.set(pageKey, { entry, until: confirmed ? now + ttl : now })
     this.#bytes += entryBytes(entry)
-    // Insertion order is the order Redis last confirmed the copies in, and every copy lives as long:
-    // the first ones are the oldest. An expired copy stays one more TTL, for a page asked for again
-    // by then to be confirmed cheaply; after that it goes from the front, and the oldest go while
-    // over either bound.
+    // Insertion order is the order Redis last confirmed the copies in, and every confirmed copy
+    // lives as long: the first ones are the oldest (an unconfirmed one may outstay its time a
+    // little). An expired copy stays one more TTL, for a page asked for again by then to be
+    // confirmed cheaply; after that it goes from the front, and the oldest go while over either bound.
     for (const [key, copy] of this.#copies) {
       const over = this.#copies.size > this.#options.maxEntries || this.#bytes > this.#options.maxBytes
       if (!over && copy.until + ttl > now) break

@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { frameHeader, gzipOnce, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { frameHeader, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
 import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
@@ -18,7 +18,8 @@ const TTL_MS = 1_000
 const RETENTION_MS = 60_000
 
 function entryOf (text: string, storedAt: number, generation = '0.0'): CacheEntry {
-  const body = Buffer.from(JSON.stringify({ data: [{ text: text.repeat(4_000) }] }))
+  // Memory of its own, as a page fetched from WeChat Pay is (src/cache/cached-pages.ts).
+  const body = ownBytes(Buffer.from(JSON.stringify({ data: [{ text: text.repeat(4_000) }] })))
   return { body, gzip: gzipOnce(body), storedAt, requestId: `R-${storedAt}`, etag: strongEtag(body), generation }
 }
 
@@ -76,6 +77,17 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     expect((await reader.read(keys))?.entry).toBe(copy)
     clock.now += 2
     expect((await reader.read(keys))?.entry).toBeUndefined()
+  })
+
+  it('confirms a page it stored itself the same way, before serving it from memory', async () => {
+    const { reader, clock } = replicas(client)
+    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const stored = entryOf('a', clock.now)
+    await reader.write(keys, stored, RETENTION_MS)
+    expect((await reader.read(keys))?.entry).toBe(stored)
+    // Confirmed, it now serves from memory for a TTL: Redis is not asked.
+    await client.del(keys.page)
+    expect((await reader.read(keys))?.entry).toBe(stored)
   })
 
   it('gets the page another replica stored meanwhile, not its copy', async () => {
