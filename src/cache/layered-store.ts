@@ -20,8 +20,8 @@ interface Copy { entry: CacheEntry, until: number }
  * memory for `localTtlMs` (1 s by default) instead of costing a Redis round trip per request, and
  * once that has passed, Redis is asked whether it still holds the same page before the bytes are
  * sent again.
- * A copy only serves once Redis has answered a read with it, under the purge generations current
- * then (a page this replica stores is confirmed so before it serves), and it is dropped here at
+ * A copy is only ever what Redis answered a read with a moment ago, under the purge generations
+ * current then (a page this replica stores is read back before it is kept), and it is dropped here at
  * once on any purge and on any fill that a replica announces; the short TTL bounds staleness should
  * an announcement be lost. Entries keep their Redis fetch time, so freshness, Age and Cache-Status
  * are the same from either layer.
@@ -63,14 +63,13 @@ export class LayeredPageStore implements PageStore {
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
-    const drops = this.#drops
     const stored = await this.#shared.write(keys, entry, retentionMs)
-    // Kept as already expired, never answered from here as it is: a purge may have come since the
-    // fetch began, and only Redis can tell whether the generation the entry was stamped with is
-    // still current. The next read offers it to Redis, which confirms it in a few bytes or says
-    // otherwise. A copy held until now is older than what was just stored, and so is any read in flight.
-    if (stored && drops === this.#drops) this.#keep(keys.page, entry, false)
-    else this.dropPage(keys.page)
+    // Not kept here: a purge may have come since the fetch began, and only Redis can tell whether
+    // the generation the entry was stamped with is still current; the next read asks it. Keeping it
+    // unconfirmed, to be confirmed in a few bytes, would spare that read one page's bytes once per
+    // fill (fills come a few times a second at most), but would hold every page this replica fills,
+    // asked for again or not. A copy held until now is older, and so is any read in flight.
+    this.dropPage(keys.page)
     return stored
   }
 
@@ -112,8 +111,7 @@ export class LayeredPageStore implements PageStore {
     return this.#copies.size
   }
 
-  /** `confirmed`: Redis answered with this page just now, so it serves a TTL from here; otherwise Redis is asked first. */
-  #keep (pageKey: string, read: CacheEntry, confirmed = true): void {
+  #keep (pageKey: string, read: CacheEntry): void {
     this.#drop(pageKey)
     // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
@@ -122,12 +120,12 @@ export class LayeredPageStore implements PageStore {
     const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()
     const ttl = this.#options.localTtlMs
-    this.#copies.set(pageKey, { entry, until: confirmed ? now + ttl : now })
+    this.#copies.set(pageKey, { entry, until: now + ttl })
     this.#bytes += entryBytes(entry)
-    // Insertion order is the order Redis last confirmed the copies in, and every confirmed copy
-    // lives as long: the first ones are the oldest (an unconfirmed one may outstay its time a
-    // little). An expired copy stays one more TTL, for a page asked for again by then to be
-    // confirmed cheaply; after that it goes from the front, and the oldest go while over either bound.
+    // Insertion order is the order Redis last confirmed the copies in, and every copy lives as long:
+    // the first ones are the oldest. An expired copy stays one more TTL, for a page asked for again
+    // by then to be confirmed cheaply; after that it goes from the front, and the oldest go while
+    // over either bound.
     for (const [key, copy] of this.#copies) {
       const over = this.#copies.size > this.#options.maxEntries || this.#bytes > this.#options.maxBytes
       if (!over && copy.until + ttl > now) break
