@@ -21,10 +21,10 @@ interface Copy { entry: CacheEntry, until: number }
  * once that has passed, Redis is asked whether it still holds the same page before the bytes are
  * sent again.
  * A copy is only ever what Redis answered a read with a moment ago, under the purge generations
- * current then (a page this replica stores is read back before it is kept), and it is dropped here at
- * once on any purge and on any fill that a replica announces; the short TTL bounds staleness should
- * an announcement be lost. Entries keep their Redis fetch time, so freshness, Age and Cache-Status
- * are the same from either layer.
+ * current then (a page this replica stores is not kept: the next read gets it from Redis), and it
+ * is dropped here at once on any purge and on any fill that a replica announces; the short TTL
+ * bounds staleness should an announcement be lost. Entries keep their Redis fetch time, so
+ * freshness, Age and Cache-Status are the same from either layer.
  */
 export class LayeredPageStore implements PageStore {
   readonly kind = 'redis'
@@ -32,10 +32,10 @@ export class LayeredPageStore implements PageStore {
   readonly #copies = new Map<string, Copy>()
   #bytes = 0
   /**
-   * Counts the drops (purges, fills announced by any replica). A page Redis sent before a drop but
-   * which arrives after it may be the very one the drop was about: it is answered, not kept.
-   * Fills come a few times a second at most (the merchant's upstream budget), so one counter for
-   * every page costs a kept copy now and then, never a stale one.
+   * Counts the drops (purges, fills announced by any replica or stored by this one, close). A page
+   * Redis sent before a drop but which arrives after it may be the very one the drop was about: it
+   * is answered, not kept. Fills come a few times a second at most (the merchant's upstream
+   * budget), so one counter for every page costs a kept copy now and then, never a stale one.
    */
   #drops = 0
   readonly #options: LayeredStoreOptions
@@ -56,8 +56,11 @@ export class LayeredPageStore implements PageStore {
     // An expired copy is still worth offering: if Redis holds that very page, it says so in a few
     // bytes and the copy serves another localTtlMs, instead of the page crossing the wire again.
     const drops = this.#drops
+    // The TTL counts from when Redis was asked, not from when its answer came: a slow answer does
+    // not stretch how long the copy may outlive a lost announcement.
+    const asked = this.#now()
     const shared = await this.#shared.read(keys, copy?.entry)
-    if (shared?.entry !== undefined && drops === this.#drops) this.#keep(keys.page, shared.entry)
+    if (shared?.entry !== undefined && drops === this.#drops) this.#keep(keys.page, shared.entry, asked)
     else this.#drop(keys.page)
     return shared
   }
@@ -68,7 +71,8 @@ export class LayeredPageStore implements PageStore {
     // the generation the entry was stamped with is still current; the next read asks it. Keeping it
     // unconfirmed, to be confirmed in a few bytes, would spare that read one page's bytes once per
     // fill (fills come a few times a second at most), but would hold every page this replica fills,
-    // asked for again or not. A copy held until now is older, and so is any read in flight.
+    // asked for again or not. A copy held until now is older; a read in flight is let go too,
+    // whichever side of the write Redis answered it on.
     this.dropPage(keys.page)
     return stored
   }
@@ -76,6 +80,8 @@ export class LayeredPageStore implements PageStore {
   async purge (generationKeys: string[]): Promise<boolean> {
     this.dropLocal()
     const purged = await this.#shared.purge(generationKeys)
+    // Again once the generations have moved: a read sent in between may have kept the old page.
+    if (purged) this.dropLocal()
     if (purged) await this.#options.announcePurge(generationKeys)
     return purged
   }
@@ -111,7 +117,8 @@ export class LayeredPageStore implements PageStore {
     return this.#copies.size
   }
 
-  #keep (pageKey: string, read: CacheEntry): void {
+  /** `since`: when Redis was asked for this page; the copy serves a TTL from then. */
+  #keep (pageKey: string, read: CacheEntry, since: number): void {
     this.#drop(pageKey)
     // A page read from Redis is a view into the client's socket chunk: keeping the view would keep
     // the whole chunk, and CACHE_MAX_BYTES would not bound what this layer holds. Keep a copy.
@@ -120,12 +127,12 @@ export class LayeredPageStore implements PageStore {
     const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()
     const ttl = this.#options.localTtlMs
-    this.#copies.set(pageKey, { entry, until: now + ttl })
+    this.#copies.set(pageKey, { entry, until: since + ttl })
     this.#bytes += entryBytes(entry)
     // Insertion order is the order Redis last confirmed the copies in, and every copy lives as long:
-    // the first ones are the oldest. An expired copy stays one more TTL, for a page asked for again
-    // by then to be confirmed cheaply; after that it goes from the front, and the oldest go while
-    // over either bound.
+    // the first ones are the oldest (give or take a slow answer). An expired copy stays one more
+    // TTL, for a page asked for again by then to be confirmed cheaply; after that it goes from the
+    // front, and the oldest go while over either bound.
     for (const [key, copy] of this.#copies) {
       const over = this.#copies.size > this.#options.maxEntries || this.#bytes > this.#options.maxBytes
       if (!over && copy.until + ttl > now) break

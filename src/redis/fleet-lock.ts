@@ -42,7 +42,7 @@ export class FleetLock implements FillLock, PurgeChannel {
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
   readonly #recent = new Map<string, Recent>()
-  /** Tokens of fills this process announced: its own copies of those pages are the new ones. */
+  /** Tokens of fills this process announced: it dropped its own copies of those pages as it stored them. */
   readonly #own = new Set<string>()
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined

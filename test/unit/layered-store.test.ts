@@ -64,13 +64,14 @@ describe('the in-process hot layer in front of Redis', () => {
     expect((await hot.read(keysFor(0)))?.entry).toBeDefined()
   })
 
-  it('serves no page it stores before the shared store, which knows about purges since, has confirmed it', async () => {
+  it('keeps no page it stores: the next read asks the shared store, which knows about purges since', async () => {
     const now = 0
     const { hot, shared } = layered({ now: () => now })
     // A fetch stamped before a purge, stored after it: the shared store no longer answers with it.
     const fetchedBefore = { ...entryOf(2_000), generation: '0.0' }
     await shared.purge([keysFor(0).generations[0] as string])
     expect(await hot.write(keysFor(0), fetchedBefore, 60_000)).toBe(true)
+    expect(hot.size).toBe(0)
     expect((await hot.read(keysFor(0)))?.entry).toBeUndefined()
     expect(hot.size).toBe(0)
     // Stamped with the current generation, it is the page the next read gets.
@@ -99,38 +100,58 @@ describe('the in-process hot layer in front of Redis', () => {
     expect(kept?.body.buffer.byteLength).toBe(body.byteLength) // memory of its own, not a slice of a pool either
   })
 
-  it('does not keep a page that arrives after a purge or a fill announced while it was read', async () => {
+  it('does not keep a page that arrives after a purge, a fill or a write made while it was read', async () => {
     const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
     await shared.write(keysFor(0), entryOf(1_000), 60_000)
     // Redis answers a round trip later: here, when the test lets it.
     let answer = (): void => {}
+    let asks = 0
     const later = async <T>(work: () => Promise<T>): Promise<T> => {
       await new Promise<void>((resolve) => { answer = resolve })
       return await work()
     }
     const redis: PageStore = {
       kind: 'redis',
-      read: async (keys) => await later(async () => await shared.read(keys)),
+      read: async (keys) => { asks++; return await later(async () => await shared.read(keys)) },
       write: async (keys, entry, ms) => await shared.write(keys, entry, ms),
       purge: async (keys) => await shared.purge(keys),
       health: () => 'ok',
       close: async () => {}
     }
+    let now = 0
     const hot = new LayeredPageStore(redis, {
-      localTtlMs: 1_000, maxEntries: 10, maxBytes: 1024 * 1024, announcePurge: async () => {}, now: () => 0
+      localTtlMs: 1_000, maxEntries: 10, maxBytes: 1024 * 1024, announcePurge: async () => {}, now: () => now
     })
 
-    const reading = hot.read(keysFor(0))
-    hot.dropPage(keysFor(0).page)
-    answer()
-    expect((await reading)?.entry).toBeDefined() // answered
-    expect(hot.size).toBe(0) // not kept: the announcement may have been about this very page
+    // A fill announced, a purge announced, a page stored here: each while a read is on its way.
+    const drops = [
+      async () => { hot.dropPage(keysFor(0).page) },
+      async () => { hot.dropLocal() },
+      async () => { await hot.write(keysFor(0), entryOf(1_000), 60_000) }
+    ]
+    for (const drop of drops) {
+      const reading = hot.read(keysFor(0))
+      await drop()
+      answer()
+      expect((await reading)?.entry).toBeDefined() // answered
+      expect(hot.size).toBe(0) // not kept: the drop may have been about this very page
+    }
 
-    // Nothing dropped meanwhile: kept.
+    // Nothing dropped meanwhile: kept, for a TTL from when Redis was asked, however late it answered.
     const quiet = hot.read(keysFor(0))
+    now = 900
     answer()
     await quiet
     expect(hot.size).toBe(1)
+    const before = asks
+    now = 999
+    expect((await hot.read(keysFor(0)))?.entry).toBeDefined()
+    expect(asks).toBe(before) // from memory
+    now = 1_000
+    const asked = hot.read(keysFor(0))
+    expect(asks).toBe(before + 1) // the copy's TTL ran from 0, not from 900: Redis is asked again
+    answer()
+    expect((await asked)?.entry).toBeDefined()
   })
 
   it('counts a replaced or dropped copy\'s bytes once', async () => {
