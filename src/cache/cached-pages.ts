@@ -92,9 +92,9 @@ export class CachedPages<Q> {
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
       if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
         const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
-        const now = fallback === undefined ? undefined : freshness(fallback, this.#now(), this.#options.policy)
-        if (fallback !== undefined && now !== undefined && now.state !== 'expired') {
-          return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+        if (fallback !== undefined) {
+          const now = freshness(fallback, this.#now(), this.#options.policy)
+          if (now.state !== 'expired') return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
         }
       }
       throw err

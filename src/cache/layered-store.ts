@@ -80,9 +80,11 @@ export class LayeredPageStore implements PageStore {
   async purge (generationKeys: string[]): Promise<boolean> {
     this.dropLocal()
     const purged = await this.#shared.purge(generationKeys)
-    // Again once the generations have moved: a read sent in between may have kept the old page.
-    if (purged) this.dropLocal()
-    if (purged) await this.#options.announcePurge(generationKeys)
+    if (purged) {
+      // Again once the generations have moved: a read sent in between may have kept the old page.
+      this.dropLocal()
+      await this.#options.announcePurge(generationKeys)
+    }
     return purged
   }
 

@@ -39,9 +39,9 @@ export class RedisPageStore implements PageStore {
   async #readUnlessHeld (keys: PageKeys, held: CacheEntry): Promise<StoredRead | undefined> {
     const values = await this.#guard.call(async () => await evalBuffer(
       this.#redis, READ_UNLESS_HELD, [keys.page, ...keys.generations], [frameHeader(held)]
-    ) as Array<Buffer | 1 | null>, undefined)
+    ) as [Buffer | 1 | null, ...Array<Buffer | null>], undefined)
     if (values === undefined) return undefined
-    const [page, ...counters] = values as [Buffer | 1 | null, ...Array<Buffer | null>]
+    const [page, ...counters] = values
     const read = storedRead(page === 1 ? null : page, counters)
     return page === 1 ? { entry: currentEntry(held, read.generation), generation: read.generation } : read
   }
