@@ -11,6 +11,9 @@ export interface SharedRate {
   take: (params: GcraParams) => Promise<number | undefined>
 }
 
+/** The longest a call waits for its turn by default, before it gives up on the upstream. */
+export const BUDGET_MAX_WAIT_MS = 1_000
+
 /** How one take ended: at once, after waiting for its turn, or refused (the turn was too far). */
 export interface BudgetTake {
   outcome: 'immediate' | 'waited' | 'refused'
@@ -62,7 +65,7 @@ export class FleetBudget implements UpstreamBudget {
   async take (deadline: number, granted = false): Promise<void> {
     const started = this.#now()
     // One bound for all the waiting this attempt does, not one per loop.
-    const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? 1_000))
+    const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? BUDGET_MAX_WAIT_MS))
     // Set once this take has to wait for its turn, and called when the wait ends.
     let waiting: ((outcome: BudgetWaitOutcome) => void) | undefined
     const report = (outcome: BudgetTake['outcome']): void => {

@@ -1,3 +1,4 @@
+import { ProblemError } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
@@ -20,6 +21,19 @@ export interface ServedPage {
   outcome: CacheOutcome
 }
 
+/** How a route asks for a page. */
+export interface PageRequest {
+  /** The caller's `Cache-Control: no-cache`, as far as its allowance goes: fetch even if a fresh page is stored. */
+  noCache?: boolean
+  /** Who asks, for UPSTREAM_CALLER_SHARE; undefined: no share is taken. */
+  caller?: string | undefined
+  /** How long the caller would rather wait for its share than be refused (a walk of many pages); 0: refused at once. */
+  shareWaitMs?: number
+}
+
+/** Cache-Status detail of a page served because its caller was past its share. */
+const SHARE_EXCEEDED = 'share-exceeded'
+
 export interface Filled {
   entry: CacheEntry
   stored: boolean
@@ -37,6 +51,11 @@ export interface CachedPagesOptions<Q> {
   /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
+  /**
+   * Takes the caller's turn within its share of the upstream budget: 0 when it may fetch, else the
+   * milliseconds until it may (waiting at most `maxWaitMs`). Absent: callers are not told apart.
+   */
+  share?: (caller: string, maxWaitMs: number) => Promise<number>
   now?: () => number
   onBackgroundError?: (error: unknown, query: Q) => void
 }
@@ -56,7 +75,7 @@ export class CachedPages<Q> {
     this.#now = options.now ?? Date.now
   }
 
-  async getPage (query: Q, { noCache = false } = {}): Promise<ServedPage> {
+  async getPage (query: Q, { noCache = false, caller, shareWaitMs = 0 }: PageRequest = {}): Promise<ServedPage> {
     const keys = this.#options.keysOf(query)
     const started = this.#now()
     // A forced refresh has no use for the stored page before its fetch, and with a fleet lock the
@@ -69,9 +88,22 @@ export class CachedPages<Q> {
     if (entry !== undefined && known !== undefined && !noCache) {
       if (known.state === 'fresh') return served(entry, known, 'hit', hitStatus(known.ttlSeconds))
       if (known.state === 'stale') {
-        this.#refreshInBackground(keys, query, read?.generation)
+        this.#refreshInBackground(keys, query, read?.generation, caller)
         return served(entry, known, 'stale', forwardStatus('stale', { ttlSeconds: known.ttlSeconds }))
       }
+    }
+    // A caller past its share gets the page it could have had without fetching, if there is one.
+    // Joining a fetch already on its way here costs the budget nothing, so it costs no share either.
+    const waitMs = caller === undefined || this.#flights.has(keys.page) ? 0 : await this.#shareWait(caller, shareWaitMs)
+    if (waitMs > 0) {
+      const held = deferRead ? (await this.#options.store.read(keys))?.entry : entry
+      const now = held === undefined ? undefined : freshness(held, this.#now(), this.#options.policy)
+      if (held !== undefined && now !== undefined && now.state !== 'expired') {
+        return served(held, now, now.state === 'fresh' ? 'hit' : 'stale', hitStatus(now.ttlSeconds, SHARE_EXCEEDED))
+      }
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000))
+      throw new ProblemError('upstream-share-exceeded', 'This caller has used its share of the merchant\'s WeChat Pay budget ' +
+        `(UPSTREAM_CALLER_SHARE) and this page is not cached; retry in ${seconds} s.`, { 'retry-after': String(seconds) })
     }
     try {
       const { value, joined } = await this.#flights.run(
@@ -134,8 +166,19 @@ export class CachedPages<Q> {
     return await fleet.fill(keys, usable, fetch, storedSince)
   }
 
-  #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined): void {
+  async #shareWait (caller: string, maxWaitMs: number): Promise<number> {
+    return this.#options.share === undefined ? 0 : await this.#options.share(caller, maxWaitMs)
+  }
+
+  #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined, caller: string | undefined): void {
     if (this.#flights.has(keys.page)) return
+    if (caller !== undefined && this.#options.share !== undefined) {
+      // The refresh is the caller's call, within its share; past it the stale page simply stays.
+      this.#shareWait(caller, 0).then((waitMs) => {
+        if (waitMs === 0) this.#refreshInBackground(keys, query, generation, undefined)
+      }, (err: unknown) => { this.#options.onBackgroundError?.(err, query) })
+      return
+    }
     // Any fresh page will do, not only one fetched after this request: another replica's refresh may
     // have stored one a moment before this request read its stale copy (from memory, or from Redis
     // just before the write), and fetching again would cost a second call for the same TTL.

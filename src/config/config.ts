@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto'
+import { readCallersFile, tooShort, type CallersFile } from './callers.js'
 import { readCorsOrigins } from './cors.js'
 import { loadKeys, type KeySources } from './keys.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
@@ -60,6 +61,8 @@ export interface WechatpayConfig {
   certRefreshHours: number
   /** The merchant's WeChat Pay quota, enforced across the fleet. */
   upstreamMaxRps: number
+  /** The largest fraction of that quota one caller may spend. */
+  upstreamCallerShare: number
   /** Most cards GET /cards/all returns; longer lists must be paged with /cards. */
   cardsAllMax: number
   /** The merchant's appids; empty: any appid may be asked for. */
@@ -71,6 +74,10 @@ export interface ProtectionConfig {
   apiTokens: string[]
   /** Bearer tokens that may purge the cache, besides apiTokens; with neither, purge is refused. */
   adminTokens: string[]
+  /** CALLERS_FILE: named callers, re-read while the service runs; undefined: none. */
+  callersFile: CallersFile | undefined
+  /** Failed authentications allowed per client address a minute. */
+  authFailuresPerMinute: number
   /** Times a minute one caller's no-cache is honoured. */
   noCachePerMinute: number
   /** Per-caller requests per minute; undefined: no per-caller limit. */
@@ -154,6 +161,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     protection: {
       apiTokens: read.list('INTERNAL_API_TOKENS'),
       adminTokens: read.list('CACHE_ADMIN_TOKENS'),
+      callersFile: readCallersFile(read),
+      authFailuresPerMinute: read.integer('AUTH_FAILURES_PER_MINUTE'),
       noCachePerMinute: read.integer('NO_CACHE_PER_MINUTE'),
       rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE'),
       maxEventLoopDelayMs: read.integer('UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS'),
@@ -175,8 +184,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   }
   const tokenLists = [['INTERNAL_API_TOKENS', config.protection.apiTokens], ['CACHE_ADMIN_TOKENS', config.protection.adminTokens]] as const
   for (const [name, tokens] of tokenLists) {
-    if (tokens.some((token) => token.length < 16)) {
-      read.problem(`${name}: every token must be at least 16 characters (a guessable token is no protection)`)
+    if (tokens.some((token) => tooShort(token) !== undefined)) {
+      read.problem(`${name}: every token ${tooShort('') ?? ''} (a guessable token is no protection)`)
     }
   }
   if (config.server.metrics?.port === config.server.port && config.server.port !== 0) {
@@ -203,6 +212,7 @@ function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): 
     maxConnections: read.integer('WECHATPAY_MAX_CONNECTIONS'),
     certRefreshHours: read.integer('WECHATPAY_CERT_REFRESH_HOURS'),
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS'),
+    upstreamCallerShare: read.number('UPSTREAM_CALLER_SHARE'),
     cardsAllMax: read.integer('CARDS_ALL_MAX'),
     appids: readAppids(read)
   }

@@ -15,6 +15,8 @@ export interface ConfigReader {
   integer: (name: VariableOfKind<'integer'>) => number
   /** The value within the table's bounds, or undefined when unset. */
   optionalInteger: (name: VariableOfKind<'integer'>) => number | undefined
+  /** A decimal number within the variable's bounds, else its default (and a problem). */
+  number: (name: VariableOfKind<'number'>) => number
   /** Comma-separated values, trimmed, empty ones dropped. */
   list: (name: VariableOfKind<'list'>) => string[]
   choice: (name: VariableOfKind<'choice'>) => string
@@ -81,6 +83,16 @@ export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
     optionalInteger (name) {
       const raw = optional(name)
       return raw === undefined ? undefined : integer(name, raw)
+    },
+    number (name) {
+      const spec = variable(name)
+      if (spec.kind !== 'number') throw new TypeError(`${name} is not a number variable`)
+      const raw = optional(name)
+      if (raw === undefined) return spec.default
+      const value = Number(raw)
+      if (/^\d+(\.\d+)?$/.test(raw) && value >= spec.min && value <= spec.max) return value
+      problems.push(`${name} must be a number from ${spec.min} to ${spec.max} (got "${raw}")`)
+      return spec.default
     },
     list (name) {
       return (optional(name) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')

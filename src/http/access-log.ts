@@ -1,5 +1,6 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify'
 import { REDACT_PATHS } from '../logger.js'
+import { callerName } from './caller-auth.js'
 import { loggedUrl } from './logged-url.js'
 
 /**
@@ -30,6 +31,8 @@ export class AccessLogController extends LogController {
       url: loggedUrl(request.url),
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      // Who asked: a configured caller's name, or anonymous; never a token.
+      caller: callerName(request),
       // pino leaves out fields that are undefined.
       cache: request.cacheOutcome,
       upstream_ms: request.upstreamMs === undefined ? undefined : Math.round(request.upstreamMs * 100) / 100,

@@ -23,7 +23,7 @@ export interface NoCache { noCache: boolean, limited: boolean }
 /** Asks whether the caller's no-cache, if any, may be honoured now; a refused one is counted too. */
 export async function noCacheOf (request: FastifyRequest): Promise<NoCache> {
   if (!requestsNoCache(request.headers)) return { noCache: false, limited: false }
-  const allowed = await request.server.noCacheAllowed(request)
+  const { allowed } = await request.server.noCacheAllowance(request)
   return { noCache: allowed, limited: !allowed }
 }
 

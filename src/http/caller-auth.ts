@@ -1,79 +1,106 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import { ANONYMOUS, type Caller, type CallerDirectory } from '../callers/caller-directory.js'
 import { ProblemError } from '../problems/problem-error.js'
+import type { WindowLimit } from './window-limit.js'
 
-/** Which tokens a route takes: the internal API's (INTERNAL_API_TOKENS), or the cache admin's. */
+/** Which callers a route takes: those that may call the internal API, or those that may purge. */
 export type RouteAccess = 'internal' | 'admin'
 
+export interface CallerAuthOptions {
+  directory: CallerDirectory
+  /** Whether the internal API takes only callers with a token (INTERNAL_API_TOKENS or CALLERS_FILE set). */
+  apiGuarded: boolean
+  /** AUTH_FAILURES_PER_MINUTE, per client address. */
+  failures: WindowLimit
+}
+
 export interface CallerAuth {
-  /** The onRequest hook that refuses a route without a token it takes; undefined: the route is open. */
+  /** The instance-wide onRequest hook: names the caller of a valid token, counts a wrong one. */
+  identify: onRequestHookHandler
+  /** The onRequest hook that refuses a route to a caller it does not take; undefined: the route is open. */
   hookFor: (access: RouteAccess) => onRequestHookHandler | undefined
-  /**
-   * `token:<n>`, the position of a valid token in the configured lists, else undefined: the key of the
-   * per-caller limits. A position, not a digest, so Redis holds nothing a guess could be tested against.
-   */
-  callerOf: (request: FastifyRequest) => string | undefined
 }
 
 const REALM = { 'www-authenticate': 'Bearer realm="wxpay-cards-bff"' }
 
 /**
- * Bearer tokens: INTERNAL_API_TOKENS guard the internal API when set; purging the cache takes
- * CACHE_ADMIN_TOKENS or any INTERNAL_API_TOKENS, and is refused (403) while neither is set, since it
- * also drops the stale copies that protect callers when WeChat Pay fails. Tokens are compared as
- * SHA-256 digests with timingSafeEqual against every configured token without stopping early, so
- * timing says nothing about how much of a guess was right. Tokens are never logged.
+ * Bearer tokens. A valid one names its caller (request.caller) on every route, so logs, metrics
+ * and limits know who asked; the guarded routes then refuse callers without the right. Every failed
+ * authentication (a wrong token on any route, none on a guarded one) counts against the client's
+ * address, and past AUTH_FAILURES_PER_MINUTE it is refused with a 429 on every route, /readyz and
+ * /metrics included: a wrong token otherwise gets exactly what no token gets. Tokens are never logged.
  */
-export function callerAuth (apiTokens: string[], adminTokens: string[]): CallerAuth {
-  const all = [...apiTokens, ...adminTokens].map(digest)
-  const isApi = (position: number): boolean => position < apiTokens.length
-  const positionOf = (request: FastifyRequest): number => {
-    const presented = bearerToken(request.headers.authorization)
-    if (presented === undefined || all.length === 0) return -1
-    const candidate = digest(presented)
-    let found = -1
-    all.forEach((known, position) => { if (timingSafeEqual(known, candidate) && found === -1) found = position })
-    return found
+export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptions): CallerAuth {
+  // Counted once per request, whichever hook sees the failure first.
+  const failed = async (request: FastifyRequest): Promise<void> => {
+    if (request.authFailed) return
+    request.authFailed = true
+    const verdict = await failures.take(`ip:${request.ip}`)
+    if (verdict.allowed) return
+    request.log.warn({ client: request.ip }, 'auth: too many failed authentications from this address')
+    throw new ProblemError('auth-failures-exceeded', 'Too many failed authentications from this address; ' +
+      `retry in ${verdict.retryAfterSeconds} s with a valid token.`, { 'retry-after': String(verdict.retryAfterSeconds) })
   }
-  const refuse = (request: FastifyRequest): ProblemError => {
-    const detail = request.headers.authorization === undefined
-      ? 'Send Authorization: Bearer <token>.'
-      : 'The bearer token is not one this service accepts.'
-    return new ProblemError('unauthorized', detail, REALM)
+  const refuse = (request: FastifyRequest, done: (err?: Error) => void): void => {
+    failed(request).then(() => {
+      const detail = request.headers.authorization === undefined
+        ? 'Send Authorization: Bearer <token>.'
+        : 'The bearer token is not one this service accepts.'
+      done(new ProblemError('unauthorized', detail, REALM))
+    }, done)
   }
-  const internal: onRequestHookHandler = (request, _reply, done) => {
-    const position = positionOf(request)
-    done(position >= 0 && isApi(position) ? undefined : refuse(request))
-  }
-  const admin: onRequestHookHandler = (request, _reply, done) => {
-    if (all.length === 0) {
-      done(new ProblemError('purge-not-configured', 'Set CACHE_ADMIN_TOKENS (or INTERNAL_API_TOKENS) and send one as ' +
-        'Authorization: Bearer <token>.'))
+
+  const identify: onRequestHookHandler = (request, _reply, done) => {
+    const header = request.headers.authorization
+    if (header === undefined) {
+      done()
       return
     }
-    done(positionOf(request) >= 0 ? undefined : refuse(request))
+    const caller = directory.identify(bearerToken(header))
+    if (caller !== undefined) {
+      request.caller = caller
+      done()
+      return
+    }
+    failed(request).then(() => { done() }, done)
+  }
+  const internal: onRequestHookHandler = (request, _reply, done) => {
+    if (request.caller?.api === true) done()
+    else refuse(request, done)
+  }
+  const admin: onRequestHookHandler = (request, _reply, done) => {
+    if (!directory.anyCanPurge) {
+      done(new ProblemError('purge-not-configured', 'Set CACHE_ADMIN_TOKENS (or INTERNAL_API_TOKENS, or a CALLERS_FILE line ' +
+        'with `purge`) and send one as Authorization: Bearer <token>.'))
+    } else if (request.caller === undefined) refuse(request, done)
+    else if (!request.caller.purge) done(new ProblemError('purge-not-allowed', `Caller ${request.caller.name} may not purge the cache.`))
+    else done()
   }
   return {
-    hookFor: (access) => access === 'admin' ? admin : apiTokens.length > 0 ? internal : undefined,
-    callerOf: (request) => {
-      const position = positionOf(request)
-      return position >= 0 ? `token:${position}` : undefined
-    }
+    identify,
+    hookFor: (access) => access === 'admin' ? admin : apiGuarded ? internal : undefined
   }
 }
 
-function bearerToken (header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
-  return match?.[1]
+/** The caller's name as logs, spans and metrics carry it: a configured name, or `anonymous`, never a token. */
+export function callerName (request: FastifyRequest): string {
+  return request.caller?.name ?? ANONYMOUS
 }
 
-function digest (token: string): Buffer {
-  return createHash('sha256').update(token).digest()
+function bearerToken (header: string): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1]
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Which tokens the route takes; unset: none (health, docs, metrics, problem pages). */
+    /** Which callers the route takes; unset: anyone (health, docs, metrics, problem pages). */
     access?: RouteAccess
+  }
+  interface FastifyRequest {
+    /** The caller of a valid bearer token; undefined: anonymous. */
+    caller: Caller | undefined
+    /** This request's failed authentication has been counted. */
+    authFailed: boolean
   }
 }

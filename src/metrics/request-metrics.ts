@@ -1,8 +1,8 @@
 import type { Metric, Registry } from 'prom-client'
 
-export type RequestLabels = Record<'route' | 'method' | 'status', string>
+export type RequestLabels = Record<'route' | 'method' | 'status' | 'caller', string>
 
-/** The running totals of one (route, method, status). */
+/** The running totals of one (route, method, status, caller). */
 export interface RequestSeries {
   readonly labels: RequestLabels
   count: number

@@ -4,8 +4,9 @@ import type { ServiceMetrics } from './service-metrics.js'
 
 /**
  * Counts answered requests into http_requests_total and http_request_duration_seconds, and /cards
- * outcomes. Each (route, method, status) gets its series once and keeps it: a request allocates no
- * label object and looks nothing up by string.
+ * outcomes. Each (route, method, status, caller) gets its series once and keeps it: a request
+ * allocates no label object. `caller` is a configured caller's name or `anonymous`, so its values
+ * are as few as the callers an operator configured, and never a token.
  */
 export class RequestRecorder {
   readonly #metrics: ServiceMetrics
@@ -17,17 +18,19 @@ export class RequestRecorder {
 
   /**
    * What records one route's requests. `route` is its pattern (never the raw URL, so label values
-   * stay few), or `unmatched`. Series are found by method, then status: no key string per request.
+   * stay few), or `unmatched`. Series are found by method, status, then caller: no key string per request.
    */
-  forRoute (route: string): (method: string, status: number, seconds: number) => void {
-    const byMethod = new Map<string, Map<number, RequestSeries>>()
-    return (method, status, seconds) => {
+  forRoute (route: string): (method: string, status: number, caller: string, seconds: number) => void {
+    const byMethod = new Map<string, Map<number, Map<string, RequestSeries>>>()
+    return (method, status, caller, seconds) => {
       let byStatus = byMethod.get(method)
       if (byStatus === undefined) byMethod.set(method, byStatus = new Map())
-      let series = byStatus.get(status)
+      let byCaller = byStatus.get(status)
+      if (byCaller === undefined) byStatus.set(status, byCaller = new Map())
+      let series = byCaller.get(caller)
       if (series === undefined) {
-        series = this.#metrics.requests.series({ route, method, status: String(status) })
-        byStatus.set(status, series)
+        series = this.#metrics.requests.series({ route, method, status: String(status), caller })
+        byCaller.set(caller, series)
       }
       this.#metrics.requests.observe(series, seconds)
     }

@@ -53,6 +53,7 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
     fetch: async (query, granted) => await app.wechatpay.call(CARDS_ENDPOINT, query, granted),
     fleet: stores.fleet,
     policy: { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 },
+    share: async (caller, maxWaitMs) => await app.callerShare.take(caller, maxWaitMs),
     now,
     onBackgroundError: (err, query) => {
       app.log.warn({ err, appid: query.appid, offset: query.offset }, 'cache: background refresh failed; the stale page stays')

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, onResponseHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import { callerName } from '../http/caller-auth.js'
 import { withHooks } from '../http/route-hooks.js'
 import { RequestRecorder } from '../metrics/request-recorder.js'
 import { ServiceMetrics } from '../metrics/service-metrics.js'
@@ -30,7 +31,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
   app.addHook('onRoute', (route) => {
     const record = recorder.forRoute(route.url)
     const recordRoute: onResponseHookHandler = (request, reply, done) => {
-      record(request.method, reply.statusCode, reply.elapsedTime / 1000)
+      record(request.method, reply.statusCode, callerName(request), reply.elapsedTime / 1000)
       if (request.cacheOutcome !== undefined) recorder.recordCacheOutcome(request.cacheOutcome)
       done()
     }
@@ -39,7 +40,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
   // Requests no route matched (404s).
   const recordUnmatched = recorder.forRoute('unmatched')
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.is404) recordUnmatched(request.method, reply.statusCode, reply.elapsedTime / 1000)
+    if (request.is404) recordUnmatched(request.method, reply.statusCode, callerName(request), reply.elapsedTime / 1000)
     done()
   })
 

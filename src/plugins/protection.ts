@@ -3,8 +3,11 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
+import { CallerDirectory, listedCallers } from '../callers/caller-directory.js'
+import { watchCallersFile } from '../callers/callers-file-watch.js'
+import { tooShort } from '../config/callers.js'
 import { callerAuth } from '../http/caller-auth.js'
-import { NoCacheAllowance } from '../http/no-cache-allowance.js'
+import { WindowLimit, type WindowVerdict } from '../http/window-limit.js'
 import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
 import { withHooks } from '../http/route-hooks.js'
 import { ProblemError } from '../problems/problem-error.js'
@@ -35,13 +38,35 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     }
   })
 
-  const auth = callerAuth(config.apiTokens, config.adminTokens)
-  // A valid token names its caller; anyone else is their address as TRUST_PROXY sees it.
-  const callerOf = (request: FastifyRequest): string => auth.callerOf(request) ?? `ip:${request.ip}`
+  const { callersFile } = config
+  const directory = new CallerDirectory(listedCallers(config.apiTokens, config.adminTokens), callersFile?.callers)
+  if (callersFile !== undefined) {
+    const stop = watchCallersFile({
+      path: callersFile.path,
+      initialText: callersFile.text,
+      weakness: tooShort,
+      onCallers: (callers) => { directory.replaceFileCallers(callers) },
+      log: app.log
+    })
+    app.addHook('onClose', async () => { stop() })
+  }
+  const window = (prefix: (mchid: string) => string): RedisWindowCounter | undefined =>
+    app.redis === undefined ? undefined : new RedisWindowCounter(app.redis, prefix(app.merchantId))
+  const auth = callerAuth({
+    directory,
+    apiGuarded: config.apiTokens.length > 0 || callersFile !== undefined,
+    failures: new WindowLimit(config.authFailuresPerMinute, window(REDIS_KEYS.authFailuresPrefix))
+  })
+  app.decorateRequest('caller', undefined)
+  app.decorateRequest('authFailed', false)
+  // Before the rate limit, so that it counts a named caller by name; a wrong token is counted here.
+  app.addHook('onRequest', auth.identify)
+  // A named caller is limited by name, whichever of its tokens it sends; anyone else is their
+  // address as TRUST_PROXY sees it.
+  const callerOf = (request: FastifyRequest): string => request.caller === undefined ? `ip:${request.ip}` : `caller:${request.caller.name}`
   app.decorate('callerOf', callerOf)
-  const noCache = new NoCacheAllowance(config.noCachePerMinute,
-    app.redis === undefined ? undefined : new RedisWindowCounter(app.redis, REDIS_KEYS.noCachePrefix(app.merchantId)))
-  app.decorate('noCacheAllowed', async (request: FastifyRequest) => await noCache.allows(callerOf(request)))
+  const noCache = new WindowLimit(config.noCachePerMinute, window(REDIS_KEYS.noCachePrefix))
+  app.decorate('noCacheAllowance', async (request: FastifyRequest) => await noCache.take(callerOf(request)))
 
   if (config.rateLimitPerMinute !== undefined) {
     await app.register(rateLimit, {
@@ -70,10 +95,10 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Who is asking, for per-caller limits: `token:<n>` for a valid token, else `ip:<address>`. */
+    /** Who is asking, for per-caller limits: `caller:<name>` for a valid token, else `ip:<address>`. */
     callerOf: (request: FastifyRequest) => string
-    /** Whether this caller's `Cache-Control: no-cache` may be honoured now (NO_CACHE_PER_MINUTE); counts it. */
-    noCacheAllowed: (request: FastifyRequest) => Promise<boolean>
+    /** Whether this caller may force a fetch now (NO_CACHE_PER_MINUTE), and when it may again; counts it. */
+    noCacheAllowance: (request: FastifyRequest) => Promise<WindowVerdict>
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { CallerShare } from '../budget/caller-share.js'
 import { FleetBudget, type BudgetOptions } from '../budget/upstream-budget.js'
 import type { WechatpayConfig, WechatpayCredentials } from '../config/config.js'
 import { RedisRate } from '../redis/budget-store.js'
@@ -58,9 +59,10 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     return verify(headers, body)
   }
 
+  const rate = redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid))
   const budget = new FleetBudget({
     maxRps: config.upstreamMaxRps,
-    shared: redis === undefined ? undefined : new RedisRate(redis.client, redis.guard, REDIS_KEYS.budget(credentials.mchid)),
+    shared: rate,
     now,
     onTake: (take) => { if (app.hasDecorator('metrics')) app.metrics.budgetTake(take) },
     observeWait: budgetWait
@@ -122,6 +124,14 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   app.log.info(keyMode.fields, keyMode.message)
 
   app.decorate('wechatpay', client)
+  app.decorate('callerShare', new CallerShare({
+    maxRps: config.upstreamMaxRps,
+    fraction: config.upstreamCallerShare,
+    shared: rate === undefined
+      ? undefined
+      : async (caller, params) => await rate.take(params, REDIS_KEYS.callerShare(credentials.mchid, caller)),
+    now
+  }))
   app.decorate('merchantId', credentials.mchid)
   app.decorate('verificationKeys', keys)
   app.decorate('certificates', certificates)
@@ -151,6 +161,8 @@ async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<P
 declare module 'fastify' {
   interface FastifyInstance {
     wechatpay: WechatpayClient
+    /** UPSTREAM_CALLER_SHARE: each caller's share of the merchant's budget. */
+    callerShare: CallerShare
     /** The merchant whose pages this service serves: part of every cache key. */
     merchantId: string
     verificationKeys: KeyStore

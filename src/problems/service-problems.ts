@@ -71,6 +71,43 @@ export const SERVICE_PROBLEMS = {
     retry: 'Yes, after the `Retry-After` header\'s seconds.',
     operator: 'Which caller is over its limit (the access log) and whether the limit suits it.'
   },
+  'auth-failures-exceeded': {
+    title: 'Too many failed authentications from this address',
+    status: 429,
+    retryable: true,
+    what: 'Requests from this address presented more wrong (or missing) bearer tokens than AUTH_FAILURES_PER_MINUTE allows; ' +
+      'until the window ends, each further failure is refused this way, on every route, so tokens cannot be guessed.',
+    retry: 'Yes, after `Retry-After`, with a valid token.',
+    operator: 'Which address fails (the access log\'s warnings) and whether a caller holds a rotated-out token.'
+  },
+  'purge-not-allowed': {
+    title: 'This caller may not purge the cache',
+    status: 403,
+    retryable: false,
+    what: 'The token is valid, but its caller is not allowed to use `DELETE /cards/cache`.',
+    retry: 'No: purge with a token that may (CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS, or a CALLERS_FILE line with `purge`).',
+    operator: 'Add `purge` to the caller\'s line in CALLERS_FILE if it should purge.'
+  },
+  'refresh-limited': {
+    title: 'Too many forced refreshes from this caller',
+    status: 429,
+    retryable: true,
+    what: 'A purge forces the next reads to WeChat Pay, so it counts against the caller\'s NO_CACHE_PER_MINUTE like ' +
+      '`Cache-Control: no-cache`, and this caller has used its minute\'s allowance. Nothing was dropped.',
+    retry: 'Yes, after `Retry-After`.',
+    operator: 'Which caller purges in a loop (the access log\'s `caller`), and whether NO_CACHE_PER_MINUTE suits it.'
+  },
+  'upstream-share-exceeded': {
+    title: 'This caller used its share of the WeChat Pay budget',
+    status: 429,
+    retryable: true,
+    retryAfterSeconds: 1,
+    what: 'No caller may spend more than UPSTREAM_CALLER_SHARE of the merchant\'s WeChat Pay budget (UPSTREAM_MAX_RPS), ' +
+      'so that one caller cannot starve the others; this page was not cached, so there was nothing to serve instead.',
+    retry: 'Yes, after `Retry-After`; cached pages keep being served meanwhile.',
+    operator: 'Which caller reads so many uncached pages (the access log\'s `caller`, the `caller` label of ' +
+      'http_requests_total) and whether UPSTREAM_CALLER_SHARE or UPSTREAM_MAX_RPS suit the traffic.'
+  },
   overloaded: {
     title: 'The service is overloaded',
     status: 503,

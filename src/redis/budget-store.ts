@@ -18,9 +18,10 @@ export class RedisRate implements SharedRate {
     this.#key = key
   }
 
-  async take (params: GcraParams): Promise<number | undefined> {
+  /** `key`: another GCRA state than the merchant's budget, such as one caller's share of it. */
+  async take (params: GcraParams, key = this.#key): Promise<number | undefined> {
     const answer = await this.#guard.call(
-      async () => await this.#redis.eval(GCRA_SCRIPT, 1, this.#key, params.intervalMs, params.burst),
+      async () => await this.#redis.eval(GCRA_SCRIPT, 1, key, params.intervalMs, params.burst),
       undefined
     )
     if (!Array.isArray(answer)) return undefined

@@ -26,7 +26,9 @@ const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
  *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
  *   wxcards:v1:{mchid}:certs-unknown-serial                    claim on the minute's download for an unknown serial
  *   wxcards:v1:ratelimit:<mchid>:<METHOD><route>-<caller>      per-caller counters of one route
- *   wxcards:v1:nocache:<mchid>:<caller>                        per-caller count of no-cache requests
+ *   wxcards:v1:nocache:<mchid>:<caller>                        per-caller count of no-cache requests and purges
+ *   wxcards:v1:authfail:<mchid>:ip:<address>                   per-address count of failed authentications
+ *   wxcards:v1:{mchid}:share:<caller>                          one caller's share of the upstream budget (GCRA)
  *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
  */
 export const REDIS_KEYS = Object.freeze({
@@ -60,6 +62,9 @@ export const REDIS_KEYS = Object.freeze({
   // the callers' keys spread over a Cluster's slots.
   rateLimitPrefix: (mchid: string): string => `${PREFIX}:ratelimit:${mchid}:`,
   noCachePrefix: (mchid: string): string => `${PREFIX}:nocache:${mchid}:`,
+  authFailuresPrefix: (mchid: string): string => `${PREFIX}:authfail:${mchid}:`,
+  /** Beside the merchant's budget, in its slot, so one script could take both turns. */
+  callerShare: (mchid: string, caller: string): string => `${merchantTag(mchid)}:share:${caller}`,
   fillChannel: `${PREFIX}:fill`,
   /** Purges, announced so every replica drops its in-process copies at once. */
   purgeChannel: `${PREFIX}:purge`

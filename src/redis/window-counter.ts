@@ -1,4 +1,4 @@
-import type { WindowCounter } from '../http/no-cache-allowance.js'
+import type { WindowCounter } from '../http/window-limit.js'
 import { COUNT_IN_WINDOW } from './scripts.js'
 import type { SharedRedis } from './shared-redis.js'
 
@@ -13,10 +13,6 @@ export class RedisWindowCounter implements WindowCounter {
   constructor (redis: SharedRedis, prefix: string) {
     this.#redis = redis
     this.#prefix = prefix
-  }
-
-  async increment (key: string, windowMs: number): Promise<number | undefined> {
-    return (await this.window(key, windowMs))?.current
   }
 
   /** The count and the milliseconds left in the window, or undefined when Redis could not say. */

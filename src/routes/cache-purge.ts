@@ -26,9 +26,10 @@ export default async function cachePurgeRoutes (app: FastifyInstance, { appids }
         ...GUARD_PROBLEMS,
         ...problemResponses({
           400: 'Invalid parameters; every bad one is listed.',
-          401: 'The bearer token is missing or is not one of CACHE_ADMIN_TOKENS or INTERNAL_API_TOKENS.',
-          403: 'No token may purge: neither CACHE_ADMIN_TOKENS nor INTERNAL_API_TOKENS is set.',
-          429: 'This caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
+          401: 'The bearer token is missing or is not one this service accepts.',
+          403: 'No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), ' +
+            'or this caller may not.',
+          429: 'This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After.',
           503: 'The cache could not be reached; nothing was dropped. Retry later.'
         })
       }
@@ -37,12 +38,19 @@ export default async function cachePurgeRoutes (app: FastifyInstance, { appids }
     preValidation: queryHygiene(PurgeQuerySchema, appids)
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
+    // A purge makes the next reads fetch from WeChat Pay, as a no-cache read does: it spends the
+    // same allowance, or a purge followed by a read would be a forced refresh nothing counts.
+    const allowance = await app.noCacheAllowance(request)
+    if (!allowance.allowed) {
+      throw new ProblemError('refresh-limited', 'This caller has used its NO_CACHE_PER_MINUTE allowance, which purges share; ' +
+        `retry in ${allowance.retryAfterSeconds} s.`, { 'retry-after': String(allowance.retryAfterSeconds) })
+    }
     const purged = await app.pageStore.purge(REDIS_KEYS.cardsPurge(app.merchantId, appid, brandId))
     if (!purged) {
       return sendProblem(request, reply, new ProblemError('cache-unavailable',
         'Redis could not be reached, so cached pages were not dropped; retry shortly.'))
     }
-    request.log.info({ appid, brand_id: brandId }, 'cache: pages purged')
+    request.log.info({ appid, brand_id: brandId, caller: request.caller?.name }, 'cache: pages purged')
     return await reply.code(204).send(null)
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
+import { BUDGET_MAX_WAIT_MS } from '../budget/upstream-budget.js'
 import { strongEtag } from '../cache/cache-entry.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
@@ -16,6 +17,9 @@ import {
 } from './problem-responses.js'
 
 const gzipAsync = promisify(gzipCallback)
+// As long as a page waits for the merchant's budget: the caller's share then paces a long walk
+// without failing it.
+const SHARE_WAIT_MS = BUDGET_MAX_WAIT_MS
 
 export interface CardsAllOptions extends MerchantAppids {
   /** CARDS_ALL_MAX. */
@@ -70,6 +74,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, brand_id: brandId } = request.query
+    const caller = app.callerOf(request)
     // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
     const asked = await noCacheOf(request)
     const { noCache } = asked
@@ -78,7 +83,8 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       walk = await walkAllCards({
         appid,
         brandId,
-        getPage: async (query, pageOptions) => await app.cardsCache.getPage(query, pageOptions),
+        // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
+        getPage: async (query, pageOptions) => await app.cardsCache.getPage(query, { ...pageOptions, caller, shareWaitMs: SHARE_WAIT_MS }),
         maxCards: options.maxCards,
         concurrency: options.concurrency,
         noCache,

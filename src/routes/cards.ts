@@ -52,7 +52,7 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
     let page
     const started = performance.now()
     try {
-      page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache })
+      page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache, caller: app.callerOf(request) })
     } catch (err) {
       request.upstreamMs = performance.now() - started
       markForwardFailure(reply, noCache, err instanceof UpstreamError ? err.upstreamStatus : undefined)

@@ -130,7 +130,7 @@ export function problemResponses (descriptions: Record<number, string>): Record<
 
 /** The problems every internal route can answer before it runs: tokens, query length, the caller's rate, overload. */
 export const GUARD_PROBLEMS = problemResponses({
-  401: 'INTERNAL_API_TOKENS is set and the bearer token is missing or wrong.',
+  401: 'INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong.',
   414: 'The query string is over 2 KB.'
 })
 
@@ -138,7 +138,9 @@ export const GUARD_PROBLEMS = problemResponses({
 export const CARD_UPSTREAM_PROBLEMS = problemResponses({
   403: 'The merchant lacks permission for member cards (NO_AUTH).',
   404: 'WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND).',
-  429: 'WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.'
+  429: 'WeChat Pay is limiting the merchant\'s request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of ' +
+    'the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed ' +
+    'authentications; see Retry-After.'
 })
 
 /** Route config of the internal API: bearer tokens when configured, and the per-caller rate limit. */

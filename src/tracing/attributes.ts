@@ -7,6 +7,8 @@
 export const REQUEST_ID = 'http.response.header.x-request-id'
 /** What the cache did for the request: hit, stale, stale-if-error, miss, collapsed, bypass. */
 export const CACHE_OUTCOME = 'cards.cache.outcome'
+/** Who asked: a configured caller's name, or `anonymous`; never a token. */
+export const CALLER = 'cards.caller'
 /** 1 for the first attempt at a WeChat Pay call, 2 and 3 for its retries. */
 export const WECHATPAY_ATTEMPT = 'wechatpay.attempt'
 /** WeChat Pay's Request-ID, the key to any support ticket with WeChat Pay. */

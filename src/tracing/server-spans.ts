@@ -3,8 +3,9 @@ import type { Span } from '@opentelemetry/api'
 import { ATTR_URL_PATH, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { callerName } from '../http/caller-auth.js'
 import { loggedUrl } from '../http/logged-url.js'
-import { CACHE_OUTCOME, REQUEST_ID } from './attributes.js'
+import { CACHE_OUTCOME, CALLER, REQUEST_ID } from './attributes.js'
 
 /**
  * The server span of every request, by @fastify/otel: it continues the caller's W3C trace context,
@@ -23,7 +24,10 @@ export function serverSpans (): FastifyPluginAsync {
     await app.register(instrumentation.plugin())
     // Instance hooks run before @fastify/otel's route-level onSend, which ends the span.
     app.addHook('onSend', (request, _reply, payload, done) => {
-      if (request.cacheOutcome !== undefined) request.opentelemetry().span?.setAttribute(CACHE_OUTCOME, request.cacheOutcome)
+      const span = request.opentelemetry().span
+      if (request.cacheOutcome !== undefined) span?.setAttribute(CACHE_OUTCOME, request.cacheOutcome)
+      // Known only after the request's hooks ran, so set with the outcome rather than at the start.
+      span?.setAttribute(CALLER, callerName(request))
       done(null, payload)
     })
   }, { name: 'tracing' })

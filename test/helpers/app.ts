@@ -20,9 +20,11 @@ export interface TestApp {
 /**
  * The environment of an app a test builds: the defaults, but no shedding on event-loop lag, which a
  * test machine running many files at once shows without the service being at fault. The shedding
- * itself is tested on purpose, with a heap bound, in caller-guards.test.ts.
+ * itself is tested on purpose, with a heap bound, in caller-guards.test.ts. Nor a share of the
+ * upstream budget per caller: every test's requests come from one address, and tests of the budget
+ * itself set a low UPSTREAM_MAX_RPS. The share is tested on purpose in caller-share.test.ts.
  */
-export const TEST_ENV = { UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' }
+export const TEST_ENV = { UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', UPSTREAM_CALLER_SHARE: '1' }
 
 /** The cache admin token every test app takes (CACHE_ADMIN_TOKENS): purges and /readyz details need a token. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'

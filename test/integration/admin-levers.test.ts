@@ -64,6 +64,20 @@ describe('Cache-Control: no-cache, NO_CACHE_PER_MINUTE times a minute per caller
     expect(pragma.headers.get('cache-status')).toMatch(/detail=no-cache-limited$/)
   })
 
+  it('counts a purge as one forced refresh: a purge and then a read cannot get round the allowance', async () => {
+    const app = await service({ protection: { noCachePerMinute: 2, apiTokens: [API_TOKEN] } })
+    const path = `${app.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`
+    const forced = { ...bearer(API_TOKEN), 'cache-control': 'no-cache' }
+    expect((await fetch(path, { headers: forced })).headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=request; stored')
+    expect((await purge(app, bearer(API_TOKEN))).status).toBe(204)
+    const refused = await purge(app, bearer(API_TOKEN))
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await refused.json()).toMatchObject({ type: '/problems/refresh-limited', status: 429 })
+    // Another caller (the admin token) has an allowance of its own.
+    expect((await purge(app, ADMIN)).status).toBe(204)
+  })
+
   it('counts per caller across the fleet through Redis, and a /cards/all call counts once', async () => {
     const config = { redis: { settings: SHARED_REDIS }, protection: { noCachePerMinute: 2, apiTokens: [API_TOKEN] } }
     const [a, b] = [await service(config), await service(config)] as [TestApp, TestApp]

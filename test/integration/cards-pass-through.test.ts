@@ -75,7 +75,7 @@ describe('GET /cards pass-through', () => {
     // with the trace's ids when tracing is on (tracing-export.test.ts checks those).
     const keys = Object.keys(access[0] ?? {})
     expect(keys.filter((key) => key !== 'trace_id' && key !== 'span_id').sort()).toEqual([
-      'cache', 'duration_ms', 'hostname', 'level', 'method', 'msg', 'pid',
+      'cache', 'caller', 'duration_ms', 'hostname', 'level', 'method', 'msg', 'pid',
       'reqId', 'status', 'time', 'upstream_ms', 'url', 'wechat_request_id'
     ])
     expect(Object.values(access[0] ?? {}).every((value) => typeof value !== 'object')).toBe(true)

@@ -78,7 +78,7 @@ describe('CORS_ORIGINS set: a preflight', () => {
   it('are counted in http_requests_total under the preflight route, and /metrics stays a GET route of its own', async () => {
     await preflight(on, CARDS, ALLOWED)
     const metrics = await on.inject({ url: '/metrics' })
-    expect(metrics.body).toMatch(/^http_requests_total\{route="\*",method="OPTIONS",status="204"\} [1-9]/m)
+    expect(metrics.body).toMatch(/^http_requests_total\{route="\*",method="OPTIONS",status="204",caller="anonymous"\} [1-9]/m)
     expect((await preflight(on, '/metrics', ALLOWED)).headers['access-control-allow-methods']).toBe('GET, HEAD')
   })
 

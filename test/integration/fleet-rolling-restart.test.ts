@@ -91,7 +91,7 @@ function steadyTraffic (url: string, appid: string): { stop: () => Promise<Outco
 /** Resolves once the replica has answered callers (through the balancer), within 20 s. */
 async function rejoined (replica: ServiceProcess): Promise<void> {
   const giveUpAt = Date.now() + 20_000
-  while (await sample(replica, 'http_requests_total{route="/cards",method="GET",status="200"}') === 0) {
+  while (await sample(replica, 'http_requests_total{route="/cards",method="GET",status="200",caller="anonymous"}') === 0) {
     if (Date.now() > giveUpAt) throw new Error(`the balancer sent no caller to the restarted replica ${replica.url} within 20 s`)
     await sleep(200)
   }

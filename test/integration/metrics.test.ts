@@ -43,9 +43,9 @@ describe('GET /metrics', () => {
     await fetch(`${service.url}/no-such-route?x=${uniqueAppid()}`)
 
     const text = await (await fetch(`${service.url}/metrics`)).text()
-    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="200"}')).toBeGreaterThanOrEqual(3)
-    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="502"}')).toBeGreaterThanOrEqual(1)
-    expect(sample(text, 'http_requests_total{route="unmatched",method="GET",status="404"}')).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="200",caller="token-1"}')).toBeGreaterThanOrEqual(3)
+    expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="502",caller="token-1"}')).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'http_requests_total{route="unmatched",method="GET",status="404",caller="anonymous"}')).toBeGreaterThanOrEqual(1)
     expect(text).not.toContain('no-such-route')
     expect(sample(text, 'cards_cache_outcomes_total{outcome="hit"}')).toBeGreaterThanOrEqual(1)
     expect(sample(text, 'cards_cache_outcomes_total{outcome="miss"}')).toBeGreaterThanOrEqual(2)

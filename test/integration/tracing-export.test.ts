@@ -30,6 +30,8 @@ const inTrace = (spans: ReceivedSpan[], traceId: string): ReceivedSpan[] => span
 /** The WeChat Pay attempts among `spans` (Redis commands are client spans too). */
 const attempts = (spans: ReceivedSpan[]): ReceivedSpan[] => spans.filter((s) => s.kind === CLIENT && 'wechatpay.attempt' in s.attributes)
 
+const TRACED_ADMIN_TOKEN = 'traced-admin-token-0123456789abcdef'
+
 describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol) => {
   let fake: FakeWechatpay
   let receiver: OtlpReceiver
@@ -44,7 +46,8 @@ describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol)
       LOG_LEVEL: 'debug',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-      OTEL_BSP_SCHEDULE_DELAY: '100'
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      CACHE_ADMIN_TOKENS: TRACED_ADMIN_TOKEN
     })
   }, 30_000)
   afterAll(async () => {
@@ -76,7 +79,8 @@ describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol)
         'http.route': '/cards',
         'http.response.status_code': 200,
         'http.response.header.x-request-id': [requestId],
-        'cards.cache.outcome': 'miss'
+        'cards.cache.outcome': 'miss',
+        'cards.caller': 'anonymous'
       }
     })
     expect(server?.status.code).not.toBe(ERROR)
@@ -100,6 +104,16 @@ describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol)
     const redis = trace.filter((s) => s.attributes['db.system.name'] === 'redis')
     expect(redis.length).toBeGreaterThan(0)
     expect(redis.every((s) => s.parentSpanId === server?.spanId)).toBe(true)
+  })
+
+  it('names the caller of a valid token on the server span, never the token', async () => {
+    const caller = callerContext()
+    const res = await fetch(`${service.url}/readyz`, { headers: { ...caller.headers, authorization: `Bearer ${TRACED_ADMIN_TOKEN}` } })
+    expect(res.status).toBe(200)
+    const spans = await receiver.waitFor((all) => inTrace(all, caller.traceId).some((s) => s.kind === SERVER))
+    const server = inTrace(spans, caller.traceId).find((s) => s.kind === SERVER)
+    expect(server?.attributes['cards.caller']).toBe('token-1')
+    expect(JSON.stringify(spans)).not.toContain(TRACED_ADMIN_TOKEN)
   })
 
   it('says a hit is a hit, with no WeChat Pay span', async () => {

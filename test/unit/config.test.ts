@@ -140,12 +140,15 @@ describe('loadConfig: sandbox mode', () => {
         connectTimeoutMs: 2000,
         maxConnections: 16,
         certRefreshHours: 12,
+        upstreamCallerShare: 0.5,
         upstreamMaxRps: 5,
         cardsAllMax: 1000,
         appids: []
       },
       protection: {
         apiTokens: [],
+        authFailuresPerMinute: 20,
+        callersFile: undefined,
         adminTokens: [],
         noCachePerMinute: 10,
         rateLimitPerMinute: undefined,

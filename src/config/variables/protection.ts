@@ -8,8 +8,19 @@ export const PROTECTION_VARIABLES = {
     section: 'protection',
     kind: 'list',
     defaultText: '— (open)',
-    meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`. ' +
+    meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`, ' +
+      'named `token-1`, `token-2`, … by position (then `CACHE_ADMIN_TOKENS` continues the count) in logs and metrics. ' +
       'Health, docs and metrics stay open.'
+  },
+  CALLERS_FILE: {
+    section: 'protection',
+    kind: 'string',
+    defaultText: '— (none)',
+    meaning: 'A file (mount it from a Secret) naming the callers, one a line: `NAME TOKEN [purge]`, `#` comments and blank ' +
+      'lines ignored, `NAME` matching `^[a-z0-9][a-z0-9-]{0,31}$`; `purge` lets that caller use `DELETE /cards/cache`. ' +
+      'Works beside `INTERNAL_API_TOKENS`, and like it requires a token on `/cards` and `/cards/all`. Re-read every second: ' +
+      'a rotated token works at once and the old one is refused; a file that does not parse keeps the previous callers ' +
+      '(docs/operations.md#callers).'
   },
   CACHE_ADMIN_TOKENS: {
     section: 'protection',
@@ -26,8 +37,18 @@ export const PROTECTION_VARIABLES = {
     min: 0,
     max: 1_000_000,
     meaning: 'How many times a minute one caller\'s `Cache-Control: no-cache` (or `Pragma: no-cache`) is honoured, ' +
-      'counted fleet-wide per caller like `RATE_LIMIT_PER_MINUTE` (a `/cards/all` call counts once); past it the cached ' +
+      'counted fleet-wide per caller like `RATE_LIMIT_PER_MINUTE` (a `/cards/all` call counts once, and so does a purge, which ' +
+      'forces the next reads); past it the cached ' +
       'page is served and `Cache-Status` says why. `0`: never.'
+  },
+  AUTH_FAILURES_PER_MINUTE: {
+    section: 'protection',
+    kind: 'integer',
+    default: 20,
+    min: 1,
+    max: 1_000_000,
+    meaning: 'Failed authentications (a wrong bearer token on any route, none on a route that needs one) allowed per client ' +
+      'address a minute, counted fleet-wide in Redis when there is one; past it, each further failure is a `429`.'
   },
   RATE_LIMIT_PER_MINUTE: {
     section: 'protection',

@@ -17,6 +17,7 @@ interface Common {
  */
 export type VariableSpec =
   | Common & { kind: 'integer', default?: number, min: number, max: number }
+  | Common & { kind: 'number', default: number, min: number, max: number }
   | Common & { kind: 'string', default?: string }
   | Common & { kind: 'choice', default: string, values: readonly string[] }
   | Common & { kind: 'list' }

@@ -103,6 +103,16 @@ export const WECHATPAY_VARIABLES = {
     meaning: 'The merchant\'s WeChat Pay quota in requests per second, for the whole fleet ' +
       '(through Redis; per process while Redis is away).'
   },
+  UPSTREAM_CALLER_SHARE: {
+    section: 'wechatpay',
+    kind: 'number',
+    default: 0.5,
+    min: 0.01,
+    max: 1,
+    meaning: 'The largest fraction of `UPSTREAM_MAX_RPS` one caller may spend, fleet-wide like the budget: past it the caller ' +
+      'gets its cached copy if there is one, else a `429` (`upstream-share-exceeded`), while other callers keep their calls. ' +
+      '`1` turns it off.'
+  },
   CARDS_ALL_MAX: {
     section: 'wechatpay',
     kind: 'integer',

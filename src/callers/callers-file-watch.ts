@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises'
+import { parseCallers, type NamedToken } from './callers-file.js'
+
+export interface CallersFileWatchOptions {
+  path: string
+  /** The text loadConfig parsed at start-up: only a change from it is news. */
+  initialText: string
+  /** Production's token rule, as at start-up. */
+  weakness?: (token: string) => string | undefined
+  onCallers: (callers: NamedToken[]) => void
+  log: { info: (fields: object, message: string) => void, error: (fields: object, message: string) => void }
+  /** How often the file is read: well within the 5 s a rotation may take to apply. */
+  intervalMs?: number
+}
+
+/**
+ * Re-reads CALLERS_FILE every second and applies it whole when its text changed. Polling, not
+ * fs.watch: a Secret volume is updated by swapping a symlink the file sits behind, which inotify on
+ * the file never reports. A file that does not parse, or cannot be read mid-swap, keeps the callers
+ * in force, and says so once per distinct text (or error), naming the line. Returns `stop`.
+ */
+export function watchCallersFile (options: CallersFileWatchOptions): () => void {
+  const { path, log } = options
+  let last = options.initialText
+  let lastError: string | undefined
+  let reading = false
+  const check = async (): Promise<void> => {
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (err) {
+      const message = (err as NodeJS.ErrnoException).code ?? String(err)
+      if (message !== lastError) {
+        log.error({ callers_file: path, error: message }, 'callers file: cannot be read; the previous callers stay')
+      }
+      lastError = message
+      return
+    }
+    if (text === last) return
+    last = text
+    lastError = undefined
+    const parsed = parseCallers(text, options.weakness)
+    if (!parsed.ok) {
+      log.error({ callers_file: path, line: parsed.line, reason: parsed.reason },
+        `callers file: line ${parsed.line}: ${parsed.reason}; the previous callers stay`)
+      return
+    }
+    options.onCallers(parsed.callers)
+    log.info({ callers_file: path, callers: [...new Set(parsed.callers.map((caller) => caller.name))] }, 'callers file: reloaded')
+  }
+  const timer = setInterval(() => {
+    if (reading) return
+    reading = true
+    check().finally(() => { reading = false })
+  }, options.intervalMs ?? 1_000)
+  timer.unref()
+  return () => { clearInterval(timer) }
+}

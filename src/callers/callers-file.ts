@@ -1,0 +1,50 @@
+/**
+ * CALLERS_FILE: one caller a line, `NAME TOKEN [purge]`, `#` comments and blank lines ignored. It is
+ * mounted from a Secret and re-read when it changes (callers-file-watch.ts), so parsing is pure and
+ * every failure names its line, without ever quoting a token.
+ */
+export interface NamedToken {
+  /** Bounded and safe as a metric label, a log field and a Redis key part. */
+  name: string
+  token: string
+  /** May use DELETE /cards/cache. */
+  purge: boolean
+}
+
+export type CallersParse =
+  | { ok: true, callers: NamedToken[] }
+  | { ok: false, line: number, reason: string }
+
+export const CALLER_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/
+// Names the service gives itself: callers without a token, and INTERNAL_API_TOKENS' by position.
+const RESERVED_NAME = /^(anonymous|token-\d+)$/
+/** The flag that lets a caller purge; nothing else may follow the token. */
+const PURGE_FLAG = 'purge'
+
+/**
+ * `weakness` says why a token is refused (production's strength rule), or undefined. A name may
+ * appear on two lines with two tokens: the old and the new one while a token is being rotated.
+ */
+export function parseCallers (text: string, weakness: (token: string) => string | undefined = () => undefined): CallersParse {
+  const callers: NamedToken[] = []
+  const seen = new Set<string>()
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const fields = (lines[i] ?? '').replace(/#.*$/, '').trim().split(/\s+/).filter((field) => field !== '')
+    if (fields.length === 0) continue
+    const fail = (reason: string): CallersParse => ({ ok: false, line: i + 1, reason })
+    const [name = '', token, flag, ...rest] = fields
+    if (!CALLER_NAME.test(name)) return fail(`the name must match ${CALLER_NAME.source}`)
+    if (RESERVED_NAME.test(name)) return fail(`the name ${name} is reserved (anonymous, token-<n>)`)
+    if (token === undefined) return fail(`caller ${name} has no token (NAME TOKEN [purge])`)
+    if (rest.length > 0 || (flag !== undefined && flag !== PURGE_FLAG)) {
+      return fail(`caller ${name}: only "${PURGE_FLAG}" may follow the token`)
+    }
+    const weak = weakness(token)
+    if (weak !== undefined) return fail(`caller ${name}: the token ${weak}`)
+    if (seen.has(token)) return fail(`caller ${name}: this token is already another line's`)
+    seen.add(token)
+    callers.push({ name, token, purge: flag === PURGE_FLAG })
+  }
+  return { ok: true, callers }
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs'
+import { parseCallers, type NamedToken } from '../callers/callers-file.js'
+import type { ConfigReader } from './reader.js'
+
+/** CALLERS_FILE as read at start-up: the text the watcher compares against, and its callers. */
+export interface CallersFile {
+  path: string
+  text: string
+  callers: NamedToken[]
+}
+
+/** Tokens shorter than this are refused wherever they come from: a guessable token is no protection. */
+export const MIN_TOKEN_LENGTH = 16
+
+export function tooShort (token: string): string | undefined {
+  return token.length < MIN_TOKEN_LENGTH ? `must be at least ${MIN_TOKEN_LENGTH} characters` : undefined
+}
+
+/** Reads and parses CALLERS_FILE; a file that cannot be read or parsed stops the start, naming the line. */
+export function readCallersFile (read: ConfigReader): CallersFile | undefined {
+  const path = read.optional('CALLERS_FILE')
+  if (path === undefined) return undefined
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    read.problem(`CALLERS_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${path}`)
+    return undefined
+  }
+  const parsed = parseCallers(text, tooShort)
+  if (!parsed.ok) {
+    read.problem(`CALLERS_FILE line ${parsed.line}: ${parsed.reason}`)
+    return undefined
+  }
+  return { path, text, callers: parsed.callers }
+}

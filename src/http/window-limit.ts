@@ -1,0 +1,46 @@
+/** Counts in fixed windows across the fleet (implemented on Redis in src/redis/window-counter.ts). */
+export interface WindowCounter {
+  /** The key's count in its current window, this one included, and the window's milliseconds left; undefined when Redis could not say. */
+  window: (key: string, windowMs: number) => Promise<{ current: number, ttl: number } | undefined>
+}
+
+/** Whether one more use fits, and when the window that refused it ends. */
+export interface WindowVerdict { allowed: boolean, retryAfterSeconds: number }
+
+const WINDOW_MS = 60_000
+// Keys counted in this process while the shared counter is away; more are forgotten, not grown.
+const LOCAL_KEYS = 10_000
+
+/**
+ * At most `perMinute` uses a minute per key (a caller, an address), counted fleet-wide when the
+ * shared counter answers and in this process while it does not: a limit that holds across
+ * replicas without ever blocking on Redis' absence. Refused uses are counted too, so hammering
+ * a limit does not wear it down.
+ */
+export class WindowLimit {
+  readonly #perMinute: number
+  readonly #shared: WindowCounter | undefined
+  readonly #now: () => number
+  readonly #local = new Map<string, { start: number, count: number }>()
+
+  constructor (perMinute: number, shared: WindowCounter | undefined, now: () => number = Date.now) {
+    this.#perMinute = perMinute
+    this.#shared = shared
+    this.#now = now
+  }
+
+  async take (key: string): Promise<WindowVerdict> {
+    if (this.#perMinute === 0) return { allowed: false, retryAfterSeconds: WINDOW_MS / 1000 }
+    const window = await this.#shared?.window(key, WINDOW_MS) ?? this.#countHere(key)
+    return { allowed: window.current <= this.#perMinute, retryAfterSeconds: Math.max(1, Math.ceil(window.ttl / 1000)) }
+  }
+
+  #countHere (key: string): { current: number, ttl: number } {
+    const now = this.#now()
+    const window = this.#local.get(key)
+    if (window !== undefined && now - window.start < WINDOW_MS) return { current: ++window.count, ttl: window.start + WINDOW_MS - now }
+    if (this.#local.size >= LOCAL_KEYS) this.#local.clear()
+    this.#local.set(key, { start: now, count: 1 })
+    return { current: 1, ttl: WINDOW_MS }
+  }
+}
