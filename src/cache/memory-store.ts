@@ -17,14 +17,25 @@ interface Slot {
  * The store when no Redis is configured: one process, same semantics as Redis. A Map kept in
  * least-recently-used order (a hit moves its key to the end), bounded in entries and in bytes,
  * so a burst of distinct pages cannot grow the heap without limit.
+ *
+ * Purge generations are bounded too, at one per page the store may hold. Each purge takes the next
+ * value of one clock, and a generation never purged, or forgotten, reads as `#floor`: the value of
+ * the last one forgotten. Generations are forgotten in purge order, so a forgotten one's last value
+ * is at most the floor, and every stamp taken before its purge is below that: a purged page, even one
+ * whose fetch began before the purge and is stored after, never matches again. The price: each
+ * generation forgotten also retires pages of the generations never purged, which only a flood of
+ * purges of distinct appids or brands does.
  */
 export class MemoryPageStore implements PageStore {
   readonly kind = 'memory'
   readonly #slots = new Map<string, Slot>()
+  /** In purge order: the first key is the one purged longest ago. */
   readonly #generations = new Map<string, number>()
   readonly #options: MemoryStoreOptions
   readonly #now: () => number
   #bytes = 0
+  #clock = 0
+  #floor = 0
 
   constructor (options: MemoryStoreOptions) {
     this.#options = options
@@ -56,7 +67,15 @@ export class MemoryPageStore implements PageStore {
   }
 
   async purge (generationKeys: string[]): Promise<boolean> {
-    for (const key of generationKeys) this.#generations.set(key, (this.#generations.get(key) ?? 0) + 1)
+    for (const key of generationKeys) {
+      this.#generations.delete(key)
+      this.#generations.set(key, ++this.#clock)
+    }
+    for (const [key, value] of this.#generations) {
+      if (this.#generations.size <= this.#options.maxEntries) break
+      this.#generations.delete(key)
+      this.#floor = value
+    }
     return true
   }
 
@@ -77,9 +96,13 @@ export class MemoryPageStore implements PageStore {
     return this.#bytes
   }
 
-  #generation (key: string): string | undefined {
-    const value = this.#generations.get(key)
-    return value === undefined ? undefined : String(value)
+  /** Purge generations remembered. */
+  get generationCount (): number {
+    return this.#generations.size
+  }
+
+  #generation (key: string): string {
+    return String(this.#generations.get(key) ?? this.#floor)
   }
 
   #evict (): void {

@@ -4,6 +4,11 @@ import type { DiagLogger } from '@opentelemetry/api'
 const REPEAT_AFTER_MS = 60_000
 // What the SDK says before the app's logger exists (a sampler setting it refuses), kept until it does.
 const KEPT_BEFORE_LOG = 20
+// The SDK has a few dozen distinct warnings: a flood of others must not grow the memory of what was said.
+const REMEMBERED = 200
+// What differs between two sayings of the same warning: UUIDs, trace (32 hex) and span (16 hex) ids,
+// numbers. Left in, every warning about a span would be new and none would be held back.
+const VARYING = /\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b(?:[0-9a-f]{32}|[0-9a-f]{16})\b|\d+/gi
 
 type WarnLog = { warn: (fields: object, message: string) => void }
 
@@ -13,6 +18,7 @@ type WarnLog = { warn: (fields: object, message: string) => void }
  * the log exists once the app is built: what comes before `attach` waits for it.
  */
 export class SdkDiagnostics implements DiagLogger {
+  /** By the message with its ids left out, in the order last said: the first is the oldest. */
   readonly #lastSaid = new Map<string, number>()
   readonly #now: () => number
   #log: WarnLog | undefined
@@ -40,8 +46,14 @@ export class SdkDiagnostics implements DiagLogger {
       return
     }
     const at = this.#now()
-    if ((this.#lastSaid.get(message) ?? -Infinity) > at - REPEAT_AFTER_MS) return
-    this.#lastSaid.set(message, at)
+    const kind = message.replace(VARYING, '#')
+    if ((this.#lastSaid.get(kind) ?? -Infinity) > at - REPEAT_AFTER_MS) return
+    this.#lastSaid.delete(kind)
+    this.#lastSaid.set(kind, at)
+    for (const oldest of this.#lastSaid.keys()) {
+      if (this.#lastSaid.size <= REMEMBERED) break
+      this.#lastSaid.delete(oldest)
+    }
     this.#log.warn({ otel: message }, 'OpenTelemetry SDK warning: traces may be incomplete')
   }
 }

@@ -65,4 +65,32 @@ describe('in-process memory store', () => {
     await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
     expect((await store.read(keysFor(0, 'b2'))).entry).toBeUndefined()
   })
+  it('remembers at most one purge generation per page it may hold, however many appids are purged', async () => {
+    const store = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
+    for (let i = 0; i < 1_000; i++) await store.purge(REDIS_KEYS.cardsPurge('m', `wx${i}`, i % 2 === 0 ? undefined : 'b'))
+    expect(store.generationCount).toBeLessThanOrEqual(10)
+  })
+
+  it('a purged page stays hidden once its generation is forgotten, one whose fetch began before the purge too', async () => {
+    const store = new MemoryPageStore({ maxEntries: 3, maxBytes: 1024 * 1024 })
+    const before = (await store.read(keysFor(0))).generation
+    await store.write(keysFor(0), entryOf(10, before), 60_000)
+    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
+    // Stamped between two purges of the same appid: the second purge hides it too.
+    const between = (await store.read(keysFor(2))).generation
+    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
+    // Enough purges of other appids to push wxA's generation out of the table.
+    for (let i = 0; i < 10; i++) await store.purge(REDIS_KEYS.cardsPurge('m', `wxOther${i}`, undefined))
+    expect(store.generationCount).toBeLessThanOrEqual(3)
+    expect((await store.read(keysFor(0))).entry).toBeUndefined()
+    // Fetches that read their generation before a purge, stored only now.
+    await store.write(keysFor(1), entryOf(10, before), 60_000)
+    expect((await store.read(keysFor(1))).entry).toBeUndefined()
+    await store.write(keysFor(2), entryOf(10, between), 60_000)
+    expect((await store.read(keysFor(2))).entry).toBeUndefined()
+    // A page fetched now is served again.
+    const now = (await store.read(keysFor(0))).generation
+    await store.write(keysFor(0), entryOf(10, now), 60_000)
+    expect((await store.read(keysFor(0))).entry).toBeDefined()
+  })
 })

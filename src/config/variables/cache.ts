@@ -13,7 +13,12 @@ export const CACHE_VARIABLES = {
     meaning: 'After the TTL, how long a stale page may still be served (while a refresh runs, or while WeChat Pay fails).'
   },
   CACHE_MAX_ENTRIES: {
-    section: 'cache', kind: 'integer', default: 10_000, min: 1, max: 10_000_000, meaning: 'In-process cache only: most pages kept.'
+    section: 'cache',
+    kind: 'integer',
+    default: 10_000,
+    min: 1,
+    max: 10_000_000,
+    meaning: 'In-process cache only: most pages kept, and most purged appids and brands remembered.'
   },
   CACHE_MAX_BYTES: {
     section: 'cache',
