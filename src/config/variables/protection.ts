@@ -1,4 +1,8 @@
+import { TOKEN_MIN_DISTINCT, TOKEN_MIN_LENGTH } from '../token-strength.js'
 import type { VariableSpec } from './variable.js'
+
+/** What a token must be, said once for both token variables. */
+const STRONG = `${TOKEN_MIN_LENGTH}+ characters; under production's rules also ${TOKEN_MIN_DISTINCT}+ distinct ones`
 
 /** A memory bound for load shedding, off unless set. */
 const MEMORY_LIMIT = { section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)' } as const
@@ -8,14 +12,14 @@ export const PROTECTION_VARIABLES = {
     section: 'protection',
     kind: 'list',
     defaultText: '— (open)',
-    meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`. ' +
-      'Health, docs and metrics stay open.'
+    meaning: `Comma-separated bearer tokens (${STRONG}) required on \`/cards\`, \`/cards/all\` and \`DELETE /cards/cache\`. ` +
+      'Health, docs and metrics stay open. Unset under production\'s rules, start-up warns that anyone who reaches the port may call.'
   },
   CACHE_ADMIN_TOKENS: {
     section: 'protection',
     kind: 'list',
     defaultText: '— (purge refused)',
-    meaning: 'Comma-separated bearer tokens (16+ characters) that may purge the cache (`DELETE /cards/cache`); any of ' +
+    meaning: `Comma-separated bearer tokens (${STRONG}) that may purge the cache (\`DELETE /cards/cache\`); any of ` +
       '`INTERNAL_API_TOKENS` may too. With neither set, purge answers `403`: it also drops the stale copies that protect ' +
       'callers while WeChat Pay fails.'
   },
