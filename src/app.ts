@@ -63,15 +63,18 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     // A request must arrive within REQUEST_TIMEOUT_MS (headers and body), and a connection may stay
     // silent only as long as the longest legitimate request (SOCKET_TIMEOUT_MS): a caller that
     // trickles bytes cannot hold a socket for ever. Node checks the first only every
-    // connectionsCheckingInterval (30 s by default), hence the shorter interval.
+    // connectionsCheckingInterval (30 s by default), hence the shorter interval. Between requests
+    // Node times a kept-alive connection by keepAliveTimeout instead, which Fastify sets to 72 s.
     requestTimeout: server.requestTimeoutMs,
     connectionTimeout: server.socketTimeoutMs,
+    keepAliveTimeout: server.socketTimeoutMs,
     http: { connectionsCheckingInterval: Math.min(1_000, server.requestTimeoutMs / 2) },
     // Errors of Node's HTTP parser (headers too large, a malformed request, a timeout) are problems too.
     clientErrorHandler: (error, socket) => { answerClientError(app.log, error, socket) }
   })
   // Past this, Node closes new connections at once: a flood of idle sockets cannot exhaust the process.
   app.server.maxConnections = server.maxConnections
+  for (const warning of config.warnings) app.log.warn(warning)
 
   // First, so that every route and hook registered after it runs within the request's span.
   if (tracing !== undefined) await app.register(tracing.plugin)

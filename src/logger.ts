@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import pino from 'pino'
+import { DEVELOPMENT_ENVS } from './config/node-env.js'
 import { loggedUrl } from './http/logged-url.js'
 
 /**
@@ -36,8 +37,6 @@ export interface LoggerSetup {
   mixin?: (() => Record<string, string>) | undefined
 }
 
-const PRETTY_ENVS = ['development', 'test']
-
 /**
  * JSON lines (pino's default) everywhere except for a developer at a terminal: there, pino-pretty
  * if it is installed. It is a devDependency, absent from the production image, so it is only looked
@@ -55,7 +54,7 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   }
   if (setup.stream !== undefined) return { ...base, stream: setup.stream }
   const isTTY = setup.isTTY ?? process.stdout.isTTY === true
-  if (level === 'silent' || !isTTY || !PRETTY_ENVS.includes(setup.nodeEnv ?? 'production')) {
+  if (level === 'silent' || !isTTY || !DEVELOPMENT_ENVS.includes(setup.nodeEnv ?? 'production')) {
     return { ...base, stream: stdoutDestination() }
   }
   const target = (setup.resolvePretty ?? resolvePretty)()

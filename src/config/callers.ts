@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { parseCallers, type NamedToken } from '../callers/callers-file.js'
+import { tokenRule } from './caller-tokens.js'
 import type { ConfigReader } from './reader.js'
 
 /** CALLERS_FILE as read at start-up: the text the watcher compares against, and its callers. */
@@ -7,17 +8,12 @@ export interface CallersFile {
   path: string
   text: string
   callers: NamedToken[]
-}
-
-/** Tokens shorter than this are refused wherever they come from: a guessable token is no protection. */
-export const MIN_TOKEN_LENGTH = 16
-
-export function tooShort (token: string): string | undefined {
-  return token.length < MIN_TOKEN_LENGTH ? `must be at least ${MIN_TOKEN_LENGTH} characters` : undefined
+  /** Production's rules: the token rule every reload applies too (caller-tokens.ts). */
+  production: boolean
 }
 
 /** Reads and parses CALLERS_FILE; a file that cannot be read or parsed stops the start, naming the line. */
-export function readCallersFile (read: ConfigReader): CallersFile | undefined {
+export function readCallersFile (read: ConfigReader, production: boolean): CallersFile | undefined {
   const path = read.optional('CALLERS_FILE')
   if (path === undefined) return undefined
   let text: string
@@ -27,10 +23,10 @@ export function readCallersFile (read: ConfigReader): CallersFile | undefined {
     read.problem(`CALLERS_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${path}`)
     return undefined
   }
-  const parsed = parseCallers(text, tooShort)
+  const parsed = parseCallers(text, tokenRule(production))
   if (!parsed.ok) {
     read.problem(`CALLERS_FILE line ${parsed.line}: ${parsed.reason}`)
     return undefined
   }
-  return { path, text, callers: parsed.callers }
+  return { path, text, callers: parsed.callers, production }
 }

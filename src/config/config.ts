@@ -1,15 +1,19 @@
 import type { KeyObject } from 'node:crypto'
-import { readCallersFile, tooShort, type CallersFile } from './callers.js'
+import { readTokens, warnWhenOpen } from './caller-tokens.js'
+import { readCallersFile, type CallersFile } from './callers.js'
 import { readCorsOrigins } from './cors.js'
 import { loadKeys, type KeySources } from './keys.js'
+import { DEVELOPMENT_ENVS, productionRules } from './node-env.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
-import { SANDBOX_ENVS } from './variables/server.js'
+import { readTrustProxy } from './trust-proxy.js'
 import type { OTLP_PROTOCOLS } from './variables/tracing.js'
 import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
 import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from './variables/wechatpay.js'
 
 const APPID = /^[A-Za-z0-9_]{1,32}$/
+/** WeChat Pay's merchant numbers (商户号) are digits, e.g. 1900009191; the API takes up to 32. */
+const MCHID = /^[0-9]{1,32}$/
 
 /**
  * Merchant credentials and the keys that verify WeChat Pay: the public key, the APIv3 key that
@@ -47,7 +51,7 @@ export interface ServerConfig {
 }
 
 export interface WechatpayConfig {
-  /** True when no WECHATPAY_MCHID is set outside production: the embedded simulator stands in for WeChat Pay. */
+  /** True when no WECHATPAY_MCHID is set under development rules: the embedded simulator stands in for WeChat Pay. */
   sandbox: boolean
   /** Undefined in sandbox mode, where the simulator generates credentials at start-up. */
   credentials: WechatpayCredentials | undefined
@@ -116,6 +120,8 @@ export interface Config {
   cache: CacheConfig
   redis: RedisConfig
   tracing: TracingConfig
+  /** What starts but deserves an operator's look (never a secret), for the log once there is one. */
+  warnings: readonly string[]
 }
 
 export class ConfigError extends Error {
@@ -134,13 +140,14 @@ export class ConfigError extends Error {
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const read = createConfigReader(env)
   const nodeEnv = read.string('NODE_ENV')
+  // Fail closed: a typo such as NODE_ENV=prod must not quietly serve demo cards or relax a rule.
+  const production = productionRules(nodeEnv)
   const mchid = read.optional('WECHATPAY_MCHID')
-  // Fail closed: a typo such as NODE_ENV=prod must not quietly serve demo cards.
-  const sandbox = mchid === undefined && SANDBOX_ENVS.includes(nodeEnv)
+  const sandbox = mchid === undefined && !production
 
   // Sandbox mode is for one developer's machine; a deployment listens on every interface.
   const host = read.string('HOST', sandbox ? '127.0.0.1' : undefined)
-  const wechatpay = readWechatpay(read, nodeEnv, sandbox)
+  const wechatpay = readWechatpay(read, production, sandbox)
   const metricsPort = read.optionalInteger('METRICS_PORT')
   const config: Config = {
     server: {
@@ -148,7 +155,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       port: read.integer('PORT'),
       logLevel: read.choice('LOG_LEVEL'),
       nodeEnv,
-      trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
+      trustProxy: readTrustProxy(read, production),
       requestTimeoutMs: read.integer('REQUEST_TIMEOUT_MS'),
       socketTimeoutMs: readSocketTimeout(read, wechatpay),
       maxConnections: read.integer('SERVER_MAX_CONNECTIONS'),
@@ -159,9 +166,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     },
     wechatpay,
     protection: {
-      apiTokens: read.list('INTERNAL_API_TOKENS'),
-      adminTokens: read.list('CACHE_ADMIN_TOKENS'),
-      callersFile: readCallersFile(read),
+      apiTokens: readTokens(read, 'INTERNAL_API_TOKENS', production),
+      adminTokens: readTokens(read, 'CACHE_ADMIN_TOKENS', production),
+      callersFile: readCallersFile(read, production),
       authFailuresPerMinute: read.integer('AUTH_FAILURES_PER_MINUTE'),
       noCachePerMinute: read.integer('NO_CACHE_PER_MINUTE'),
       rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE'),
@@ -180,26 +187,22 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       settings: readRedisSettings(read),
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS')
     },
-    tracing: readTracing(read)
+    tracing: readTracing(read),
+    warnings: []
   }
-  const tokenLists = [['INTERNAL_API_TOKENS', config.protection.apiTokens], ['CACHE_ADMIN_TOKENS', config.protection.adminTokens]] as const
-  for (const [name, tokens] of tokenLists) {
-    if (tokens.some((token) => tooShort(token) !== undefined)) {
-      read.problem(`${name}: every token ${tooShort('') ?? ''} (a guessable token is no protection)`)
-    }
-  }
+  warnWhenOpen(read, config.protection, production)
   if (config.server.metrics?.port === config.server.port && config.server.port !== 0) {
     read.problem('METRICS_PORT must differ from PORT (leave it unset to serve /metrics on PORT)')
   }
   if (!sandbox) config.wechatpay.credentials = readCredentials(read, mchid, nodeEnv)
 
-  read.finish((problems) => { throw new ConfigError(problems) })
+  config.warnings = read.finish((problems) => { throw new ConfigError(problems) })
   for (const slice of Object.values(config)) Object.freeze(slice)
   return Object.freeze(config)
 }
 
-function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): WechatpayConfig {
-  const protocols = nodeEnv === 'production' ? ['https:'] : undefined
+function readWechatpay (read: ConfigReader, production: boolean, sandbox: boolean): WechatpayConfig {
+  const protocols = production ? ['https:'] : undefined
   const baseUrl = read.origin('WECHATPAY_BASE_URL', protocols) ?? DEFAULT_BASE_URL
   const backup = read.origin('WECHATPAY_BACKUP_BASE_URL', protocols)
   return {
@@ -266,9 +269,9 @@ function readSocketTimeout (read: ConfigReader, wechatpay: WechatpayConfig): num
 function readCredentials (read: ConfigReader, mchid: string | undefined, nodeEnv: string): WechatpayCredentials | undefined {
   if (mchid === undefined) {
     read.problem(`WECHATPAY_MCHID is required when NODE_ENV=${nodeEnv} ` +
-      `(sandbox mode runs only when NODE_ENV is ${SANDBOX_ENVS.join(' or ')})`)
-  } else if (!/^[0-9A-Za-z]{1,32}$/.test(mchid)) {
-    read.problem('WECHATPAY_MCHID must be 1-32 letters or digits')
+      `(sandbox mode runs only when NODE_ENV is unset, ${DEVELOPMENT_ENVS.join(' or ')})`)
+  } else if (!MCHID.test(mchid)) {
+    read.problem('WECHATPAY_MCHID must be the merchant number (商户号), 1-32 digits such as 1900009191')
   }
   const serial = read.required('WECHATPAY_MERCHANT_SERIAL_NO')
   if (serial !== undefined && !/^[0-9A-Fa-f]{8,40}$/.test(serial)) {
@@ -282,7 +285,7 @@ function readCredentials (read: ConfigReader, mchid: string | undefined, nodeEnv
     publicKeyPem: read.optional('WECHATPAY_PUBLIC_KEY'),
     apiv3Key: read.optional('WECHATPAY_APIV3_KEY')
   }
-  const keys = loadKeys(sources, read.problem)
+  const keys = loadKeys(sources, read.problem, read.warning)
   if (mchid === undefined || serial === undefined || keys === undefined) return undefined
   return hideSecrets({ mchid, merchantSerialNo: serial.toUpperCase(), ...keys })
 }
@@ -293,15 +296,4 @@ function hideSecrets (credentials: WechatpayCredentials): WechatpayCredentials {
     enumerable: false,
     value: () => ({ mchid: credentials.mchid, merchantSerialNo: credentials.merchantSerialNo, publicKeyId: credentials.publicKeyId })
   })
-}
-
-/**
- * TRUST_PROXY: unset or `false` (the caller's address is the socket's), `true` (trust every proxy),
- * a number of hops, or a comma-separated list of proxy addresses or CIDRs, as Fastify takes them.
- */
-function parseTrustProxy (value: string | undefined): boolean | number | string {
-  if (value === undefined || value === 'false') return false
-  if (value === 'true') return true
-  if (/^\d+$/.test(value)) return Number(value)
-  return value
 }

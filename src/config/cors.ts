@@ -13,6 +13,13 @@ export function readCorsOrigins (read: ConfigReader): string[] {
     read.problem('CORS_ORIGINS must list each origin; `*` (any web page) is not accepted')
     return []
   }
+  // A URL parser takes `*` as part of a host name, so such an entry would be accepted and never match.
+  const wildcards = origins.filter((origin) => origin.includes('*'))
+  if (wildcards.length > 0) {
+    read.problem('CORS_ORIGINS are matched exactly, so a wildcard never matches: list each origin instead of ' +
+      wildcards.map((origin) => `"${origin}"`).join(', '))
+    return []
+  }
   const bad = origins.filter((origin) => serialized(origin) !== origin)
   if (bad.length > 0) {
     const shown = bad.map((origin) => {

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { keyFileExposure } from './key-file-mode.js'
 
 export interface KeySources {
   privateKeyFile: string | undefined
@@ -31,9 +32,15 @@ const BOTH_OPTIONS = 'Set one of: (1) public-key mode, WECHATPAY_PUBLIC_KEY_ID w
  * never the key's content. Answers verify with the public key, with platform certificates
  * unlocked by the APIv3 key, or with either (docs/wechatpay-protocol.md §2.4); at least one must be configured.
  */
-export function loadKeys (sources: KeySources, report: Report): LoadedKeys | undefined {
+export function loadKeys (sources: KeySources, report: Report, warn: Report): LoadedKeys | undefined {
   const privateKey = parseKey('WECHATPAY_PRIVATE_KEY', sources.privateKeyFile, sources.privateKeyPem, 'private', report)
   if (privateKey !== undefined) checkRsa2048('WECHATPAY_PRIVATE_KEY', privateKey, report)
+  const exposure = privateKey === undefined || sources.privateKeyFile === undefined ? undefined : keyFileExposure(sources.privateKeyFile)
+  if (exposure !== undefined) {
+    // A warning, not a refusal: the key still works, and the file's mode may be the platform's doing.
+    warn(`WECHATPAY_PRIVATE_KEY_FILE (${sources.privateKeyFile}) ${exposure}: ` +
+      'let only the service read it (chmod 600, or 640 with a group of the service alone)')
+  }
 
   let apiv3Key: Buffer | undefined
   let apiv3Ok = true

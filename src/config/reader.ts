@@ -25,11 +25,15 @@ export interface ConfigReader {
   /** As `url`, and only scheme://host[:port], with no path, query or credentials: the base of an API. */
   origin: (name: VariableOfKind<'url'>, protocols?: readonly string[]) => string | undefined
   problem: (message: string) => void
-  finish: (onProblems: (problems: string[]) => never) => void
+  /** Records something that starts but deserves an operator's look; logged once the logger exists. */
+  warning: (message: string) => void
+  /** Throws through `onProblems` when there are problems; else returns the warnings. */
+  finish: (onProblems: (problems: string[]) => never) => string[]
 }
 
 export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
   const problems: string[] = []
+  const warnings: string[] = []
 
   const optional = (name: VariableName): string | undefined => {
     const value = env[name]?.trim()
@@ -113,14 +117,19 @@ export function createConfigReader (env: NodeJS.ProcessEnv): ConfigReader {
       const value = url(name, protocols)
       if (value === undefined || optional(name) === undefined) return value
       const parsed = new URL(value)
-      if (parsed.origin !== value || parsed.username !== '' || parsed.password !== '') {
-        problems.push(`${name} must be only scheme://host[:port], without a path (got "${value}")`)
-        const spec = variable(name)
-        return spec.kind === 'url' ? spec.default : undefined
-      }
-      return value
+      if (parsed.origin === value) return value
+      // Neither the value nor its path is echoed: either may carry a password or a token.
+      problems.push(parsed.username !== '' || parsed.password !== ''
+        ? `${name} must not carry a user name or password`
+        : `${name} must be only scheme://host[:port], without a path or query (write ${parsed.origin})`)
+      const spec = variable(name)
+      return spec.kind === 'url' ? spec.default : undefined
     },
     problem (message) { problems.push(message) },
-    finish (onProblems) { if (problems.length > 0) onProblems(problems) }
+    warning (message) { warnings.push(message) },
+    finish (onProblems) {
+      if (problems.length > 0) onProblems(problems)
+      return warnings
+    }
   }
 }

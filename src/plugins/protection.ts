@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
 import { CallerDirectory, listedCallers } from '../callers/caller-directory.js'
 import { watchCallersFile } from '../callers/callers-file-watch.js'
-import { tooShort } from '../config/callers.js'
+import { tokenRule } from '../config/caller-tokens.js'
 import { callerAuth } from '../http/caller-auth.js'
 import { WindowLimit, type WindowVerdict } from '../http/window-limit.js'
 import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
@@ -44,7 +44,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     const stop = watchCallersFile({
       path: callersFile.path,
       initialText: callersFile.text,
-      weakness: tooShort,
+      weakness: tokenRule(callersFile.production),
       onCallers: (callers) => { directory.replaceFileCallers(callers) },
       log: app.log
     })

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/config/config.js'
 import type { FakeWechatpay } from './fake-wechatpay.js'
 
 /** Any part of any slice of the configuration. */
-export type ConfigOverrides = { [Slice in keyof Config]?: Partial<Config[Slice]> }
+export type ConfigOverrides = { [Slice in Exclude<keyof Config, 'warnings'>]?: Partial<Config[Slice]> }
 
 export interface TestApp {
   app: FastifyInstance
@@ -39,7 +39,8 @@ export function testConfig (base: Config, overrides: ConfigOverrides = {}): Conf
     protection: { ...base.protection, ...overrides.protection },
     cache: { ...base.cache, ...overrides.cache },
     redis: { ...base.redis, ...overrides.redis },
-    tracing: { ...base.tracing, ...overrides.tracing }
+    tracing: { ...base.tracing, ...overrides.tracing },
+    warnings: base.warnings
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CallerDirectory, listedCallers } from '../../src/callers/caller-directory.js'
 import { parseCallers } from '../../src/callers/callers-file.js'
-import { tooShort } from '../../src/config/callers.js'
+import { tokenRule } from '../../src/config/caller-tokens.js'
 
 const FRONTEND = 'frontend-token-0123456789abcdef'
 const SYNC = 'sync-service-token-abcdef0123456789'
@@ -24,9 +24,10 @@ describe('parseCallers', () => {
     ['frontend TOKEN-0123456789abcdef purge extra', /only "purge"/],
     ['anonymous TOKEN-0123456789abcdef', /reserved/],
     ['token-3 TOKEN-0123456789abcdef', /reserved/],
-    ['frontend short', /at least 16 characters/]
+    ['frontend short', /shorter than 16 characters/],
+    ['frontend aaaaaaaaaaaaaaaaaaaaaaaa', /fewer than 10 distinct characters/]
   ])('refuses %j, naming the line and never the token', (line, reason) => {
-    const parsed = parseCallers(`# callers\nok-caller ${SYNC}\n${line}\n`, tooShort)
+    const parsed = parseCallers(`# callers\nok-caller ${SYNC}\n${line}\n`, tokenRule(true))
     expect(parsed).toMatchObject({ ok: false, line: 3 })
     if (parsed.ok) return
     expect(parsed.reason).toMatch(reason)

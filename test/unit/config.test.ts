@@ -57,9 +57,10 @@ beforeAll(() => {
   rsa1024 = pemPair('rsa1024')
   ec = pemPair('ec')
   dir = mkdtempSync(join(tmpdir(), 'wxpay-config-test-'))
+  // Readable by their owner alone, as key files should be: others' modes are tested on purpose.
   const write = (name: string, content: string): string => {
     const path = join(dir, name)
-    writeFileSync(path, content)
+    writeFileSync(path, content, { mode: 0o600 })
     return path
   }
   files.merchantPrivate = write('apiclient_key.pem', merchant.privatePem)
@@ -158,7 +159,8 @@ describe('loadConfig: sandbox mode', () => {
       },
       cache: { ttlSeconds: 60, staleSeconds: 300, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, localTtlMs: 1000 },
       redis: { settings: undefined, commandTimeoutMs: 150 },
-      tracing: { tracesUrl: undefined, protocol: 'http/protobuf' }
+      tracing: { tracesUrl: undefined, protocol: 'http/protobuf' },
+      warnings: []
     })
   })
 
@@ -472,7 +474,7 @@ describe('loadConfig: resilience and callers', () => {
     expect(tokens).toEqual(['frontend-0123456789abcdef', 'sync-service-0123456789'])
     let message = ''
     try { loadConfig({ INTERNAL_API_TOKENS: 'short-secret' }) } catch (err) { message = String(err) }
-    expect(message).toMatch(/INTERNAL_API_TOKENS: every token must be at least 16 characters/)
+    expect(message).toMatch(/INTERNAL_API_TOKENS token 1 is shorter than 16 characters/)
     expect(message).not.toContain('short-secret')
   })
 
@@ -492,6 +494,12 @@ describe('loadConfig: CORS_ORIGINS', () => {
   it('refuses `*`: a list of origins or nothing', () => {
     expect(problemAbout(configError({ CORS_ORIGINS: '*' }), /CORS_ORIGINS/)).toMatch(/`\*` \(any web page\) is not accepted/)
     expect(problemAbout(configError({ CORS_ORIGINS: 'https://admin.example.com,*' }), /CORS_ORIGINS/)).toMatch(/not accepted/)
+  })
+
+  it('refuses a wildcard, which exact matching never matches, saying so', () => {
+    expect(problemAbout(configError({ CORS_ORIGINS: 'https://admin.example.com,https://*.example.com,http://*:5173' }), /CORS_ORIGINS/))
+      .toBe('CORS_ORIGINS are matched exactly, so a wildcard never matches: list each origin instead of ' +
+        '"https://*.example.com", "http://*:5173"')
   })
 
   it('refuses what a browser never sends as Origin, saying what to write where it can, in one problem', () => {
@@ -540,7 +548,7 @@ describe('loadConfig: the edges of the server', () => {
     expect(config.wechatpay.appids).toEqual(['wxA1', 'wx_b2'])
     expect(config.protection).toMatchObject({ adminTokens: ['ops-admin-0123456789'], noCachePerMinute: 3 })
     expect(problemAbout(configError({ WECHATPAY_APPIDS: 'wx-1' }), /WECHATPAY_APPIDS/)).toMatch(/list of appids/)
-    expect(problemAbout(configError({ CACHE_ADMIN_TOKENS: 'short' }), /CACHE_ADMIN_TOKENS/)).toMatch(/at least 16 characters/)
+    expect(problemAbout(configError({ CACHE_ADMIN_TOKENS: 'short' }), /CACHE_ADMIN_TOKENS/)).toMatch(/token 1 is shorter than 16/)
     expect(loadConfig({ DOCS_ENABLED: 'false' }).server.docsEnabled).toBe(false)
   })
 })

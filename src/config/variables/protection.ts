@@ -1,4 +1,8 @@
+import { TOKEN_MIN_DISTINCT, TOKEN_MIN_LENGTH } from '../token-strength.js'
 import type { VariableSpec } from './variable.js'
+
+/** What a token must be, said once for both token variables. */
+const STRONG = `${TOKEN_MIN_LENGTH}+ characters; under production's rules also ${TOKEN_MIN_DISTINCT}+ distinct ones`
 
 /** A memory bound for load shedding, off unless set. */
 const MEMORY_LIMIT = { section: 'protection', kind: 'integer', default: 0, min: 0, max: 2 ** 45, defaultText: '`0` (off)' } as const
@@ -8,16 +12,18 @@ export const PROTECTION_VARIABLES = {
     section: 'protection',
     kind: 'list',
     defaultText: '— (open)',
-    meaning: 'Comma-separated bearer tokens (16+ characters) required on `/cards`, `/cards/all` and `DELETE /cards/cache`, ' +
+    meaning: `Comma-separated bearer tokens (${STRONG}) required on \`/cards\`, \`/cards/all\` and \`DELETE /cards/cache\`, ` +
       'named `token-1`, `token-2`, … by position (then `CACHE_ADMIN_TOKENS` continues the count) in logs and metrics. ' +
-      'Health, docs and metrics stay open.'
+      'Health, docs and metrics stay open. With neither it nor `CALLERS_FILE` set under production\'s rules, start-up warns ' +
+      'that anyone who reaches the port may call.'
   },
   CALLERS_FILE: {
     section: 'protection',
     kind: 'string',
     defaultText: '— (none)',
     meaning: 'A file (mount it from a Secret) naming the callers, one a line: `NAME TOKEN [purge]`, `#` comments and blank ' +
-      'lines ignored, `NAME` matching `^[a-z0-9][a-z0-9-]{0,31}$`; `purge` lets that caller use `DELETE /cards/cache`. ' +
+      'lines ignored, `NAME` matching `^[a-z0-9][a-z0-9-]{0,31}$`, tokens as `INTERNAL_API_TOKENS`\'; `purge` lets that ' +
+      'caller use `DELETE /cards/cache`. ' +
       'Works beside `INTERNAL_API_TOKENS`, and like it requires a token on `/cards` and `/cards/all`. Re-read every second: ' +
       'a rotated token works at once and the old one is refused; a file that does not parse keeps the previous callers ' +
       '(docs/operations.md#callers).'
@@ -26,7 +32,7 @@ export const PROTECTION_VARIABLES = {
     section: 'protection',
     kind: 'list',
     defaultText: '— (purge refused)',
-    meaning: 'Comma-separated bearer tokens (16+ characters) that may purge the cache (`DELETE /cards/cache`); any of ' +
+    meaning: `Comma-separated bearer tokens (${STRONG}) that may purge the cache (\`DELETE /cards/cache\`); any of ` +
       '`INTERNAL_API_TOKENS` may too. With neither set, purge answers `403`: it also drops the stale copies that protect ' +
       'callers while WeChat Pay fails.'
   },

@@ -1,8 +1,7 @@
+import { DEVELOPMENT_ENVS } from '../node-env.js'
 import type { VariableSpec } from './variable.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-/** NODE_ENV values in which a missing WECHATPAY_MCHID means sandbox mode. */
-export const SANDBOX_ENVS = ['development', 'test']
 
 export const SERVER_VARIABLES = {
   HOST: {
@@ -26,15 +25,18 @@ export const SERVER_VARIABLES = {
     section: 'server',
     kind: 'string',
     default: 'development',
-    meaning: `Sandbox mode runs only when it is ${SANDBOX_ENVS.map((env) => `\`${env}\``).join(' or ')}; any other value ` +
-      '(`production`, `staging`, a typo) requires the WeChat Pay credentials. `production` also requires an `https` base URL.'
+    meaning: `Sandbox mode runs only when it is ${DEVELOPMENT_ENVS.map((env) => `\`${env}\``).join(' or ')}. Any other value ` +
+      '(`production`, `staging`, a typo) gets production\'s rules: the WeChat Pay credentials are required, WeChat Pay URLs ' +
+      'must be `https`, tokens must not be guessable, and start-up warns when no token guards `/cards` or `TRUST_PROXY` is `true`.'
   },
   TRUST_PROXY: {
     section: 'server',
     kind: 'string',
     defaultText: '— (none)',
     meaning: 'Proxies whose `X-Forwarded-For` names the caller, so the per-caller limit sees callers rather than the load balancer: ' +
-      '`true`, a hop count, or comma-separated addresses/CIDRs.'
+      'their comma-separated addresses or CIDRs (best), or a hop count, the number of proxies in front of the service. ' +
+      '`true` believes any `X-Forwarded-For`, so a caller can choose its own address: under production\'s rules start-up ' +
+      'warns of it. Anything else is refused at start-up.'
   },
   REQUEST_TIMEOUT_MS: {
     section: 'server',
@@ -51,7 +53,8 @@ export const SERVER_VARIABLES = {
     min: 5_000,
     max: 3_600_000,
     defaultText: '`60000`, or more when the longest `/cards/all` could take longer',
-    meaning: 'How long a connection may stay silent before it is closed. It must outlast the longest legitimate request, ' +
+    meaning: 'How long a connection may stay silent before it is closed, within a request or kept alive between two. ' +
+      'It must outlast the longest legitimate request, ' +
       '`/cards/all` reading `CARDS_ALL_MAX` cards at `UPSTREAM_MAX_RPS` (twice, for a list that changes mid-read) ' +
       'within `WECHATPAY_TIMEOUT_MS` per page; a smaller value is refused at start-up.'
   },
@@ -78,8 +81,9 @@ export const SERVER_VARIABLES = {
     meaning: 'Origins whose web pages may call the service from a browser (CORS), comma-separated, each exactly as browsers ' +
       'send `Origin`: `scheme://host[:port]`, lowercase, without a path or a default port, e.g. ' +
       '`https://admin.example.com,http://localhost:5173`. Unset, no answer carries CORS headers, so only pages of the ' +
-      'service\'s own origin can read answers. `*` is refused: any web page could then read an open service through its ' +
-      'visitors\' browsers. See [calling from a browser](api.md#calling-from-a-browser).'
+      'service\'s own origin can read answers. Origins are matched exactly, so a wildcard such as `https://*.example.com` ' +
+      'is refused; so is `*`: any web page could then read an open service through its visitors\' browsers. ' +
+      'See [calling from a browser](api.md#calling-from-a-browser).'
   },
   METRICS_PORT: {
     section: 'server',

@@ -10,7 +10,7 @@ export const WECHATPAY_VARIABLES = {
     section: 'wechatpay',
     kind: 'string',
     defaultText: '— (sandbox mode)',
-    meaning: 'Merchant ID (商户号). Setting it switches sandbox mode off.'
+    meaning: 'Merchant ID (商户号), its digits, e.g. `1900009191`. Setting it switches sandbox mode off.'
   },
   WECHATPAY_MERCHANT_SERIAL_NO: {
     section: 'wechatpay', kind: 'string', meaning: 'Serial number of the merchant API certificate (商户API证书序列号), hex.'
@@ -19,7 +19,8 @@ export const WECHATPAY_VARIABLES = {
     section: 'wechatpay',
     kind: 'string',
     example: '/run/secrets/apiclient_key.pem',
-    meaning: 'Path to the merchant API private key, `apiclient_key.pem` (PKCS#8, RSA 2048).'
+    meaning: 'Path to the merchant API private key, `apiclient_key.pem` (PKCS#8, RSA 2048). Start-up warns when other ' +
+      'users may read it: any user, or a group that is not one of the service\'s own.'
   },
   WECHATPAY_PRIVATE_KEY: {
     section: 'wechatpay', kind: 'string', meaning: 'The same key inline as PEM (literal `\\n` allowed); instead of the `_FILE` variable.'
@@ -65,7 +66,7 @@ export const WECHATPAY_VARIABLES = {
     kind: 'url',
     default: DEFAULT_BASE_URL,
     protocols: BASE_URL_PROTOCOLS,
-    meaning: 'WeChat Pay API origin (`scheme://host[:port]`, no path).'
+    meaning: 'WeChat Pay API origin (`scheme://host[:port]`, no path and no user name or password).'
   },
   WECHATPAY_BACKUP_BASE_URL: {
     section: 'wechatpay',
