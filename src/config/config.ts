@@ -62,6 +62,8 @@ export interface WechatpayConfig {
   upstreamMaxRps: number
   /** Most cards GET /cards/all returns; longer lists must be paged with /cards. */
   cardsAllMax: number
+  /** GET /cards/all calls this replica runs at once. */
+  cardsAllConcurrency: number
   /** The merchant's appids; empty: any appid may be asked for. */
   appids: string[]
 }
@@ -204,6 +206,7 @@ function readWechatpay (read: ConfigReader, nodeEnv: string, sandbox: boolean): 
     certRefreshHours: read.integer('WECHATPAY_CERT_REFRESH_HOURS'),
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS'),
     cardsAllMax: read.integer('CARDS_ALL_MAX'),
+    cardsAllConcurrency: read.integer('CARDS_ALL_CONCURRENCY'),
     appids: readAppids(read)
   }
 }

@@ -142,6 +142,7 @@ describe('loadConfig: sandbox mode', () => {
         certRefreshHours: 12,
         upstreamMaxRps: 5,
         cardsAllMax: 1000,
+        cardsAllConcurrency: 4,
         appids: []
       },
       protection: {
