@@ -48,7 +48,7 @@ export interface paths {
         };
         /**
          * List every member-card template in one call
-         * @description Reads WeChat Pay's pages of 20 (page 0 first, for `total_count`, then the rest a few at a time) through the same cache as `GET /cards`, and returns every card in WeChat Pay's order, each exactly as WeChat Pay sent it. It never returns a partial list: a failed page fails the call, naming the page. Lists over `CARDS_ALL_MAX` cards are refused (422): page through them with `GET /cards`. `Cache-Status` is a hit only when every page was; `Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304.
+         * @description Reads WeChat Pay's pages of 20 (page 0 first, for `total_count`, then the rest a few at a time) through the same cache as `GET /cards`, and returns every card in WeChat Pay's order, each exactly as WeChat Pay sent it. It never returns a partial list: a failed page fails the call, naming the page. Lists over `CARDS_ALL_MAX` cards are refused (422): page through them with `GET /cards`. `Cache-Status` is a hit only when every page was; `Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304. A replica runs at most `CARDS_ALL_CONCURRENCY` of these calls at once (503 past it), at most 2 of them for one caller (429 past it).
          */
         get: operations["listAllCards"];
         put?: never;
@@ -456,7 +456,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            /** @description This caller already runs 2 of these calls on this replica (`/problems/too-many-walks`), WeChat Pay is limiting the merchant's request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -476,7 +476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
+            /** @description The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

@@ -101,6 +101,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
   await app.register(cardsAllRoutes, {
     maxCards: config.wechatpay.cardsAllMax,
     concurrency: walkConcurrency(config.wechatpay.upstreamMaxRps),
+    walksPerReplica: config.wechatpay.cardsAllConcurrency,
     appids
   })
   await app.register(cardsRoutes, { appids })

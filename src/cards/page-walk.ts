@@ -1,7 +1,7 @@
 import type { ServedPage } from '../cache/cached-pages.js'
 import { CARDS_PAGE_MAX, type CardsQuery } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { rawDataElements } from './raw-elements.js'
+import { rawPage } from './raw-elements.js'
 
 /** WeChat Pay's largest page: the fewest calls for the whole list. */
 export const WALK_PAGE_SIZE = CARDS_PAGE_MAX
@@ -23,12 +23,15 @@ export interface WalkOptions {
   onRestart?: (reason: CardsChangedError) => void
 }
 
+/** What the answer needs of a page once its cards are spliced: not its bytes, which the walk lets go. */
+export type WalkedPage = Pick<ServedPage, 'requestId' | 'ageSeconds' | 'maxAgeSeconds' | 'outcome'>
+
 export interface Walk {
   /** `{"data":[…],"total_count":N}`, every card as WeChat Pay's bytes. */
   body: Buffer
   totalCount: number
   /** The pages of the walk that succeeded, in order: what Cache-Status, Age and max-age come from. */
-  pages: ServedPage[]
+  pages: WalkedPage[]
   restarted: boolean
 }
 
@@ -74,7 +77,9 @@ export async function walkAllCards (options: WalkOptions): Promise<Walk> {
   return await walkOnce(options, true, true)
 }
 
-interface ReadPage { served: ServedPage, totalCount: number, cards: string[] }
+// A page's cards are views of its bytes: the page is held until the body is put together, and never
+// decoded into strings (a list of Chinese titles is a two-byte string, twice the bytes).
+interface ReadPage { served: WalkedPage, totalCount: number, cards: Buffer[] }
 
 async function walkOnce (options: WalkOptions, noCache: boolean, restarted: boolean): Promise<Walk> {
   const read = async (page: number, pageCount: number | undefined): Promise<ReadPage> => {
@@ -84,7 +89,8 @@ async function walkOnce (options: WalkOptions, noCache: boolean, restarted: bool
     } catch (err) {
       throw err instanceof UpstreamError ? new PageFailedError(page, pageCount, err) : err
     }
-    return { served, ...splitPage(served.body) }
+    const { requestId, ageSeconds, maxAgeSeconds, outcome } = served
+    return { served: { requestId, ageSeconds, maxAgeSeconds, outcome }, ...splitPage(served.body) }
   }
 
   const first = await read(0, undefined)
@@ -121,21 +127,32 @@ async function walkOnce (options: WalkOptions, noCache: boolean, restarted: bool
   }
   await Promise.all(Array.from({ length: Math.min(options.concurrency, pageCount - 1) }, worker))
 
-  const cards = pages.flatMap((page) => page.cards)
   return {
-    body: Buffer.from(`{"data":[${cards.join(',')}],"total_count":${total}}`, 'utf8'),
+    body: splice(pages.flatMap((page) => page.cards), total),
     totalCount: total,
     pages: pages.map((page) => page.served),
     restarted
   }
 }
 
-/** Page bytes (verified, shape-checked JSON) → total_count and each card's exact text. */
-function splitPage (body: Buffer): { totalCount: number, cards: string[] } {
-  const text = body.toString('utf8')
-  const parsed = JSON.parse(text) as { data: unknown[], total_count: number }
-  const cards = rawDataElements(text)
-  // The scanner and JSON.parse must agree; if they ever did not, that is a bug to hear about.
-  if (cards?.length !== parsed.data.length) throw new Error('page scan disagrees with JSON.parse on the data array')
-  return { totalCount: parsed.total_count, cards }
+/** Page bytes (verified, shape-checked JSON) → total_count and each card's exact bytes. */
+function splitPage (body: Buffer): { totalCount: number, cards: Buffer[] } {
+  const { data, totalCount } = rawPage(body)
+  // The client checked every page's shape before it was served or stored: this is a bug to hear about.
+  if (data === undefined || totalCount === undefined) throw new Error('a served page has no data array or no numeric total_count')
+  return { totalCount, cards: data }
+}
+
+const OPEN = Buffer.from('{"data":[')
+const COMMA = Buffer.from(',')
+
+/** The combined document, in one allocation of its exact size. */
+function splice (cards: Buffer[], total: number): Buffer {
+  const parts: Buffer[] = [OPEN]
+  for (const [i, card] of cards.entries()) {
+    if (i > 0) parts.push(COMMA)
+    parts.push(card)
+  }
+  parts.push(Buffer.from(`],"total_count":${total}}`))
+  return Buffer.concat(parts)
 }

@@ -1,110 +1,142 @@
-const WHITESPACE = new Set([' ', '\t', '\n', '\r'])
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+const COLON = 0x3a
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const MINUS = 0x2d
+const isWhitespace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
+const isDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x30 && byte <= 0x39
+
+/** What a page splice needs of a JSON object: its top-level `data` elements and `total_count`. */
+export interface RawPage {
+  /** Each element of the `data` array as a view of the input's bytes (no copy); undefined without such an array. */
+  data: Buffer[] | undefined
+  /** `total_count`, when it is a number. */
+  totalCount: number | undefined
+}
 
 /**
- * The elements of a JSON object's top-level `data` array, each as the exact text it has in `json`
- * (spacing, key order, escapes and number spellings included), so cards can be spliced into a new
- * document without being re-serialized. `json` must already be valid JSON (the client checked the
- * page's shape): this scanner only finds boundaries, it does not validate. Like JSON.parse, a
- * repeated `data` key counts with its last value. Undefined when there is no `data` array.
+ * Finds the elements of a JSON object's top-level `data` array, each as the exact bytes it has in
+ * `json` (spacing, key order, escapes and number spellings included), so cards can be spliced into a
+ * new document without being decoded or re-serialized, and reads its `total_count`. Working on the
+ * bytes is safe for UTF-8: every byte of a multi-byte character is 0x80 or above, never a quote,
+ * backslash or delimiter. `json` must already be valid JSON (the client checked the page's shape):
+ * this scanner only finds boundaries, it does not validate. Like JSON.parse, a repeated key counts
+ * with its last value.
  */
-export function rawDataElements (json: string): string[] | undefined {
+export function rawPage (json: Buffer): RawPage {
   const scan = new Scanner(json)
+  const page: RawPage = { data: undefined, totalCount: undefined }
   scan.skipWhitespace()
-  scan.expect('{')
-  let found: string[] | undefined
+  scan.expect(OPEN_BRACE)
   scan.skipWhitespace()
-  if (scan.peek() === '}') return undefined
+  if (scan.peek() === CLOSE_BRACE) return page
   for (;;) {
     scan.skipWhitespace()
     // Keys are decoded: "\u0064ata" is `data` too.
-    const key = JSON.parse(scan.string()) as string
+    const key = JSON.parse(scan.string().toString('utf8')) as string
     scan.skipWhitespace()
-    scan.expect(':')
+    scan.expect(COLON)
     scan.skipWhitespace()
-    if (key === 'data') found = scan.peek() === '[' ? scan.arrayElements() : (scan.value(), undefined)
-    else scan.value()
-    if (scan.separator('}')) return found
+    if (key === 'data') {
+      page.data = scan.peek() === OPEN_BRACKET ? scan.arrayElements() : (scan.value(), undefined)
+    } else if (key === 'total_count') {
+      const first = scan.peek()
+      const value = scan.value()
+      page.totalCount = first === MINUS || isDigit(first) ? Number(value.toString('latin1')) : undefined
+    } else {
+      scan.value()
+    }
+    if (scan.separator(CLOSE_BRACE)) return page
   }
 }
 
 class Scanner {
-  readonly #text: string
+  readonly #bytes: Buffer
   #at = 0
 
-  constructor (text: string) { this.#text = text }
+  constructor (bytes: Buffer) { this.#bytes = bytes }
 
-  peek (): string | undefined { return this.#text[this.#at] }
+  peek (): number | undefined { return this.#bytes[this.#at] }
 
-  next (): string | undefined { return this.#text[this.#at++] }
+  next (): number | undefined { return this.#bytes[this.#at++] }
 
-  expect (char: string): void {
-    if (this.next() !== char) throw new SyntaxError(`expected ${char} at ${this.#at - 1}`)
+  expect (byte: number): void {
+    if (this.next() !== byte) throw new SyntaxError(`expected ${String.fromCharCode(byte)} at ${this.#at - 1}`)
   }
 
   skipWhitespace (): void {
-    while (WHITESPACE.has(this.#text[this.#at] ?? '')) this.#at++
+    while (isWhitespace(this.#bytes[this.#at])) this.#at++
   }
 
   /** After a member or element: true at `close`, false at a comma; anything else is not JSON. */
-  separator (close: string): boolean {
+  separator (close: number): boolean {
     this.skipWhitespace()
-    const char = this.next()
-    if (char === close) return true
-    if (char !== ',') throw new SyntaxError(`expected , or ${close} at ${this.#at - 1}`)
+    const byte = this.next()
+    if (byte === close) return true
+    if (byte !== COMMA) throw new SyntaxError(`expected , or ${String.fromCharCode(close)} at ${this.#at - 1}`)
     return false
   }
 
   /** A string token, quotes included, as written. */
-  string (): string {
+  string (): Buffer {
     const start = this.#at
-    this.expect('"')
+    this.expect(QUOTE)
     for (;;) {
-      const char = this.next()
-      if (char === undefined) throw new SyntaxError('unterminated string')
-      if (char === '\\') this.#at++
-      else if (char === '"') return this.#text.slice(start, this.#at)
+      const byte = this.next()
+      if (byte === undefined) throw new SyntaxError('unterminated string')
+      if (byte === BACKSLASH) this.#at++
+      else if (byte === QUOTE) return this.#bytes.subarray(start, this.#at)
     }
   }
 
-  /** Skips one value of any kind. */
-  value (): void {
-    const char = this.peek()
-    if (char === '"') {
-      this.string()
-    } else if (char === '{' || char === '[') {
-      const close = char === '{' ? '}' : ']'
+  /** One value of any kind, as written. */
+  value (): Buffer {
+    const start = this.#at
+    const byte = this.peek()
+    if (byte === QUOTE) return this.string()
+    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      const close = byte === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET
       this.#at++
       this.skipWhitespace()
-      if (this.peek() === close) { this.#at++; return }
-      for (;;) {
-        this.skipWhitespace()
-        if (char === '{') {
-          this.string()
+      if (this.peek() === close) {
+        this.#at++
+      } else {
+        do {
           this.skipWhitespace()
-          this.expect(':')
-          this.skipWhitespace()
-        }
-        this.value()
-        if (this.separator(close)) return
+          if (byte === OPEN_BRACE) {
+            this.string()
+            this.skipWhitespace()
+            this.expect(COLON)
+            this.skipWhitespace()
+          }
+          this.value()
+        } while (!this.separator(close))
       }
     } else {
       // A number, true, false or null: it runs to the next delimiter.
-      while (this.#at < this.#text.length && !/[\s,\]}]/.test(this.#text[this.#at] ?? '')) this.#at++
+      for (let next = this.peek(); next !== undefined && !isDelimiter(next); next = this.peek()) this.#at++
     }
+    return this.#bytes.subarray(start, this.#at)
   }
 
-  /** At `[`: each element's text, without the whitespace around it. */
-  arrayElements (): string[] {
-    const elements: string[] = []
-    this.expect('[')
+  /** At `[`: each element's bytes, without the whitespace around it. */
+  arrayElements (): Buffer[] {
+    const elements: Buffer[] = []
+    this.expect(OPEN_BRACKET)
     this.skipWhitespace()
-    if (this.peek() === ']') { this.#at++; return elements }
-    for (;;) {
+    if (this.peek() === CLOSE_BRACKET) { this.#at++; return elements }
+    do {
       this.skipWhitespace()
-      const start = this.#at
-      this.value()
-      elements.push(this.#text.slice(start, this.#at))
-      if (this.separator(']')) return elements
-    }
+      elements.push(this.value())
+    } while (!this.separator(CLOSE_BRACKET))
+    return elements
   }
+}
+
+function isDelimiter (byte: number): boolean {
+  return isWhitespace(byte) || byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE
 }

@@ -1,5 +1,5 @@
-import type { ServedPage } from '../cache/cached-pages.js'
 import { forwardStatus, hitStatus } from '../cache/cache-status.js'
+import type { WalkedPage } from './page-walk.js'
 
 export interface WalkFreshness {
   /** RFC 9211 Cache-Status of the combined answer. */
@@ -19,7 +19,7 @@ export interface WalkFreshness {
  * is past its TTL.
  * @see https://www.rfc-editor.org/rfc/rfc9211
  */
-export function walkFreshness (pages: readonly ServedPage[], noCache: boolean): WalkFreshness {
+export function walkFreshness (pages: readonly WalkedPage[], noCache: boolean): WalkFreshness {
   const hits = pages.filter((page) => page.outcome === 'hit').length
   const maxAgeSeconds = Math.min(...pages.map((page) => page.maxAgeSeconds))
   const ageSeconds = Math.max(...pages.map((page) => page.ageSeconds))

@@ -69,6 +69,8 @@ export interface WechatpayConfig {
   upstreamCallerShare: number
   /** Most cards GET /cards/all returns; longer lists must be paged with /cards. */
   cardsAllMax: number
+  /** GET /cards/all calls this replica runs at once. */
+  cardsAllConcurrency: number
   /** The merchant's appids; empty: any appid may be asked for. */
   appids: string[]
 }
@@ -217,6 +219,7 @@ function readWechatpay (read: ConfigReader, production: boolean, sandbox: boolea
     upstreamMaxRps: read.integer('UPSTREAM_MAX_RPS'),
     upstreamCallerShare: read.number('UPSTREAM_CALLER_SHARE'),
     cardsAllMax: read.integer('CARDS_ALL_MAX'),
+    cardsAllConcurrency: read.integer('CARDS_ALL_CONCURRENCY'),
     appids: readAppids(read)
   }
 }

@@ -108,6 +108,17 @@ export const SERVICE_PROBLEMS = {
     operator: 'Which caller reads so many uncached pages (the access log\'s `caller`, the `caller` label of ' +
       'http_requests_total) and whether UPSTREAM_CALLER_SHARE or UPSTREAM_MAX_RPS suit the traffic.'
   },
+  'too-many-walks': {
+    title: 'Too many GET /cards/all calls from this caller at once',
+    status: 429,
+    retryable: true,
+    retryAfterSeconds: 1,
+    what: 'This caller already runs as many `GET /cards/all` calls on this replica as one caller may at once ' +
+      '(`detail` says how many); each holds a whole card list in memory. This one was refused before any page was read.',
+    retry: 'Yes, after `Retry-After`, once one of the caller\'s own calls has answered: call one after another rather than side by side.',
+    operator: 'Which caller sends walks side by side (the access log). The count is per replica: ' +
+      'a caller whose calls are spread over several replicas may run that many on each.'
+  },
   overloaded: {
     title: 'The service is overloaded',
     status: 503,
@@ -116,6 +127,17 @@ export const SERVICE_PROBLEMS = {
     what: 'This replica is shedding load (event loop, memory or too many calls in flight) or shutting down.',
     retry: 'Yes, after `Retry-After`, ideally on another replica.',
     operator: 'CPU and memory of the replicas, the request rate, and whether to scale out.'
+  },
+  'walks-busy': {
+    title: 'This replica runs as many GET /cards/all calls as it allows',
+    status: 503,
+    retryable: true,
+    retryAfterSeconds: 1,
+    what: 'CARDS_ALL_CONCURRENCY `GET /cards/all` calls already run on this replica, each holding a whole card list in ' +
+      'memory; this one was refused at once, before any page was read. Other routes are not affected.',
+    retry: 'Yes, after `Retry-After`, ideally on another replica.',
+    operator: 'How many callers walk at once and how long walks take (uncached pages wait for UPSTREAM_MAX_RPS); ' +
+      'raise CARDS_ALL_CONCURRENCY if the replicas have memory to spare, or scale out.'
   },
   'cache-unavailable': {
     title: 'The cache is unavailable',

@@ -6,6 +6,8 @@ import { BUDGET_MAX_WAIT_MS } from '../budget/upstream-budget.js'
 import { strongEtag } from '../cache/cache-entry.js'
 import { CardsChangedError, PageFailedError, TooManyCardsError, WALK_PAGE_SIZE, walkAllCards } from '../cards/page-walk.js'
 import { walkFreshness } from '../cards/walk-cache-status.js'
+import { WalkSlots } from '../cards/walk-slots.js'
+import { CARDS_ALL_PER_CALLER } from '../config/variables/wechatpay.js'
 import { acceptsGzip } from '../http/accept-encoding.js'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
@@ -26,6 +28,8 @@ export interface CardsAllOptions extends MerchantAppids {
   maxCards: number
   /** Pages in flight at once; kept at or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
   concurrency: number
+  /** CARDS_ALL_CONCURRENCY: walks this replica runs at once. */
+  walksPerReplica: number
 }
 
 // One X-Wechatpay-Request-Id cannot name several calls: the pages' ids are in the debug log instead.
@@ -36,6 +40,7 @@ const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
  * same cache, single flight and upstream budget as /cards (see src/cards/page-walk.ts).
  */
 export default async function cardsAllRoutes (app: FastifyInstance, options: CardsAllOptions): Promise<void> {
+  const slots = new WalkSlots(options.walksPerReplica, CARDS_ALL_PER_CALLER)
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards/all', {
     schema: {
       operationId: 'listAllCards',
@@ -44,7 +49,9 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         'through the same cache as `GET /cards`, and returns every card in WeChat Pay\'s order, each exactly as WeChat Pay sent it. ' +
         'It never returns a partial list: a failed page fails the call, naming the page. Lists over `CARDS_ALL_MAX` cards are ' +
         'refused (422): page through them with `GET /cards`. `Cache-Status` is a hit only when every page was; ' +
-        '`Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304.',
+        '`Cache-Control: no-cache` refreshes every page; `If-None-Match` gets a 304. ' +
+        `A replica runs at most \`CARDS_ALL_CONCURRENCY\` of these calls at once (503 past it), at most ${CARDS_ALL_PER_CALLER} ` +
+        'of them for one caller (429 past it).',
       tags: ['cards'],
       security: TOKEN_OPTIONAL,
       querystring: CardsAllQuerySchema,
@@ -61,10 +68,13 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         ...problemResponses({
           400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).',
           422: 'The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.',
+          429: `This caller already runs ${CARDS_ALL_PER_CALLER} of these calls on this replica (\`/problems/too-many-walks\`), ` +
+            'WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
           502: 'A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
             '`detail` names the page.',
-          503: 'The upstream budget had no room for a page, or the list kept changing while it was read ' +
-            '(`/problems/cards-changed-during-walk`); see Retry-After.',
+          503: 'The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget ' +
+            'had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); ' +
+            'see Retry-After.',
           504: 'WeChat Pay did not answer a page in time.'
         })
       }
@@ -73,44 +83,51 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     preValidation: queryHygiene(CardsAllQuerySchema, options.appids),
     onSend: markUncached
   }, async (request, reply) => {
-    const { appid, brand_id: brandId } = request.query
+    // Refused before anything else, the no-cache allowance included: a refused walk costs nothing.
     const caller = app.callerOf(request)
-    // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
-    const asked = await noCacheOf(request)
-    const { noCache } = asked
-    let walk
+    const walkOver = slots.admit(caller, reply.raw)
     try {
-      walk = await walkAllCards({
-        appid,
-        brandId,
-        // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
-        getPage: async (query, pageOptions) => await app.cardsCache.getPage(query, { ...pageOptions, caller, shareWaitMs: SHARE_WAIT_MS }),
-        maxCards: options.maxCards,
-        concurrency: options.concurrency,
-        noCache,
-        onRestart: (reason) => {
-          request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message },
-            'cards/all: a page disagreed with page 0; reading every page again')
-        }
-      })
-    } catch (err) {
-      markForwardFailure(reply, noCache, err instanceof PageFailedError ? err.error.upstreamStatus : undefined)
-      throw walkProblem(err, options.maxCards)
+      const { appid, brand_id: brandId } = request.query
+      // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
+      const asked = await noCacheOf(request)
+      const { noCache } = asked
+      let walk
+      try {
+        walk = await walkAllCards({
+          appid,
+          brandId,
+          // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
+          getPage: async (query, pageOptions) =>
+            await app.cardsCache.getPage(query, { ...pageOptions, caller, shareWaitMs: SHARE_WAIT_MS }),
+          maxCards: options.maxCards,
+          concurrency: options.concurrency,
+          noCache,
+          onRestart: (reason) => {
+            request.log.warn({ appid, brand_id: brandId, page: reason.page, reason: reason.message },
+              'cards/all: a page disagreed with page 0; reading every page again')
+          }
+        })
+      } catch (err) {
+        markForwardFailure(reply, noCache, err instanceof PageFailedError ? err.error.upstreamStatus : undefined)
+        throw walkProblem(err, options.maxCards)
+      }
+      const fresh = walkFreshness(walk.pages, noCache)
+      // One outcome for the whole walk, for the access line and the cache metric: a hit only when
+      // every page was; a no-cache walk is a bypass however many pages it forced.
+      request.cacheOutcome = noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
+      request.log.debug({
+        pages: walk.pages.length,
+        hits: fresh.hits,
+        restarted: walk.restarted,
+        wechat_request_ids: walk.pages.map((p) => p.requestId)
+      }, 'cards/all: walked')
+      // The whole list is put together per call, so it is compressed per call too, off the event loop,
+      // and only for a caller that takes gzip.
+      const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
+      return sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
+    } finally {
+      walkOver()
     }
-    const fresh = walkFreshness(walk.pages, noCache)
-    // One outcome for the whole walk, for the access line and the cache metric: a hit only when
-    // every page was; a no-cache walk is a bypass however many pages it forced.
-    request.cacheOutcome = noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
-    request.log.debug({
-      pages: walk.pages.length,
-      hits: fresh.hits,
-      restarted: walk.restarted,
-      wechat_request_ids: walk.pages.map((p) => p.requestId)
-    }, 'cards/all: walked')
-    // The whole list is put together per call, so it is compressed per call too, off the event loop,
-    // and only for a caller that takes gzip.
-    const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
-    return sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
   })
 }
 

@@ -1,8 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { rawDataElements } from '../../src/cards/raw-elements.js'
+import { rawPage } from '../../src/cards/raw-elements.js'
 
-describe('rawDataElements', () => {
+/** The data elements as text, for comparison. */
+const rawDataElements = (json: string): string[] | undefined => rawPage(Buffer.from(json)).data?.map((element) => element.toString())
+const totalCountOf = (json: string): number | undefined => rawPage(Buffer.from(json)).totalCount
+
+describe('rawPage', () => {
   it('returns each element of the top-level data array as written', () => {
     const json = '{ "total_count" : 3, "data" : [ {"a": [1, 2.50, {"b":"]}\\"{,"}]} ,\n' +
       '\t"x\\u0022" , -1.5e3,true,null, [ ] ],"z":{"data":[9]}}'
@@ -27,6 +31,23 @@ describe('rawDataElements', () => {
     expect(rawDataElements('{"nested":{"data":[1]}}')).toBeUndefined()
   })
 
+  it('gives each element as a view of the page\'s own bytes, not a copy', () => {
+    const page = Buffer.from('{"data":[{"title":"微信"},2],"total_count":2}')
+    const [first] = rawPage(page).data ?? []
+    expect(first?.buffer).toBe(page.buffer)
+    expect(first?.byteOffset).toBe(page.byteOffset + 9)
+  })
+
+  it('reads the top-level total_count, the last one when repeated, and only a number', () => {
+    expect(totalCountOf('{"data":[],"total_count":0}')).toBe(0)
+    expect(totalCountOf('{"total_count" : 47 ,"data":[]}')).toBe(47)
+    expect(totalCountOf('{"total_count":1,"total_count":2e1}')).toBe(20)
+    expect(totalCountOf('{"\u0074otal_count":-3}')).toBe(-3)
+    expect(totalCountOf('{"total_count":"5"}')).toBeUndefined()
+    expect(totalCountOf('{"total_count":null}')).toBeUndefined()
+    expect(totalCountOf('{"nested":{"total_count":5}}')).toBeUndefined()
+  })
+
   it('throws rather than guess on text that is not JSON', () => {
     expect(() => rawDataElements('{"data":[1 2]}')).toThrow(SyntaxError)
     expect(() => rawDataElements('{"data":["open')).toThrow(SyntaxError)
@@ -39,6 +60,7 @@ describe('rawDataElements', () => {
       const json = spaced({ before: { data: [0] }, data, total_count: data.length }, pad)
       const elements = rawDataElements(json)
       expect(elements?.map((e) => JSON.parse(e) as unknown)).toEqual(JSON.parse(json).data)
+      expect(totalCountOf(json)).toBe(data.length)
       // Each element is exactly the text JSON.stringify wrote for it.
       if (pad === '') expect(elements).toEqual(data.map((e) => JSON.stringify(e)))
     }))

@@ -114,7 +114,8 @@ describe('start-up warnings under production\'s rules', () => {
       writeFileSync(file, 'frontend 8f2c1e0b7d6a4f3e9c5b2a1d\n')
       expect(loadConfig(env({ INTERNAL_API_TOKENS: '', CALLERS_FILE: file })).warnings).toEqual([])
       writeFileSync(file, 'frontend 8f2c1e0b7d6a4f3e9c5b2a1d\nsync abababababababababab\n')
-      expect(() => loadConfig(env({ CALLERS_FILE: file }))).toThrow(/CALLERS_FILE line 2: caller sync: the token has fewer than 10 distinct/)
+      expect(() => loadConfig(env({ CALLERS_FILE: file })))
+        .toThrow(/CALLERS_FILE line 2: caller sync: the token has fewer than 10 distinct/)
     } finally {
       rmSync(dir, { recursive: true })
     }

@@ -144,6 +144,7 @@ describe('loadConfig: sandbox mode', () => {
         upstreamCallerShare: 0.5,
         upstreamMaxRps: 5,
         cardsAllMax: 1000,
+        cardsAllConcurrency: 4,
         appids: []
       },
       protection: {

@@ -4,6 +4,11 @@ export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com'
 /** WeChat Pay's other access point ("访问异地的接入点", docs/wechatpay-protocol.md §4). */
 export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com'
 const BASE_URL_PROTOCOLS = ['http:', 'https:']
+/**
+ * `GET /cards/all` calls one caller may run at once on a replica: a caller gets a list's worth of
+ * memory twice over, and one caller cannot take every one of CARDS_ALL_CONCURRENCY's places.
+ */
+export const CARDS_ALL_PER_CALLER = 2
 
 export const WECHATPAY_VARIABLES = {
   WECHATPAY_MCHID: {
@@ -122,5 +127,15 @@ export const WECHATPAY_VARIABLES = {
     max: 10_000,
     // 1000 cards are 50 pages: 10 s of a 5/s quota when nothing is cached.
     meaning: 'Most cards `GET /cards/all` returns; longer lists get a `422` telling the caller to page with `/cards`.'
+  },
+  CARDS_ALL_CONCURRENCY: {
+    section: 'wechatpay',
+    kind: 'integer',
+    default: 4,
+    min: 1,
+    max: 1000,
+    // Each walk holds its pages and the combined list (about 2 MB for 1000 cards) until its answer is sent.
+    meaning: '`GET /cards/all` calls a replica runs at once; past it, a `503` problem (`/problems/walks-busy`) with `Retry-After`. ' +
+      `Each caller may run at most ${CARDS_ALL_PER_CALLER} at once on a replica; one more gets a \`429\` (\`/problems/too-many-walks\`).`
   }
 } as const satisfies Record<string, VariableSpec>
