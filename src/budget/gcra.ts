@@ -19,9 +19,13 @@ export interface GcraResult {
   tat: number
 }
 
+// Intervals are fractional (1000 / 3 ms): sums of them drift by far less than this, and a turn
+// that is due must not be refused for the drift.
+const DRIFT_MS = 0.001
+
 export function gcra (storedTat: number | undefined, now: number, { intervalMs, burst }: GcraParams): GcraResult {
   const tat = Math.max(storedTat ?? now, now)
-  const tolerance = (burst - 1) * intervalMs
+  const tolerance = (burst - 1) * intervalMs + DRIFT_MS
   const earliest = tat - tolerance
   if (now < earliest) return { allowed: false, waitMs: Math.max(1, Math.ceil(earliest - now)), tat }
   return { allowed: true, waitMs: 0, tat: tat + intervalMs }
@@ -42,7 +46,7 @@ local gcra_now = tonumber(gcra_time[1]) * 1000 + math.floor(tonumber(gcra_time[2
 local gcra_stored = tonumber(redis.call('GET', ${key}))
 local gcra_tat = gcra_now
 if gcra_stored and gcra_stored > gcra_now then gcra_tat = gcra_stored end
-local gcra_earliest = gcra_tat - (gcra_burst - 1) * gcra_interval
+local gcra_earliest = gcra_tat - (gcra_burst - 1) * gcra_interval - ${DRIFT_MS}
 local gcra_wait = 0
 if gcra_now < gcra_earliest then
   gcra_wait = math.max(1, math.ceil(gcra_earliest - gcra_now))

@@ -41,15 +41,20 @@ describe.each(names)('%s: what the pod is given', (name) => {
     expect(new Set(env.names).size).toBe(env.names.length)
   })
 
-  it('gives the keys as read-only files of a Secret and never as environment values', () => {
+  it('gives the keys (and any callers file) as read-only files of a Secret and never as environment values', () => {
     expect(env.names).not.toContain('WECHATPAY_PRIVATE_KEY')
     expect(env.names).not.toContain('WECHATPAY_PUBLIC_KEY')
     const volumes = deploymentOf(objects).deployment.spec?.template.spec?.volumes ?? []
-    for (const variable of ['WECHATPAY_PRIVATE_KEY_FILE', 'WECHATPAY_PUBLIC_KEY_FILE']) {
+    const files = ['WECHATPAY_PRIVATE_KEY_FILE', 'WECHATPAY_PUBLIC_KEY_FILE', 'CALLERS_FILE']
+      .filter((variable) => variable in env.fromConfigMaps)
+    expect(files.length).toBeGreaterThanOrEqual(2)
+    for (const variable of files) {
       const file = env.fromConfigMaps[variable] ?? ''
       const mount = container.volumeMounts?.find((candidate) => file.startsWith(`${candidate.mountPath}/`))
       expect(mount, `${variable}=${file} is under no mount`).toBeDefined()
       expect(mount?.readOnly).toBe(true)
+      // Without subPath: a file under subPath never sees the Secret's updates (a rotated token).
+      expect(mount?.subPath).toBeUndefined()
       expect(volumes.find((volume) => volume.name === mount?.name)?.secret?.secretName).toBeDefined()
     }
   })
@@ -81,9 +86,11 @@ describe.each(names)('%s: what the pod is given', (name) => {
         WECHATPAY_PUBLIC_KEY_ID: merchant.wechatpayPublicKeyId,
         WECHATPAY_PRIVATE_KEY_FILE: file('apiclient_key.pem', pem(merchant.merchantPrivateKey, 'pkcs8')),
         WECHATPAY_PUBLIC_KEY_FILE: file('pub_key.pem', pem(merchant.wechatpayPublicKey, 'spki')),
-        INTERNAL_API_TOKENS: 'a-caller-token-0123456789'
+        INTERNAL_API_TOKENS: 'a-caller-token-0123456789',
+        ...('CALLERS_FILE' in env.fromConfigMaps ? { CALLERS_FILE: file('callers', 'web-frontend 8f2c1e0b7d6a4f3e9c5b2a1d\n') } : {})
       })
       expect(config.server.nodeEnv).toBe('production')
+      expect(config.protection.callersFile !== undefined).toBe(name === 'base with named-callers')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

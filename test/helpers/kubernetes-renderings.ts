@@ -23,7 +23,8 @@ export const RENDERINGS = {
   base: { path: 'deploy/kubernetes', redis: 'single' },
   'redis-sentinel': { path: 'deploy/kubernetes/overlays/redis-sentinel', redis: 'sentinel' },
   'redis-cluster': { path: 'deploy/kubernetes/overlays/redis-cluster', redis: 'cluster' },
-  'base with otlp-egress': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/otlp-egress'], redis: 'single' }
+  'base with otlp-egress': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/otlp-egress'], redis: 'single' },
+  'base with named-callers': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/named-callers'], redis: 'single' }
 } as const satisfies Record<string, { path: string, components?: string[], redis: string }>
 
 export type RenderingName = keyof typeof RENDERINGS
