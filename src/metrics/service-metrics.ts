@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { BudgetTake } from '../budget/upstream-budget.js'
 import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
+import { SERVICE_NAME, SERVICE_VERSION } from '../version.js'
 import { RequestMetrics } from './request-metrics.js'
 
 interface RedisReading { topology: string, state: string, primaries: string[] }
@@ -12,6 +13,9 @@ export interface MetricSources {
   breakers: () => Array<{ host: string, state: 'open' | 'closed' }>
   certificateExpiry: () => Date | undefined
 }
+
+/** Prefix of the gauges about the service itself, whose bare names other exporters use. */
+export const SERVICE_PREFIX = `${SERVICE_NAME.replaceAll('-', '_')}_`
 
 const VERIFICATION_REASONS = new Set<string>(VERIFICATION_FAILURES)
 
@@ -77,11 +81,21 @@ export class ServiceMetrics {
       const status = sources.redis()
       return status === undefined ? [] : [{ labels: { topology: status.topology }, value: value(status) }]
     }
-    this.#scraped('redis_up', '1 when Redis answers, 0 when the cache is failing open; absent without Redis.', ['topology'],
-      () => redis((status) => status.state === 'ok' ? 1 : 0))
-    this.#scraped('redis_primaries',
-      'Redis primaries in use: 1 for a single Redis or Sentinel\'s current primary, a Cluster\'s primaries; 0 while connecting.',
-      ['topology'], () => redis((status) => status.primaries.length))
+    // Prefixed: redis_exporter owns `redis_up`, so generic `redis_up == 0` rules would page on these
+    // pods. The unprefixed names are deprecated, kept one release so dashboards and rules can move.
+    const redisGauges = {
+      redis_up: ['1 when Redis answers, 0 when the cache is failing open; absent without Redis.',
+        (status: RedisReading) => status.state === 'ok' ? 1 : 0],
+      redis_primaries: [
+        'Redis primaries in use: 1 for a single Redis or Sentinel\'s current primary, a Cluster\'s primaries; 0 while connecting.',
+        (status: RedisReading) => status.primaries.length]
+    } as const
+    for (const [name, [help, value]] of Object.entries(redisGauges)) {
+      this.#scraped(`${SERVICE_PREFIX}${name}`, help, ['topology'], () => redis(value))
+      this.#scraped(name, `Deprecated, removed in the next release: ${SERVICE_PREFIX}${name}.`, ['topology'], () => redis(value))
+    }
+    this.#scraped(`${SERVICE_PREFIX}build_info`, 'Always 1: the running version of the service and of Node, as labels.',
+      ['version', 'node_version'], () => [{ labels: { version: SERVICE_VERSION, node_version: process.versions.node }, value: 1 }])
     this.#scraped('wechatpay_circuit_open', '1 while a WeChat Pay host is skipped after repeated connection failures.', ['host'],
       () => sources.breakers().map(({ host, state }) => ({ labels: { host }, value: state === 'open' ? 1 : 0 })))
     this.#scraped('wechatpay_platform_certificate_expiry_timestamp_seconds',
