@@ -7,13 +7,14 @@
 # see docker-compose.yml and .env.example.
 #
 # Every stage uses the same base so the native ABI, libc and Node version match between
-# the stage that installs node_modules and the one that runs them. Pin the major (22 LTS);
+# the stage that installs node_modules and the one that runs them. Pin the major (24, the current
+# LTS, which .ci/run also tests on);
 # pin a digest as well if builds must be bit-for-bit reproducible.
 
 # ---------------------------------------------------------------------------------------------
 # build: full install (dev dependencies included, for tsc and esbuild), type check, then bundle.
 # ---------------------------------------------------------------------------------------------
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 
 # Manifests first: this layer and `npm ci` stay cached until the dependencies change.
@@ -30,7 +31,7 @@ RUN npx tsc -p tsconfig.build.json --noEmit && npm run build
 # ---------------------------------------------------------------------------------------------
 # runtime: just Node, production node_modules (installed here, from the lock file) and dist/.
 # ---------------------------------------------------------------------------------------------
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 # production: Fastify/pino defaults, and the service refuses sandbox mode, so a container
 # started without WECHATPAY_MCHID fails loudly instead of serving simulator data.
@@ -40,8 +41,8 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Files are copied and installed as root (the default) and are not writable by the `node` user that
-# runs the app, so a compromised process cannot rewrite its own code or dependencies.
+# Files are copied and installed as root (the default) and are not writable by the user that runs
+# the app, so a compromised process cannot rewrite its own code or dependencies.
 # package.json must sit next to dist/: src/version.ts reads ../package.json at start-up.
 COPY package.json package-lock.json ./
 # A clean production install instead of copying a pruned tree from the build stage: no dev package
@@ -65,8 +66,11 @@ ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
     MALLOC_CONF=dirty_decay_ms:1000,muzzy_decay_ms:0 \
     NODE_OPTIONS=--max-semi-space-size=8
 
-# Non-root user shipped by the official node images (uid 1000).
-USER node
+# A user of its own, uid and gid 10001: above 10000, so it is no user of the host or the node (the
+# images' `node` is 1000, often a real user's uid). Numeric, so the kubelet can check runAsNonRoot;
+# the Kubernetes manifests use the same ids (a test keeps them equal).
+RUN groupadd --gid 10001 app && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app
+USER 10001:10001
 
 EXPOSE 3000
 

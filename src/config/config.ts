@@ -164,7 +164,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       docsEnabled: read.choice('DOCS_ENABLED') === 'true',
       corsOrigins: readCorsOrigins(read),
       metrics: metricsPort === undefined ? undefined : { host: read.string('METRICS_HOST', host), port: metricsPort },
-      shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS')
+      shutdownGraceMs: readShutdownGrace(read, wechatpay)
     },
     wechatpay,
     protection: {
@@ -265,6 +265,20 @@ function readSocketTimeout (read: ConfigReader, wechatpay: WechatpayConfig): num
   if (configured <= longest) {
     read.problem(`SOCKET_TIMEOUT_MS must be above the longest legitimate request, ${longest} ms for these settings ` +
       '(GET /cards/all reading CARDS_ALL_MAX cards at UPSTREAM_MAX_RPS within WECHATPAY_TIMEOUT_MS)')
+  }
+  return configured
+}
+
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000
+
+/** Long enough for the longest legitimate request to finish, unless set shorter on purpose (then warned). */
+function readShutdownGrace (read: ConfigReader, wechatpay: WechatpayConfig): number {
+  const longest = longestRequestMs(wechatpay)
+  const configured = read.optionalInteger('SHUTDOWN_GRACE_MS')
+  if (configured === undefined) return Math.max(DEFAULT_SHUTDOWN_GRACE_MS, longest)
+  if (configured < longest) {
+    read.warning(`SHUTDOWN_GRACE_MS (${configured} ms) is shorter than the longest legitimate request, ${longest} ms for these ` +
+      'settings: a shutdown (every rollout) may cut GET /cards/all requests in flight')
   }
   return configured
 }

@@ -45,7 +45,8 @@ describe.each(names)('%s', (name) => {
   it('lets callers reach the service port only, and Prometheus the metrics port only', () => {
     const rules = policy.spec?.ingress ?? []
     const ports = rules.map((rule) => (rule.ports ?? []).map((port) => port.port))
-    expect(ports).toEqual([['http'], ['metrics']])
+    // With the ingress component, the ingress controller's pods reach the service port too.
+    expect(ports).toEqual(name === 'base with ingress' ? [['http'], ['metrics'], ['http']] : [['http'], ['metrics']])
     expect(rules[0]?.from?.[0]?.podSelector?.matchLabels).toEqual({ 'wxpay-cards-bff-caller': 'true' })
     expect(rules[1]?.from?.[0]?.podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' })
     for (const port of ports.flat()) expect(portNames).toContain(port)
@@ -57,10 +58,14 @@ describe.each(names)('%s', (name) => {
       egress.filter((rule) => rule.to?.some(peer)).flatMap((rule) => (rule.ports ?? []).map((port) => port.port))
     expect(reach((to) => to.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns')).toEqual([53, 53])
     expect(reach((to) => to.ipBlock?.cidr === '0.0.0.0/0')).toEqual([443])
-    const redisPorts = reach((to) => to.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'redis')
+    expect(reach((to) => to.ipBlock?.cidr === '::/0')).toEqual([443])
+    // The common Redis Cluster charts label their pods redis-cluster (the overlay's explicit patch).
+    const redisName = RENDERINGS[name].redis === 'cluster' ? 'redis-cluster' : 'redis'
+    const redisPorts = reach((to) => to.podSelector?.matchLabels?.['app.kubernetes.io/name'] === redisName)
     expect(redisPorts).toEqual(RENDERINGS[name].redis === 'sentinel' ? [6379, 26379] : [6379])
+    // OTLP/HTTP only: the service sends no gRPC.
     const collector = reach((to) => to.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'opentelemetry-collector')
-    expect(collector).toEqual(name === 'base with otlp-egress' ? [4317, 4318] : [])
+    expect(collector).toEqual(name === 'base with otlp-egress' ? [4318] : [])
     expect(egress).toHaveLength(name === 'base with otlp-egress' ? 4 : 3)
   })
 })

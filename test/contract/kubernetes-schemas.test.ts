@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment'
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress'
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy'
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget'
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap'
@@ -23,7 +24,20 @@ const MODELS: Record<string, { apiVersion: string, model: ModelClass, fields: st
   Deployment: { apiVersion: 'apps/v1', model: Deployment, fields: ['spec'] },
   PodDisruptionBudget: { apiVersion: 'policy/v1', model: PodDisruptionBudget, fields: ['spec'] },
   HorizontalPodAutoscaler: { apiVersion: 'autoscaling/v2', model: HorizontalPodAutoscaler, fields: ['spec'] },
-  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', model: NetworkPolicy, fields: ['spec'] }
+  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', model: NetworkPolicy, fields: ['spec'] },
+  Ingress: { apiVersion: 'networking.k8s.io/v1', model: Ingress, fields: ['spec'] }
+}
+
+/** The Prometheus Operator's kinds have no schema package here: their shape is checked in kubernetes-monitoring.test.ts. */
+const CUSTOM: Record<string, { apiVersion: string, fields: string[] }> = {
+  PodMonitor: { apiVersion: 'monitoring.coreos.com/v1', fields: ['spec'] },
+  PrometheusRule: { apiVersion: 'monitoring.coreos.com/v1', fields: ['spec'] }
+}
+
+/** What a component adds to the base. */
+const ADDED: Partial<Record<RenderingName, string[]>> = {
+  'base with prometheus-operator': ['ConfigMap/wxpay-cards-bff-dashboard', 'PodMonitor/wxpay-cards-bff', 'PrometheusRule/wxpay-cards-bff'],
+  'base with ingress': ['Ingress/wxpay-cards-bff']
 }
 
 /** Every rendering holds these, no more: the Secrets are the operator's, never the repository's. */
@@ -40,12 +54,14 @@ describe.each(Object.keys(RENDERINGS) as RenderingName[])('kubectl kustomize: %s
   const objects = render(name)
 
   it('renders exactly the expected objects, each of a kind and apiVersion this test knows', () => {
-    expect(objects.map(stem).sort()).toEqual(EXPECTED)
-    for (const object of objects) expect(object.apiVersion, stem(object)).toBe(MODELS[object.kind]?.apiVersion)
+    expect(objects.map(stem).sort()).toEqual([...EXPECTED, ...ADDED[name] ?? []].sort())
+    for (const object of objects) {
+      expect(object.apiVersion, stem(object)).toBe((MODELS[object.kind] ?? CUSTOM[object.kind])?.apiVersion)
+    }
   })
 
   it('validates every object against the Kubernetes API schemas', () => {
-    for (const object of objects) {
+    for (const object of objects.filter((candidate) => !(candidate.kind in CUSTOM))) {
       const Model = MODELS[object.kind]?.model
       if (Model === undefined) throw new Error(`no schema for ${object.kind}`)
       expect(() => { new Model(object as never).validate() }, stem(object)).not.toThrow()
@@ -54,7 +70,7 @@ describe.each(Object.keys(RENDERINGS) as RenderingName[])('kubectl kustomize: %s
 
   it('has no top-level field the API does not define (the schemas would let it through)', () => {
     for (const object of objects) {
-      const allowed = ['apiVersion', 'kind', 'metadata', ...(MODELS[object.kind]?.fields ?? [])]
+      const allowed = ['apiVersion', 'kind', 'metadata', ...((MODELS[object.kind] ?? CUSTOM[object.kind])?.fields ?? [])]
       expect(Object.keys(object).filter((field) => !allowed.includes(field)), stem(object)).toEqual([])
     }
   })

@@ -21,14 +21,12 @@ function portOf (ports: IContainerPort[] | undefined, ref: string | number | und
   return ports?.find((port) => port.name === ref || port.containerPort === ref)?.containerPort
 }
 
-/** The uid of the Dockerfile's last USER: `node` is uid 1000 in the official node images. */
+/** The uid of the Dockerfile's last USER, which must be numeric (`uid:gid`) so the kubelet can check runAsNonRoot. */
 function dockerfileUid (): number {
   const user = [...read('Dockerfile').matchAll(/^USER\s+(\S+)\s*$/gm)].at(-1)?.[1]
   if (user === undefined) throw new Error('the Dockerfile sets no USER')
-  const known: Record<string, number> = { node: 1000 }
-  const uid = /^\d+/.test(user) ? Number.parseInt(user, 10) : known[user]
-  if (uid === undefined) throw new Error(`unknown uid for the Dockerfile's USER ${user}`)
-  return uid
+  if (!/^\d+(:\d+)?$/.test(user)) throw new Error(`the Dockerfile's USER is not numeric: ${user}`)
+  return Number.parseInt(user, 10)
 }
 
 describe.each(names)('%s: what the pod is given', (name) => {
@@ -37,7 +35,11 @@ describe.each(names)('%s: what the pod is given', (name) => {
   const env = containerEnvironment(objects, container)
 
   it('sets only variables the service reads (a typo would be ignored silently)', () => {
-    expect(env.names.filter((variable) => !(VARIABLE_NAMES as string[]).includes(variable))).toEqual([])
+    // Besides the service's own: the OpenTelemetry SDK's OTEL_*, and downward-API values that only
+    // serve as $(NAME) in another entry.
+    const referenced = (container.env ?? []).flatMap((entry) => [...(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((match) => match[1]))
+    expect(env.names.filter((variable) =>
+      !(VARIABLE_NAMES as string[]).includes(variable) && !variable.startsWith('OTEL_') && !referenced.includes(variable))).toEqual([])
     expect(new Set(env.names).size).toBe(env.names.length)
   })
 
@@ -131,7 +133,9 @@ describe('the base: ports and probes', () => {
     expect(metricsPort).toBeGreaterThan(0)
     expect(metricsPort).not.toBe(servicePort)
     expect(portOf(container.ports, 'metrics')).toBe(metricsPort)
-    expect(deployment.spec?.template.metadata?.annotations?.['prometheus.io/port']).toBe(String(metricsPort))
+    // No prometheus.io/* annotations: a Prometheus discovering pods by them would scrape under a job
+    // name of its own, which no alert selects, and the service would look scraped while every rule is blind.
+    expect(Object.keys(deployment.spec?.template.metadata?.annotations ?? {}).filter((key) => key.startsWith('prometheus.io/'))).toEqual([])
   })
 })
 
@@ -163,7 +167,7 @@ describe('the base: the pod', () => {
     expect(pause.slice(0, -1)).toEqual(['/bin/sleep'])
     const pauseMs = Number(pause.at(-1)) * 1000
     expect(pauseMs).toBeGreaterThan(0)
-    const graceMs = Number(fromConfigMaps.SHUTDOWN_GRACE_MS ?? VARIABLES.SHUTDOWN_GRACE_MS.default)
+    const graceMs = Number(fromConfigMaps.SHUTDOWN_GRACE_MS)
     expect((pod?.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(pauseMs + graceMs)
   })
 

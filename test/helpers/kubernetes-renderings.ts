@@ -24,26 +24,33 @@ export const RENDERINGS = {
   'redis-sentinel': { path: 'deploy/kubernetes/overlays/redis-sentinel', redis: 'sentinel' },
   'redis-cluster': { path: 'deploy/kubernetes/overlays/redis-cluster', redis: 'cluster' },
   'base with otlp-egress': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/otlp-egress'], redis: 'single' },
-  'base with named-callers': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/named-callers'], redis: 'single' }
+  'base with named-callers': {
+    path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/named-callers'], redis: 'single'
+  },
+  'base with prometheus-operator': {
+    path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/prometheus-operator'], redis: 'single'
+  },
+  'base with ingress': { path: 'deploy/kubernetes/base', components: ['deploy/kubernetes/components/ingress'], redis: 'single' }
 } as const satisfies Record<string, { path: string, components?: string[], redis: string }>
 
 export type RenderingName = keyof typeof RENDERINGS
 
 /**
- * `kubectl kustomize` of one rendering (kubectl's built-in kustomize v5). Components are added
- * through a kustomization in a temp dir, as an operator's overlay would add them.
+ * `kubectl kustomize` of one rendering (kubectl's built-in kustomize v5). Components, and any other
+ * fields of an operator's overlay, are added through a kustomization in a temp dir.
  */
-export function render (name: RenderingName): K8sObject[] {
+export function render (name: RenderingName, overlay: Record<string, unknown> = {}): K8sObject[] {
   const rendering: { path: string, components?: readonly string[] } = RENDERINGS[name]
   let dir = join(root, rendering.path)
   let temp: string | undefined
-  if (rendering.components !== undefined) {
+  if (rendering.components !== undefined || Object.keys(overlay).length > 0) {
     const from = mkdtempSync(join(tmpdir(), 'wxpay-kustomize-'))
     temp = from
     // Kustomize takes no absolute paths to other kustomizations.
     writeFileSync(join(from, 'kustomization.yaml'), JSON.stringify({
       resources: [relative(from, dir)],
-      components: rendering.components.map((component) => relative(from, join(root, component)))
+      components: (rendering.components ?? []).map((component) => relative(from, join(root, component))),
+      ...overlay
     }))
     dir = from
   }

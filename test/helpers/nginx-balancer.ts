@@ -19,6 +19,8 @@ const composeFile = new URL('../../docker-compose.yml', import.meta.url)
  * The balancer of docker-compose.yml's `replicas` profile, as shipped: its server block taken
  * verbatim from `configs.balancer.content`, with only what Compose and Docker's DNS would supply
  * filled in (the replicas' addresses for `replica:${PORT}`, a loopback port for 8080, `$$` → `$`).
+ * Docker's resolver does not exist here, and Debian's nginx predates `resolve`: both go, since the
+ * addresses are given; the compose file's unit test checks they are there.
  * A fix to the shipped configuration is therefore what this balancer runs.
  */
 export function balancerConfig (replicaPorts: number[], listenPort: number): string {
@@ -27,12 +29,15 @@ export function balancerConfig (replicaPorts: number[], listenPort: number): str
   if (content === undefined) throw new Error('docker-compose.yml has no configs.balancer.content')
   const lines = content.replaceAll('$$', '$').split('\n').flatMap((line) => {
     // Docker's DNS answers `replica` with every replica's address; nginx makes one server of each.
-    const server = /^(\s*)server replica:\$\{PORT:-3000\}(.*)$/.exec(line)
-    if (server !== null) return replicaPorts.map((port) => `${server[1] ?? ''}server 127.0.0.1:${port}${server[2] ?? ''}`)
+    if (/^\s*resolver 127\.0\.0\.11\b/.test(line)) return []
+    const server = /^(\s*)server replica:\$\{PORT:-3000\}(.*?)( resolve)?;$/.exec(line)
+    if (server !== null) return replicaPorts.map((port) => `${server[1] ?? ''}server 127.0.0.1:${port}${server[2] ?? ''};`)
     return [line.replace(/^(\s*)listen 8080;$/, `$1listen 127.0.0.1:${listenPort};`)]
   })
   const server = lines.join('\n')
-  if (/\$\{|replica:|listen 8080;/.test(server)) throw new Error(`the balancer configuration changed shape; update this helper:\n${server}`)
+  if (/\$\{|replica:|listen 8080;|resolve/.test(server)) {
+    throw new Error(`the balancer configuration changed shape; update this helper:\n${server}`)
+  }
   return server
 }
 

