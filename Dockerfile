@@ -80,8 +80,9 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:${PORT:-3000}/healthz',{signal:AbortSignal.timeout(2000)}).then(r=>process.exit(r.status===200?0:1),()=>process.exit(1))"
 
-# `docker stop` sends SIGTERM; close-with-grace in src/server.ts closes Fastify on it
-# (finishes in-flight requests, quits Redis) before the 10 s grace runs out.
+# `docker stop` sends SIGTERM; close-with-grace in src/server.ts closes Fastify on it (finishes
+# in-flight requests, quits Redis) within SHUTDOWN_GRACE_MS. Before the service listens, SIGTERM
+# ends it at once (src/early-signals.ts), since node as PID 1 gets no default action for it.
 STOPSIGNAL SIGTERM
 
 # Exec form: node is PID 1 and receives SIGTERM directly. No `npm start` (npm would run the

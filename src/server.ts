@@ -1,3 +1,5 @@
+// First: signals end a process that is still starting (see the module).
+import { handOverSignals } from './early-signals.js'
 import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from './config/config.js'
@@ -28,6 +30,7 @@ tracing?.reportTo(app.log)
 // the upstream pools and Redis, export the last spans, exit 0. A second signal exits at once
 // (close-with-grace).
 const graceMs = config.server.shutdownGraceMs
+handOverSignals()
 closeWithGrace({ delay: graceMs, logger: app.log }, async ({ signal, err }) => {
   const deadline = Date.now() + graceMs
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
