@@ -125,3 +125,25 @@ describe('the ingress component', () => {
     expect(controller?.ports).toEqual([{ port: 'http' }])
   })
 })
+
+describe('the otlp-egress component', () => {
+  const objects = render('base with otlp-egress')
+  const { container } = deploymentOf(objects)
+  const { fromConfigMaps } = containerEnvironment(objects, container)
+
+  it('points the service\'s own exporter at the collector, on the one port it opens, with the pod as resource', () => {
+    const endpoint = new URL(fromConfigMaps.OTEL_EXPORTER_OTLP_ENDPOINT ?? '')
+    const policy = only<INetworkPolicy>(objects, 'NetworkPolicy')
+    const collector = (policy.spec?.egress ?? []).find((rule) =>
+      rule.to?.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'opentelemetry-collector'))
+    expect(collector?.ports).toEqual([{ port: Number(endpoint.port) }])
+    const resource = container.env?.find((entry) => entry.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value ?? ''
+    expect(resource).toMatch(/\bk8s\.pod\.name=\$\(K8S_POD_NAME\)/)
+    expect(resource).toMatch(/\bk8s\.namespace\.name=\$\(K8S_NAMESPACE_NAME\)/)
+    // Downward-API values are defined before the entry that refers to them, or Kubernetes leaves $(…) as text.
+    const names = (container.env ?? []).map((entry) => entry.name)
+    expect(names.indexOf('K8S_POD_NAME')).toBeLessThan(names.indexOf('OTEL_RESOURCE_ATTRIBUTES'))
+    // No injected auto-instrumentation: the image's NODE_OPTIONS stay its own.
+    expect(names).not.toContain('NODE_OPTIONS')
+  })
+})
