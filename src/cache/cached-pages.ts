@@ -6,6 +6,7 @@ import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
 import type { PageKeys, PageStore } from './page-store.js'
+import { NegativeAnswers } from './negative-answers.js'
 import { SingleFlight } from './single-flight.js'
 
 export interface ServedPage {
@@ -56,6 +57,8 @@ export interface CachedPagesOptions<Q> {
    * milliseconds until it may (waiting at most `maxWaitMs`). Absent: callers are not told apart.
    */
   share?: (caller: string, maxWaitMs: number) => Promise<number>
+  /** Errors remembered for a few seconds (an unknown id), so a loop on them costs one call per `ttlMs`. */
+  negative?: { ttlMs: number, matches: (error: UpstreamError) => boolean } | undefined
   now?: () => number
   onBackgroundError?: (error: unknown, query: Q) => void
 }
@@ -69,10 +72,12 @@ export class CachedPages<Q> {
   readonly #options: CachedPagesOptions<Q>
   readonly #now: () => number
   readonly #flights = new SingleFlight<Filled>()
+  readonly #negative: NegativeAnswers | undefined
 
   constructor (options: CachedPagesOptions<Q>) {
     this.#options = options
     this.#now = options.now ?? Date.now
+    this.#negative = options.negative === undefined ? undefined : new NegativeAnswers(options.negative.ttlMs, this.#now)
   }
 
   async getPage (query: Q, { noCache = false, caller, shareWaitMs = 0 }: PageRequest = {}): Promise<ServedPage> {
@@ -92,6 +97,8 @@ export class CachedPages<Q> {
         return served(entry, known, 'stale', forwardStatus('stale', { ttlSeconds: known.ttlSeconds }))
       }
     }
+    const remembered = noCache ? undefined : this.#negative?.get(keys.page)
+    if (remembered !== undefined) throw remembered
     // A caller past its share gets the page it could have had without fetching, if there is one.
     // Joining a fetch already on its way here costs the budget nothing, so it costs no share either.
     const waitMs = caller === undefined || this.#flights.has(keys.page) ? 0 : await this.#shareWait(caller, shareWaitMs)
@@ -121,6 +128,7 @@ export class CachedPages<Q> {
         status
       )
     } catch (err) {
+      if (err instanceof UpstreamError && this.#options.negative?.matches(err) === true) this.#negative?.set(keys.page, err)
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
       if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
         const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry

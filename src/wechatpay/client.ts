@@ -27,11 +27,18 @@ export interface KeyReadiness {
 
 export interface AttemptReport {
   host: string
+  /** The endpoint's label, or `certificates` for the key downloads. */
+  endpoint: string
   attempt: number
   outcome: string
   durationMs: number
   wechatCode?: string
 }
+
+interface RequestOptions { keyCheck: boolean, granted: boolean, verifies: boolean, label: string, route: string }
+
+/** The label of calls that are no endpoint's: the downloads of WeChat Pay's keys. */
+const CERTIFICATES_LABEL = 'certificates'
 
 /** How an attempt ended, as far as a trace cares. */
 export interface AttemptEnd {
@@ -51,8 +58,11 @@ export interface AttemptEnd {
  * Told when each attempt goes out and how it ended, in the caller's async context: the tracing side
  * makes a client span of each. Declared here so the protocol layer needs no tracing library.
  */
+export interface AttemptStart { origin: string, attempt: number, target: string, endpoint: string, route: string }
+
 export interface AttemptObserver {
-  attemptStarted: (attempt: { origin: string, attempt: number, target: string }) => (end: AttemptEnd) => void
+  /** `route`: the upstream path with its parameters as names (`…/cards/{card_id}`), for the span's name. */
+  attemptStarted: (attempt: AttemptStart) => (end: AttemptEnd) => void
 }
 
 export interface WechatpayClientOptions {
@@ -124,14 +134,18 @@ export class WechatpayClient {
    * `granted`: the first attempt's upstream turn was already taken (with the fleet lock).
    */
   async call<Q> (endpoint: Endpoint<Q>, query: Q, granted = false): Promise<VerifiedPage> {
-    return await this.#request(endpoint.target(query), (answer) => {
-      const verified = this.verified(answer)
-      const shapeProblem = endpoint.checkShape(answer.body)
-      if (shapeProblem !== undefined) {
-        throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
-      }
-      return verified
-    }, { keyCheck: true, granted, verifies: true })
+    try {
+      return await this.#request(endpoint.target(query), (answer) => {
+        const verified = this.verified(answer)
+        const shapeProblem = endpoint.checkShape(answer.body, query)
+        if (shapeProblem !== undefined) {
+          throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
+        }
+        return verified
+      }, { keyCheck: true, granted, verifies: true, label: endpoint.label, route: endpoint.route })
+    } catch (err) {
+      throw err instanceof UpstreamError ? endpointProblem(endpoint, err) : err
+    }
   }
 
   /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
@@ -156,13 +170,14 @@ export class WechatpayClient {
    * the upstream budget was already taken; retries take their own.
    */
   async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true, granted = false } = {}): Promise<T> {
-    return await this.#request(target, interpret, { keyCheck, granted, verifies: false })
+    const route = target.split('?', 1)[0] ?? target
+    return await this.#request(target, interpret, { keyCheck, granted, verifies: false, label: CERTIFICATES_LABEL, route })
   }
 
   /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
   async #request<T> (
     target: string, interpret: (answer: RawAnswer) => T,
-    { keyCheck, granted, verifies }: { keyCheck: boolean, granted: boolean, verifies: boolean }
+    { keyCheck, granted, verifies, label, route }: RequestOptions
   ): Promise<T> {
     if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
@@ -179,14 +194,15 @@ export class WechatpayClient {
       }
       await this.#options.budget?.take(deadline, granted && attempt === 0)
       const started = this.#now()
-      const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target })
+      const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target, endpoint: label, route })
       let error: UpstreamError
       try {
         const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
         transport.breaker.succeeded()
         const result = keyCheck ? await this.#interpretFollowing(interpret, answer, deadline) : interpret(answer)
         const { status, requestId } = answer
-        this.#report(transport, attempt, started, { outcome: 'ok', status, requestId, verification: verifies ? 'ok' : undefined }, observed)
+        const verification = verifies ? 'ok' : undefined
+        this.#report(transport, label, attempt, started, { outcome: 'ok', status, requestId, verification }, observed)
         return result
       } catch (err) {
         if (!(err instanceof UpstreamError)) {
@@ -198,7 +214,7 @@ export class WechatpayClient {
       // Only a failure to reach the host says anything about the host.
       const connectionFailure = error.problem === 'upstream-unreachable'
       if (connectionFailure) transport.breaker.failed()
-      this.#report(transport, attempt, started, {
+      this.#report(transport, label, attempt, started, {
         outcome: error.verification ?? codeLabel(error.code) ?? error.problem.replace('upstream-', ''),
         status: error.upstreamStatus,
         requestId: error.requestId,
@@ -265,10 +281,12 @@ export class WechatpayClient {
     }
   }
 
-  #report (transport: HostTransport, attempt: number, started: number, end: AttemptEnd, observed?: (end: AttemptEnd) => void): void {
+  #report (
+    transport: HostTransport, endpoint: string, attempt: number, started: number, end: AttemptEnd, observed?: (end: AttemptEnd) => void
+  ): void {
     observed?.(end)
     this.#options.onAttempt?.({
-      host: transport.host, attempt, outcome: end.outcome, durationMs: this.#now() - started, wechatCode: codeLabel(end.code)
+      host: transport.host, endpoint, attempt, outcome: end.outcome, durationMs: this.#now() - started, wechatCode: codeLabel(end.code)
     })
   }
 }
@@ -287,4 +305,17 @@ async function within (work: Promise<boolean>, ms: number): Promise<boolean> {
 function header (headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+/** An error answer as the endpoint reads it: the same error, under the endpoint's own problem if it has one. */
+function endpointProblem<Q> (endpoint: Endpoint<Q>, error: UpstreamError): UpstreamError {
+  const problem = endpoint.problemFor?.(error)
+  if (problem === undefined || problem === error.problem) return error
+  return new UpstreamError(problem, error.message, {
+    code: error.code,
+    wechatMessage: error.wechatMessage,
+    requestId: error.requestId,
+    upstreamStatus: error.upstreamStatus,
+    cause: error
+  })
 }
