@@ -46,8 +46,15 @@ describe('module boundaries', () => {
     expect(readFileSync(new URL('server.ts', src), 'utf8')).toMatch(/await import\('\.\/tracing\/start-tracing\.js'\)/)
   })
 
-  it('src/problems stands alone, and src/config reads no part of the running service', () => {
-    expect([...importedFolders('problems')].filter((folder) => folder !== 'problems')).toEqual([])
+  it('src/problems stands alone but for the endpoints\' table of problems, and src/config reads no part of the running service', () => {
+    expect([...importedFolders('problems')].filter((folder) => folder !== 'problems')).toEqual(['wechatpay'])
+    const imports = (file: string): string[] =>
+      [...readFileSync(new URL(file, src), 'utf8').matchAll(/from '(\.[^']+)'/g)].map((match) => match[1] as string)
+    expect(imports('problems/registry.ts').filter((path) => !path.startsWith('./'))).toEqual(['../wechatpay/endpoints/problems.js'])
+    // That table and each endpoint's own problems are data: they import nothing but the registry's types.
+    for (const file of readdirSync(new URL('wechatpay/endpoints/', src)).filter((name) => name.endsWith('problems.ts'))) {
+      expect(imports(`wechatpay/endpoints/${file}`).every((path) => /problem-definition\.js$|-problems\.js$/.test(path)), file).toBe(true)
+    }
     const runtime = ['cache', 'redis', 'routes', 'plugins', 'http', 'budget', 'sandbox']
     expect([...importedFolders('config')].filter((folder) => runtime.includes(folder))).toEqual([])
   })
