@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { CARD_ID_PATTERN } from '../wechatpay/endpoints/card.js'
 import { CardsQuerySchema } from './cards-query.js'
 
 /**
@@ -7,5 +8,6 @@ import { CardsQuerySchema } from './cards-query.js'
  */
 export const PurgeQuerySchema = Type.Object({
   appid: Type.Optional(CardsQuerySchema.properties.appid),
-  brand_id: CardsQuerySchema.properties.brand_id
+  brand_id: CardsQuerySchema.properties.brand_id,
+  card_id: Type.Optional(Type.String({ pattern: CARD_ID_PATTERN, description: 'Drops one cached card template.' }))
 }, { additionalProperties: false })

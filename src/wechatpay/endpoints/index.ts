@@ -1,4 +1,5 @@
 import type { Endpoint } from '../endpoint.js'
+import { CARD_ENDPOINT } from './card.js'
 import { CARDS_ENDPOINT } from './cards.js'
 
 /**
@@ -6,4 +7,4 @@ import { CARDS_ENDPOINT } from './cards.js'
  * and a purge asks each what it drops. A new endpoint is a module beside this one, a line here, and
  * its route.
  */
-export const ENDPOINTS: ReadonlyArray<Endpoint<any>> = [CARDS_ENDPOINT]
+export const ENDPOINTS: ReadonlyArray<Endpoint<any>> = [CARDS_ENDPOINT, CARD_ENDPOINT]
