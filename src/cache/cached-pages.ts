@@ -3,7 +3,7 @@ import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
-import type { FleetFill } from './fleet-fill.js'
+import type { Filled, FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
 import type { PageKeys, PageStore } from './page-store.js'
 import { NegativeAnswers } from './negative-answers.js'
@@ -34,14 +34,6 @@ export interface PageRequest {
 
 /** Cache-Status detail of a page served because its caller was past its share. */
 const SHARE_EXCEEDED = 'share-exceeded'
-
-export interface Filled {
-  entry: CacheEntry
-  stored: boolean
-  collapsed: boolean
-  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
-  unstamped?: boolean
-}
 
 export interface CachedPagesOptions<Q> {
   store: PageStore

@@ -1,8 +1,16 @@
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
-import type { Filled } from './cached-pages.js'
 import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
 import type { PageKeys, PageStore, StoredRead } from './page-store.js'
+
+/** What a fill gave: the entry, and whether it was stored or came from another's fill. */
+export interface Filled {
+  entry: CacheEntry
+  stored: boolean
+  collapsed: boolean
+  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
+  unstamped?: boolean
+}
 
 export type LockResult =
   | {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import { TEST_ENV } from '../helpers/app.js'
-import { buildOpenApiDocument } from '../../src/openapi/document.js'
+import { buildOpenApiDocument } from '../../scripts/openapi-document.js'
 import { generateOpenApiTypes } from '../../scripts/openapi-types.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')

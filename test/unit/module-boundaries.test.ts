@@ -58,4 +58,42 @@ describe('module boundaries', () => {
     const runtime = ['cache', 'redis', 'routes', 'plugins', 'http', 'budget', 'sandbox']
     expect([...importedFolders('config')].filter((folder) => runtime.includes(folder))).toEqual([])
   })
+
+  it('has no import cycle between files of src/', () => {
+    const graph = importGraph()
+    const cycles: string[] = []
+    const state = new Map<string, 'open' | 'done'>()
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(' → '))
+        return
+      }
+      state.set(file, 'open')
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file])
+      state.set(file, 'done')
+    }
+    for (const file of graph.keys()) visit(file, [])
+    expect(cycles).toEqual([])
+  })
+
+  it('keeps arrows pointing down: http and routes never reach into plugins or Redis; only server.ts builds the app', () => {
+    expect([...importedFolders('http')].filter((folder) => ['plugins', 'routes', 'redis'].includes(folder))).toEqual([])
+    expect([...importedFolders('routes')].filter((folder) => ['plugins', 'redis'].includes(folder))).toEqual([])
+    const buildsApp = [...importGraph()].filter(([, imports]) => imports.includes('app.ts')).map(([file]) => file)
+    expect(buildsApp).toEqual(['server.ts'])
+  })
 })
+
+/** Every .ts file of src/ (relative to it) and the src/ files it imports, runtime or type-only. */
+function importGraph (): Map<string, string[]> {
+  const graph = new Map<string, string[]>()
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue
+    const path = new URL(file, src)
+    const imports = [...readFileSync(path, 'utf8').matchAll(/(?:from |import\()'(\.[^']+)'/g)]
+      .map((match) => new URL(match[1] as string, path).pathname.slice(src.pathname.length).replace(/\.js$/, '.ts'))
+    graph.set(file, imports)
+  }
+  return graph
+}
