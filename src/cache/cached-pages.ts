@@ -1,3 +1,4 @@
+import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { ProblemError } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
@@ -39,8 +40,8 @@ export interface CachedPagesOptions<Q> {
   store: PageStore
   /** Where a query's page lives: the same keys for the same page however the query was spelled. */
   keysOf: (query: Q) => PageKeys
-  /** Fetches and verifies one page from WeChat Pay; `granted`: its first attempt's upstream turn is already taken. */
-  fetch: (query: Q, granted: boolean) => Promise<VerifiedPage>
+  /** Fetches and verifies one page from WeChat Pay; `turn`: its first attempt's upstream turn, taken with the fleet lock. */
+  fetch: (query: Q, turn: PrepaidTurn | undefined) => Promise<VerifiedPage>
   /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
@@ -134,8 +135,8 @@ export class CachedPages<Q> {
   }
 
   /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
-  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, granted = false): Promise<Filled> {
-    const page = await this.#options.fetch(query, granted)
+  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, turn?: PrepaidTurn): Promise<Filled> {
+    const page = await this.#options.fetch(query, turn)
     const entry: CacheEntry = {
       // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
       body: ownBytes(page.body),
@@ -161,8 +162,8 @@ export class CachedPages<Q> {
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
     // The generation the lock read is the later one, so the surer stamp: a purge between this
     // request's read and the lock then already counts.
-    const fetch = async (granted: boolean, locked: string | undefined): Promise<Filled> =>
-      await this.fetchAndStore(keys, query, locked ?? generation, granted)
+    const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined): Promise<Filled> =>
+      await this.fetchAndStore(keys, query, locked ?? generation, turn)
     return await fleet.fill(keys, usable, fetch, storedSince)
   }
 

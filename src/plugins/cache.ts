@@ -53,7 +53,7 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
   const caches = new Map(ENDPOINTS.map((endpoint) => [endpoint, new CachedPages({
     store: stores.store,
     keysOf: (query) => REDIS_KEYS.page(mchid, endpoint.cacheKey(query)),
-    fetch: async (query, granted) => await app.wechatpay.call(endpoint, query, granted),
+    fetch: async (query, turn) => await app.wechatpay.call(endpoint, query, turn),
     fleet: stores.fleet,
     policy,
     share: async (caller, maxWaitMs) => await app.callerShare.take(caller, maxWaitMs),

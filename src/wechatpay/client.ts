@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
+import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import type { Endpoint } from './endpoint.js'
 import { errorFromAnswer } from './error-answer.js'
 import { codeLabel } from './errors.js'
@@ -13,9 +14,9 @@ import { UpstreamError } from './upstream-error.js'
 export interface UpstreamBudget {
   /**
    * Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`.
-   * `granted`: the turn was already taken, atomically with the fleet lock, and is only to be counted.
+   * `turn`: taken already, atomically with the fleet lock, and only to be counted.
    */
-  take: (deadline: number, granted?: boolean) => Promise<void>
+  take: (deadline: number, turn?: PrepaidTurn) => Promise<void>
 }
 
 /** Whether some key can verify answers now; when not, business calls are refused before they go out. */
@@ -35,7 +36,7 @@ export interface AttemptReport {
   wechatCode?: string
 }
 
-interface RequestOptions { keyCheck: boolean, granted: boolean, verifies: boolean, label: string, route: string }
+interface RequestOptions { keyCheck: boolean, turn: PrepaidTurn | undefined, verifies: boolean, label: string, route: string }
 
 /** The label of calls that are no endpoint's: the downloads of WeChat Pay's keys. */
 const CERTIFICATES_LABEL = 'certificates'
@@ -131,9 +132,9 @@ export class WechatpayClient {
 
   /**
    * One business call: the endpoint's target, signed; its answer verified, then shape-checked.
-   * `granted`: the first attempt's upstream turn was already taken (with the fleet lock).
+   * `turn`: the first attempt's upstream turn, when the fleet lock took it.
    */
-  async call<Q> (endpoint: Endpoint<Q>, query: Q, granted = false): Promise<VerifiedPage> {
+  async call<Q> (endpoint: Endpoint<Q>, query: Q, turn?: PrepaidTurn): Promise<VerifiedPage> {
     try {
       return await this.#request(endpoint.target(query), (answer) => {
         const verified = this.verified(answer)
@@ -142,7 +143,7 @@ export class WechatpayClient {
           throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
         }
         return verified
-      }, { keyCheck: true, granted, verifies: true, label: endpoint.label, route: endpoint.route })
+      }, { keyCheck: true, turn, verifies: true, label: endpoint.label, route: endpoint.route })
     } catch (err) {
       throw err instanceof UpstreamError ? endpointProblem(endpoint, err) : err
     }
@@ -166,18 +167,18 @@ export class WechatpayClient {
    * result or throws an UpstreamError; the retry policy decides from that error. While no key can
    * verify answers the call is refused at once (a 503 instead of an answer that could only be
    * refused), unless it is the download of those keys: `keyCheck: false`, which also never waits
-   * for a download of keys (it would be waiting for itself). `granted`: the first attempt's turn of
-   * the upstream budget was already taken; retries take their own.
+   * for a download of keys (it would be waiting for itself). Each attempt takes its own turn of the
+   * upstream budget.
    */
-  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true, granted = false } = {}): Promise<T> {
+  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
     const route = target.split('?', 1)[0] ?? target
-    return await this.#request(target, interpret, { keyCheck, granted, verifies: false, label: CERTIFICATES_LABEL, route })
+    return await this.#request(target, interpret, { keyCheck, turn: undefined, verifies: false, label: CERTIFICATES_LABEL, route })
   }
 
   /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
   async #request<T> (
     target: string, interpret: (answer: RawAnswer) => T,
-    { keyCheck, granted, verifies, label, route }: RequestOptions
+    { keyCheck, turn, verifies, label, route }: RequestOptions
   ): Promise<T> {
     if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
@@ -192,7 +193,8 @@ export class WechatpayClient {
       if (transport === undefined) {
         throw new UpstreamError('upstream-unreachable', 'every WeChat Pay host is cooling down after connection failures')
       }
-      await this.#options.budget?.take(deadline, granted && attempt === 0)
+      // A turn the fleet lock took serves the first attempt only; retries take their own.
+      await this.#options.budget?.take(deadline, attempt === 0 ? turn : undefined)
       const started = this.#now()
       const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target, endpoint: label, route })
       let error: UpstreamError

@@ -59,6 +59,12 @@ describe('module boundaries', () => {
     expect([...importedFolders('config')].filter((folder) => runtime.includes(folder))).toEqual([])
   })
 
+  it('makes a prepaid upstream turn only where the fleet lock\'s script takes one, in src/redis/', () => {
+    const makers = [...importGraph().keys()].filter((file) => file !== 'budget/prepaid-turn.ts' &&
+      readFileSync(new URL(file, src), 'utf8').includes('prepaidTurn('))
+    expect(makers).toEqual(['redis/fleet-lock.ts'])
+  })
+
   it('has no import cycle between files of src/', () => {
     const graph = importGraph()
     const cycles: string[] = []
