@@ -92,7 +92,8 @@ export class FleetLock implements FillLock, PurgeChannel {
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
     if (answer[0] !== 1) return { acquired: false, unavailable: false, holder: String(answer[1]) }
     const counters = answer.slice(2, 2 + keys.generations.length) as Array<Buffer | null>
-    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), turn: answer.at(-1) === 1 ? prepaidTurn() : undefined }
+    const turn = answer.at(-1) === 1 ? prepaidTurn() : undefined
+    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), turn }
   }
 
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */
