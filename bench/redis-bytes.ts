@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis'
 import { decodeEntry, encodeEntry } from '../src/cache/cache-entry.js'
-import { REDIS_KEYS } from '../src/redis/keys.js'
+import { cardsPageKeys } from '../test/helpers/page-keys.js'
 
 export interface RedisBytesFigure {
   key: string
@@ -23,7 +23,7 @@ export async function measureRedisBytes (redisUrl: string, mchid: string, appid:
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
   await redis.connect()
   try {
-    const key = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 20 }).page
+    const key = cardsPageKeys(mchid, { appid, offset: 0, limit: 20 }).page
     const frame = await redis.getBuffer(key)
     const entry = frame === null ? undefined : decodeEntry(frame)
     if (frame === null || entry === undefined) throw new Error(`no page frame at ${key}`)

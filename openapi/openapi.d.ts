@@ -79,6 +79,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cards/{card_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One member-card template (查询会员卡模板信息)
+         * @description One of the merchant's member-card templates from WeChat Pay `GET /v3/marketing/membercard-open/cards/{card_id}`, signed by this service and verified before it is returned: exactly the bytes WeChat Pay sent, the same object as an element of a `GET /cards` page. Cached like a page (see `Cache-Status`); `Cache-Control: no-cache` forces a fresh fetch, `If-None-Match` gets a 304. An unknown id is a 404, remembered for a few seconds.
+         */
+        get: operations["getCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cards/cache": {
         parameters: {
             query?: never;
@@ -90,8 +110,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Drop cached pages of an appid
-         * @description Without `brand_id`, drops every cached page of the appid. With `brand_id`, drops the pages filtered by that brand and the unfiltered pages (which include its cards); other brands' pages stay.
+         * Drop cached answers
+         * @description `appid` drops every cached page of the appid; with `brand_id`, only the pages filtered by that brand and the unfiltered pages (which include its cards), other brands' pages stay.
          */
         delete: operations["purgeCardsCache"];
         options?: never;
@@ -653,19 +673,161 @@ export interface operations {
             };
         };
     };
+    getCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The card template's id (会员卡模板ID), as GET /cards lists it: 1-32 letters, digits, - or _.
+                 * @example pbLatjvWOibDc5-TBnbUk1pD12o0
+                 */
+                card_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verified template, byte for byte as WeChat Pay sent it. */
+            200: {
+                headers: {
+                    /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
+                    "Cache-Status"?: string;
+                    /** @description Strong validator of the page bytes; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description Seconds since the page was fetched from WeChat Pay. */
+                    Age?: number;
+                    /** @description `private, max-age=<seconds of freshness left>`. */
+                    "Cache-Control"?: string;
+                    /** @description WeChat Pay's Request-ID of the call that fetched the page. */
+                    "X-Wechatpay-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Card"];
+                };
+            };
+            /** @description The template still matches `If-None-Match`. */
+            304: {
+                headers: {
+                    /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
+                    "Cache-Status"?: string;
+                    /** @description Strong validator of the page bytes; send it back in If-None-Match. */
+                    ETag?: string;
+                    /** @description Seconds since the page was fetched from WeChat Pay. */
+                    Age?: number;
+                    /** @description `private, max-age=<seconds of freshness left>`. */
+                    "Cache-Control"?: string;
+                    /** @description WeChat Pay's Request-ID of the call that fetched the page. */
+                    "X-Wechatpay-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description An invalid card_id or an unknown parameter, or WeChat Pay rejected the request (PARAM_ERROR, INVALID_REQUEST). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WeChat Pay knows no template with this id (`/problems/card-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The query string is over 2 KB. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The fleet's upstream budget is used up with nothing cached, the service is shedding load, or no key can verify answers; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description WeChat Pay did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     purgeCardsCache: {
         parameters: {
-            query: {
+            query?: {
                 /**
                  * @description The merchant's Official Account (服务号) AppID bound to the brand: 1-32 letters, digits or underscores.
                  * @example wxea9c30890f48d5ae
                  */
-                appid: string;
+                appid?: string;
                 /**
                  * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
                  * @example 1001622624
                  */
                 brand_id?: string;
+                /** @description Drops one cached card template. */
+                card_id?: string;
             };
             header?: never;
             path?: never;

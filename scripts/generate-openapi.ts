@@ -5,7 +5,7 @@
  * Usage: npm run openapi
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { buildOpenApiDocument } from '../src/openapi/document.js'
+import { buildOpenApiDocument } from './openapi-document.js'
 import { generateOpenApiTypes } from './openapi-types.js'
 
 const document = new URL('../openapi/openapi.json', import.meta.url)

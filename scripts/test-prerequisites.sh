@@ -17,6 +17,7 @@ chromium      chromium      Swagger UI browser test
 nginx         nginx         fleet rolling-restart test
 script        bsdutils      production-build test: a terminal, for the pretty log transport
 promtool      prometheus    alert rule tests
+unshare       util-linux    SIGTERM-while-starting test: the service as PID 1 of its own PID namespace
 kubectl       -             Kubernetes manifest tests, 1.27 or later for its built-in kustomize v5
 '
 

@@ -18,6 +18,7 @@ import wechatpay from './plugins/wechatpay.js'
 import type { AppTracing } from './tracing/app-tracing.js'
 import cachePurgeRoutes from './routes/cache-purge.js'
 import cardsAllRoutes from './routes/cards-all.js'
+import cardRoutes from './routes/card.js'
 import cardsRoutes from './routes/cards.js'
 import healthRoutes from './routes/health.js'
 import problemRoutes from './routes/problems.js'
@@ -105,6 +106,7 @@ export async function buildApp (config: Config, overrides: AppOverrides = {}): P
     appids
   })
   await app.register(cardsRoutes, { appids })
+  await app.register(cardRoutes)
   await app.register(cachePurgeRoutes, { appids })
   await app.register(problemRoutes)
   return app

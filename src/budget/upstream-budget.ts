@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { UpstreamBudget } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gcra, type GcraParams } from './gcra.js'
+import type { PrepaidTurn } from './prepaid-turn.js'
 
 /**
  * The fleet's one GCRA state (implemented on Redis in src/redis/budget-store.ts): 0 when a call may
@@ -62,7 +63,7 @@ export class FleetBudget implements UpstreamBudget {
     return this.#params
   }
 
-  async take (deadline: number, granted = false): Promise<void> {
+  async take (deadline: number, turn?: PrepaidTurn): Promise<void> {
     const started = this.#now()
     // One bound for all the waiting this attempt does, not one per loop.
     const giveUpAt = Math.min(deadline - 100, started + (this.#options.maxWaitMs ?? BUDGET_MAX_WAIT_MS))
@@ -72,7 +73,7 @@ export class FleetBudget implements UpstreamBudget {
       this.#options.onTake?.({ outcome, waitedMs: this.#now() - started })
       waiting?.(outcome === 'refused' ? 'refused' : 'granted')
     }
-    if (granted) {
+    if (turn !== undefined) {
       report('immediate')
       return
     }

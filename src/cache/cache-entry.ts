@@ -65,9 +65,20 @@ export function ownBytes<T extends Buffer | undefined> (view: T): T {
 
 // A binary frame instead of JSON: a hit then costs no parse of the page and no base64 of its bytes.
 // Layout: magic "WXC2" | storedAt float64 | three uint16-length-prefixed strings | uint32 gzip length
-// | strings | gzip | body. Frames of the earlier "WXC1" layout (no gzip) are still read.
-const MAGIC = Buffer.from('WXC2')
-const MAGIC_V1 = Buffer.from('WXC1')
+// | strings | gzip | body. The format and the Lua that reads its head (frameStoredSinceLua) live
+// here together; a frame of any other layout is refused by both, and simply fetched again.
+const MAGIC_TEXT = 'WXC2'
+const MAGIC = Buffer.from(MAGIC_TEXT)
+const HEAD_BYTES = 22
+
+/**
+ * A Lua condition, true when `frame` (a Lua string) is a frame of this layout stored at or after
+ * `floor` (a Lua number, ms since the epoch): how a script on Redis reads the head frameHeader
+ * writes without decoding the page.
+ */
+export function frameStoredSinceLua (frame: string, floor: string): string {
+  return `(#${frame} >= ${HEAD_BYTES} and string.sub(${frame}, 1, 4) == '${MAGIC_TEXT}' and struct.unpack('>d', ${frame}, 5) >= ${floor})`
+}
 
 /**
  * The frame's first bytes, everything before the gzip form and the body: which page this is (its
@@ -77,7 +88,7 @@ const MAGIC_V1 = Buffer.from('WXC1')
  */
 export function frameHeader (entry: CacheEntry): Buffer {
   const strings = [entry.requestId, entry.etag, entry.generation].map((s) => Buffer.from(s, 'utf8'))
-  const head = Buffer.alloc(4 + 8 + strings.length * 2 + 4)
+  const head = Buffer.alloc(HEAD_BYTES)
   MAGIC.copy(head, 0)
   head.writeDoubleBE(entry.storedAt, 4)
   strings.forEach((s, i) => head.writeUInt16BE(s.length, 12 + i * 2))
@@ -91,13 +102,11 @@ export function encodeEntry (entry: CacheEntry): Buffer {
 
 /** Undefined for anything not written by encodeEntry (another format version, or garbage). */
 export function decodeEntry (frame: Buffer): CacheEntry | undefined {
-  const magic = frame.subarray(0, 4)
-  const v1 = magic.equals(MAGIC_V1)
-  if (frame.length < (v1 ? 18 : 22) || (!v1 && !magic.equals(MAGIC))) return undefined
+  if (frame.length < HEAD_BYTES || !frame.subarray(0, 4).equals(MAGIC)) return undefined
   const storedAt = frame.readDoubleBE(4)
   const lengths = [frame.readUInt16BE(12), frame.readUInt16BE(14), frame.readUInt16BE(16)]
-  const gzipLength = v1 ? 0 : frame.readUInt32BE(18)
-  let offset = v1 ? 18 : 22
+  const gzipLength = frame.readUInt32BE(18)
+  let offset = HEAD_BYTES
   const [requestId, etag, generation] = lengths.map((length) => {
     const text = frame.toString('utf8', offset, offset + length)
     offset += length

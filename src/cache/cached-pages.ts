@@ -1,11 +1,13 @@
+import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { ProblemError } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
-import type { FleetFill } from './fleet-fill.js'
+import type { Filled, FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
 import type { PageKeys, PageStore } from './page-store.js'
+import { NegativeAnswers } from './negative-answers.js'
 import { SingleFlight } from './single-flight.js'
 
 export interface ServedPage {
@@ -34,20 +36,12 @@ export interface PageRequest {
 /** Cache-Status detail of a page served because its caller was past its share. */
 const SHARE_EXCEEDED = 'share-exceeded'
 
-export interface Filled {
-  entry: CacheEntry
-  stored: boolean
-  collapsed: boolean
-  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
-  unstamped?: boolean
-}
-
 export interface CachedPagesOptions<Q> {
   store: PageStore
   /** Where a query's page lives: the same keys for the same page however the query was spelled. */
   keysOf: (query: Q) => PageKeys
-  /** Fetches and verifies one page from WeChat Pay; `granted`: its first attempt's upstream turn is already taken. */
-  fetch: (query: Q, granted: boolean) => Promise<VerifiedPage>
+  /** Fetches and verifies one page from WeChat Pay; `turn`: its first attempt's upstream turn, taken with the fleet lock. */
+  fetch: (query: Q, turn: PrepaidTurn | undefined) => Promise<VerifiedPage>
   /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
@@ -56,6 +50,8 @@ export interface CachedPagesOptions<Q> {
    * milliseconds until it may (waiting at most `maxWaitMs`). Absent: callers are not told apart.
    */
   share?: (caller: string, maxWaitMs: number) => Promise<number>
+  /** Errors remembered for a few seconds (an unknown id), so a loop on them costs one call per `ttlMs`. */
+  negative?: { ttlMs: number, matches: (error: UpstreamError) => boolean } | undefined
   now?: () => number
   onBackgroundError?: (error: unknown, query: Q) => void
 }
@@ -69,10 +65,12 @@ export class CachedPages<Q> {
   readonly #options: CachedPagesOptions<Q>
   readonly #now: () => number
   readonly #flights = new SingleFlight<Filled>()
+  readonly #negative: NegativeAnswers | undefined
 
   constructor (options: CachedPagesOptions<Q>) {
     this.#options = options
     this.#now = options.now ?? Date.now
+    this.#negative = options.negative === undefined ? undefined : new NegativeAnswers(options.negative.ttlMs, this.#now)
   }
 
   async getPage (query: Q, { noCache = false, caller, shareWaitMs = 0 }: PageRequest = {}): Promise<ServedPage> {
@@ -92,6 +90,8 @@ export class CachedPages<Q> {
         return served(entry, known, 'stale', forwardStatus('stale', { ttlSeconds: known.ttlSeconds }))
       }
     }
+    const remembered = noCache ? undefined : this.#negative?.get(keys.page)
+    if (remembered !== undefined) throw remembered
     // A caller past its share gets the page it could have had without fetching, if there is one.
     // Joining a fetch already on its way here costs the budget nothing, so it costs no share either.
     const waitMs = caller === undefined || this.#flights.has(keys.page) ? 0 : await this.#shareWait(caller, shareWaitMs)
@@ -121,6 +121,7 @@ export class CachedPages<Q> {
         status
       )
     } catch (err) {
+      if (err instanceof UpstreamError && this.#options.negative?.matches(err) === true) this.#negative?.set(keys.page, err)
       // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
       if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
         const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
@@ -134,8 +135,8 @@ export class CachedPages<Q> {
   }
 
   /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
-  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, granted = false): Promise<Filled> {
-    const page = await this.#options.fetch(query, granted)
+  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, turn?: PrepaidTurn): Promise<Filled> {
+    const page = await this.#options.fetch(query, turn)
     const entry: CacheEntry = {
       // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
       body: ownBytes(page.body),
@@ -161,8 +162,8 @@ export class CachedPages<Q> {
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
     // The generation the lock read is the later one, so the surer stamp: a purge between this
     // request's read and the lock then already counts.
-    const fetch = async (granted: boolean, locked: string | undefined): Promise<Filled> =>
-      await this.fetchAndStore(keys, query, locked ?? generation, granted)
+    const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined): Promise<Filled> =>
+      await this.fetchAndStore(keys, query, locked ?? generation, turn)
     return await fleet.fill(keys, usable, fetch, storedSince)
   }
 

@@ -1,8 +1,17 @@
+import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
-import type { Filled } from './cached-pages.js'
 import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
 import type { PageKeys, PageStore, StoredRead } from './page-store.js'
+
+/** What a fill gave: the entry, and whether it was stored or came from another's fill. */
+export interface Filled {
+  entry: CacheEntry
+  stored: boolean
+  collapsed: boolean
+  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
+  unstamped?: boolean
+}
 
 export type LockResult =
   | {
@@ -10,8 +19,8 @@ export type LockResult =
     token: string
     /** The page as the store held it when the lock was taken, when the lock could read it in the same round trip. */
     read?: StoredRead | undefined
-    /** Whether the merchant's upstream turn for this fetch was taken with the lock (no page was stored). */
-    granted?: boolean
+    /** The merchant's upstream turn for this fetch, when the lock took it too (no page was stored). */
+    turn?: PrepaidTurn | undefined
   }
   | { acquired: false, unavailable: true }
   | { acquired: false, unavailable: false, holder: string }
@@ -95,7 +104,7 @@ export class FleetFill {
   async fill (
     keys: PageKeys,
     usable: (entry: CacheEntry) => boolean,
-    fetch: (granted: boolean, generation: string | undefined) => Promise<Filled>,
+    fetch: (turn: PrepaidTurn | undefined, generation: string | undefined) => Promise<Filled>,
     storedSince?: number
   ): Promise<Filled> {
     const { lock, store, waitMs, lockTtlMs } = this.#options
@@ -127,13 +136,12 @@ export class FleetFill {
             return { entry: read.entry, stored: false, collapsed: true }
           }
           stopWaiting('fetched-instead')
-          const granted = attempt.granted === true
-          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(granted, read?.generation))
+          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(attempt.turn, read?.generation))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch(false, undefined)
+        return await fetch(undefined, undefined)
       } else {
         holders.add(attempt.holder)
         waiting ??= this.#options.observeWait?.()

@@ -1,8 +1,10 @@
-import type { ProtectionConfig } from './config.js'
 import type { ConfigReader } from './reader.js'
 import { TOKEN_MIN_LENGTH, tokenWeakness } from './token-strength.js'
 
 type TokenVariable = 'INTERNAL_API_TOKENS' | 'CACHE_ADMIN_TOKENS'
+
+/** The protection settings that name callers. */
+interface CallerTokens { apiTokens: readonly string[], callersFile: object | undefined }
 
 /**
  * A comma-separated list of bearer tokens, each checked by tokenRule. A weak token is named by its
@@ -25,7 +27,7 @@ export function readTokens (read: ConfigReader, name: TokenVariable, production:
  * Whether no token identifies callers, leaving /cards open to whoever reaches the port. The one
  * place that decides it: whatever else comes to hold callers' tokens belongs here too.
  */
-export function noCallerTokens (protection: Pick<ProtectionConfig, 'apiTokens' | 'callersFile'>): boolean {
+export function noCallerTokens (protection: CallerTokens): boolean {
   return protection.apiTokens.length === 0 && protection.callersFile === undefined
 }
 
@@ -40,7 +42,7 @@ export function tokenRule (production: boolean): (token: string) => string | und
 
 /** Production's rules allow an open service, but never silently. */
 export function warnWhenOpen (
-  read: ConfigReader, protection: Pick<ProtectionConfig, 'apiTokens' | 'callersFile'>, production: boolean
+  read: ConfigReader, protection: CallerTokens, production: boolean
 ): void {
   if (production && noCallerTokens(protection)) {
     read.warning('no caller tokens are configured (INTERNAL_API_TOKENS or CALLERS_FILE): anyone who can reach the port ' +

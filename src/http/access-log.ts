@@ -34,7 +34,7 @@ export class AccessLogController extends LogController {
       // Who asked: a configured caller's name, or anonymous; never a token.
       caller: callerName(request),
       // pino leaves out fields that are undefined.
-      cache: request.cacheOutcome,
+      cache: request.cacheOutcome?.outcome,
       upstream_ms: request.upstreamMs === undefined ? undefined : Math.round(request.upstreamMs * 100) / 100,
       wechat_request_id: request.wechatRequestId
     }

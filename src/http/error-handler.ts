@@ -4,15 +4,19 @@ import { ProblemError } from '../problems/problem-error.js'
 import { problemType } from '../problems/registry.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { sendProblem, sendStatusProblem } from './problem.js'
+import { RouteMethods } from './route-methods.js'
 import { validationProblem } from './validation-problem.js'
-
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 /**
  * The one place where failures become responses: every non-2xx this service sends is
  * application/problem+json, and none carries a stack trace or an upstream body.
  */
 async function errorHandling (app: FastifyInstance): Promise<void> {
+  // The one matcher of paths to the methods their routes take, for the 405 here and CORS's preflights.
+  // A catch-all OPTIONS (CORS's own preflight route) takes every path, so it says nothing about one.
+  const routes = new RouteMethods()
+  app.addHook('onRoute', (route) => { if (route.method !== 'OPTIONS') routes.add(route.method, route.url) })
+  app.decorate('routeMethods', routes)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UpstreamError) return sendUpstreamProblem(error, request, reply)
     if (error instanceof ProblemError) return sendProblem(request, reply, error)
@@ -32,7 +36,7 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
-    const allowed = ALL_METHODS.filter((method) => method !== request.method && app.hasRoute({ method, url: path }))
+    const allowed = routes.methodsOf(path).filter((method) => method !== request.method)
     if (allowed.length > 0) {
       const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
       return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
@@ -60,6 +64,10 @@ function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, rep
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Which methods the routes take on a path: what a 405 allows, and what a CORS preflight may. */
+    routeMethods: RouteMethods
+  }
   interface FastifyRequest {
     /** WeChat Pay's Request-ID for the upstream call this request made, for the access log. */
     wechatRequestId?: string

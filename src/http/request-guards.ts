@@ -1,5 +1,5 @@
 import type { onRequestHookHandler } from 'fastify'
-import { hasBody } from '../plugins/request-lifecycle.js'
+import { hasBody } from './has-body.js'
 import { ProblemError } from '../problems/problem-error.js'
 
 // About 2 KB: a /cards query is under 100 bytes; anything this long is abuse.

@@ -36,11 +36,12 @@ export class RequestRecorder {
     }
   }
 
-  recordCacheOutcome (outcome: string): void {
-    let counter = this.#outcomes.get(outcome)
+  recordCacheOutcome (endpoint: string, outcome: string): void {
+    const key = `${endpoint} ${outcome}`
+    let counter = this.#outcomes.get(key)
     if (counter === undefined) {
-      counter = this.#metrics.cacheOutcomes.labels({ outcome })
-      this.#outcomes.set(outcome, counter)
+      counter = this.#metrics.cacheOutcomes.labels({ endpoint, outcome })
+      this.#outcomes.set(key, counter)
     }
     counter.inc()
   }

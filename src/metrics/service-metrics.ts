@@ -1,3 +1,4 @@
+import type { AttemptReport } from '../wechatpay/client.js'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { BudgetTake } from '../budget/upstream-budget.js'
 import { VERIFICATION_FAILURES } from '../wechatpay/response-verifier.js'
@@ -33,15 +34,16 @@ export class ServiceMetrics {
 
   readonly cacheOutcomes = new Counter({
     name: 'cards_cache_outcomes_total',
-    help: 'How /cards pages were obtained: hit, miss, stale, stale-if-error, bypass (no-cache), collapsed.',
-    labelNames: ['outcome'],
+    help: 'How cached answers were obtained, by endpoint (cards, …): hit, miss, stale, stale-if-error, bypass (no-cache), collapsed.',
+    labelNames: ['endpoint', 'outcome'],
     registers: [this.registry]
   })
 
   readonly upstreamDuration = new Histogram({
     name: 'wechatpay_request_duration_seconds',
-    help: 'WeChat Pay attempts by host, outcome (ok, a WeChat code, a verification failure, timeout, unreachable) and WeChat code.',
-    labelNames: ['host', 'outcome', 'wechat_code'],
+    help: 'WeChat Pay attempts by host, endpoint, outcome (ok, a WeChat code, a verification failure, timeout, unreachable) ' +
+      'and WeChat code.',
+    labelNames: ['host', 'endpoint', 'outcome', 'wechat_code'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [this.registry]
   })
@@ -123,9 +125,9 @@ export class ServiceMetrics {
     })
   }
 
-  upstreamAttempt (report: { host: string, attempt: number, outcome: string, durationMs: number, wechatCode?: string }): void {
+  upstreamAttempt (report: AttemptReport): void {
     this.upstreamDuration.observe(
-      { host: report.host, outcome: report.outcome, wechat_code: report.wechatCode ?? '' },
+      { host: report.host, endpoint: report.endpoint, outcome: report.outcome, wechat_code: report.wechatCode ?? '' },
       report.durationMs / 1000
     )
     if (report.attempt > 0) this.upstreamRetries.inc({ host: report.host })

@@ -7,7 +7,8 @@ import type { CacheConfig } from '../config/config.js'
 import { FleetLock } from '../redis/fleet-lock.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { RedisPageStore } from '../redis/page-store.js'
-import { CARDS_ENDPOINT, type CardsQuery } from '../wechatpay/endpoints/cards.js'
+import type { Endpoint, PurgeQuery } from '../wechatpay/endpoint.js'
+import { ENDPOINTS } from '../wechatpay/endpoints/index.js'
 
 export interface CachePluginOptions {
   config: CacheConfig
@@ -47,26 +48,48 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
   }
 
   const mchid = app.merchantId
-  const cards = new CachedPages<CardsQuery>({
+  const policy = { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 }
+  // One cache of answers per endpoint, all on the same store, lock, budget and shares.
+  const caches = new Map(ENDPOINTS.map((endpoint) => [endpoint, new CachedPages({
     store: stores.store,
-    keysOf: (query) => REDIS_KEYS.cardsPage(mchid, query),
-    fetch: async (query, granted) => await app.wechatpay.call(CARDS_ENDPOINT, query, granted),
+    keysOf: (query) => REDIS_KEYS.page(mchid, endpoint.cacheKey(query)),
+    fetch: async (query, turn) => await app.wechatpay.call(endpoint, query, turn),
     fleet: stores.fleet,
-    policy: { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 },
+    policy,
     share: async (caller, maxWaitMs) => await app.callerShare.take(caller, maxWaitMs),
+    negative: endpoint.negativeTtlMs === undefined || endpoint.problemFor === undefined
+      ? undefined
+      : { ttlMs: endpoint.negativeTtlMs, matches: (err) => endpoint.problemFor?.(err) === err.problem },
     now,
     onBackgroundError: (err, query) => {
-      app.log.warn({ err, appid: query.appid, offset: query.offset }, 'cache: background refresh failed; the stale page stays')
+      app.log.warn({ err, endpoint: endpoint.label, query }, 'cache: background refresh failed; the stale answer stays')
     }
+  })]))
+  app.decorate('pagesOf', <Q>(endpoint: Endpoint<Q>): CachedPages<Q> => {
+    const pages = caches.get(endpoint)
+    if (pages === undefined) throw new Error(`endpoint ${endpoint.label} is not in ENDPOINTS`)
+    return pages
   })
-  app.decorate('cardsCache', cards)
+  // A purge asks every endpoint what it drops, and bumps each group's generations in one transaction
+  // (a group is one slot of a Redis Cluster).
+  app.decorate('purgeAnswers', async (purge: PurgeQuery): Promise<boolean> => {
+    const byGroup = new Map<string, string[]>()
+    for (const scope of ENDPOINTS.flatMap((endpoint) => endpoint.purges(purge))) {
+      byGroup.set(scope.group, [...byGroup.get(scope.group) ?? [], REDIS_KEYS.purge(mchid, scope)])
+    }
+    const done = await Promise.all([...byGroup.values()].map(async (keys) => await stores.store.purge(keys)))
+    return done.every(Boolean)
+  })
   app.decorate('pageStore', stores.store)
   app.addHook('onClose', async () => { await stores.close() })
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    cardsCache: CachedPages<CardsQuery>
+    /** The cache of one endpoint's answers. */
+    pagesOf: <Q>(endpoint: Endpoint<Q>) => CachedPages<Q>
+    /** Drops what every endpoint caches for these purge parameters, on every replica; false when the store could not be reached. */
+    purgeAnswers: (purge: PurgeQuery) => Promise<boolean>
     pageStore: PageStore
   }
 }

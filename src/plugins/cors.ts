@@ -1,7 +1,6 @@
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { RouteMethods } from '../http/route-methods.js'
 
 /** Request headers a page may send besides the CORS-safelisted ones: a token, cache control, tracing. */
 export const CORS_ALLOWED_HEADERS = [
@@ -26,9 +25,7 @@ export interface CorsOptions {
  */
 async function cors (app: FastifyInstance, { origins }: CorsOptions): Promise<void> {
   const allowed = new Set(origins)
-  const routes = new RouteMethods()
-  // Every route registered after this plugin, which app.ts registers before any route.
-  app.addHook('onRoute', (route) => { if (route.method !== 'OPTIONS') routes.add(route.method, route.url) })
+  const routes = app.routeMethods
 
   const optionsFor = (request: FastifyRequest): FastifyCorsOptions => {
     const origin = request.headers.origin
@@ -52,4 +49,4 @@ async function cors (app: FastifyInstance, { origins }: CorsOptions): Promise<vo
   await app.register(fastifyCors, { delegator: (request, callback) => { callback(null, optionsFor(request)) } })
 }
 
-export default fp(cors, { name: 'cors' })
+export default fp(cors, { name: 'cors', dependencies: ['error-handling'] })

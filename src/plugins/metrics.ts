@@ -32,7 +32,7 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
     const record = recorder.forRoute(route.url)
     const recordRoute: onResponseHookHandler = (request, reply, done) => {
       record(request.method, reply.statusCode, callerName(request), reply.elapsedTime / 1000)
-      if (request.cacheOutcome !== undefined) recorder.recordCacheOutcome(request.cacheOutcome)
+      if (request.cacheOutcome !== undefined) recorder.recordCacheOutcome(request.cacheOutcome.endpoint, request.cacheOutcome.outcome)
       done()
     }
     route.onResponse = withHooks(route.onResponse, recordRoute)

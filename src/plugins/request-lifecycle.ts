@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
 import type { FastifyInstance, RawRequestDefaultExpression } from 'fastify'
 import fp from 'fastify-plugin'
+import { hasBody } from '../http/has-body.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -33,12 +33,6 @@ async function requestLifecycle (app: FastifyInstance): Promise<void> {
     if (closing || hasBody(request.headers)) reply.header('connection', 'close')
     done(null, payload)
   })
-}
-
-/** Whether a request announced a body: a Content-Length above 0, or any Transfer-Encoding. */
-export function hasBody (headers: IncomingHttpHeaders): boolean {
-  const length = headers['content-length']
-  return (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined
 }
 
 declare module 'fastify' {

@@ -133,7 +133,6 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     now
   }))
   app.decorate('merchantId', credentials.mchid)
-  app.decorate('verificationKeys', keys)
   app.decorate('certificates', certificates)
   // A fill takes its first turn with the fleet lock, in one script: not on a Cluster, where the
   // budget's key and the page's lock live in different slots.
@@ -165,7 +164,6 @@ declare module 'fastify' {
     callerShare: CallerShare
     /** The merchant whose pages this service serves: part of every cache key. */
     merchantId: string
-    verificationKeys: KeyStore
     /** Key mode, key health and platform certificates (their newest expiry for metrics). */
     certificates: CertificateManager
     /** The merchant's budget, for a Redis script that takes a turn with something else; undefined: not in reach. */

@@ -1,6 +1,7 @@
 import type { ProblemDefinition } from './problem-definition.js'
 import { SERVICE_PROBLEMS } from './service-problems.js'
 import { UPSTREAM_PROBLEMS } from './upstream-problems.js'
+import { ENDPOINT_PROBLEMS } from '../wechatpay/endpoints/problems.js'
 
 /**
  * Every problem this service can send, by name: the one place its status, title and documentation
@@ -8,7 +9,7 @@ import { UPSTREAM_PROBLEMS } from './upstream-problems.js'
  * examples and docs/problems.md are all built from it; code names a problem, and a name missing
  * here does not compile.
  */
-const ALL = { ...SERVICE_PROBLEMS, ...UPSTREAM_PROBLEMS }
+const ALL = { ...SERVICE_PROBLEMS, ...UPSTREAM_PROBLEMS, ...ENDPOINT_PROBLEMS }
 
 export type ProblemName = keyof typeof ALL
 

@@ -9,6 +9,7 @@ import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
 import { storedRead } from './page-store.js'
 import { ACQUIRE_READ_AND_TAKE, ANNOUNCE_AND_RELEASE, evalBuffer, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
+import { prepaidTurn } from '../budget/prepaid-turn.js'
 
 const { fillChannel, purgeChannel } = REDIS_KEYS
 
@@ -91,7 +92,8 @@ export class FleetLock implements FillLock, PurgeChannel {
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
     if (answer[0] !== 1) return { acquired: false, unavailable: false, holder: String(answer[1]) }
     const counters = answer.slice(2, 2 + keys.generations.length) as Array<Buffer | null>
-    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), granted: answer.at(-1) === 1 }
+    const prepaid = answer.at(-1) === 1 ? prepaidTurn() : undefined
+    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), turn: prepaid }
   }
 
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */

@@ -1,5 +1,5 @@
 import type { PageKeys } from '../cache/page-store.js'
-import type { CardsQuery } from '../wechatpay/endpoints/cards.js'
+import type { CacheKey, PurgeScope } from '../wechatpay/endpoint.js'
 
 /**
  * Bump whenever the layout or the entry format changes: new code then never reads old entries,
@@ -8,20 +8,20 @@ import type { CardsQuery } from '../wechatpay/endpoints/cards.js'
 export const KEY_VERSION = 'v1'
 const PREFIX = `wxcards:${KEY_VERSION}`
 
-// encodeURIComponent keeps ':', '{' and '}' out of the brand part, so no brand_id can forge
-// another key or hash tag. appid is [A-Za-z0-9_] by validation.
-const brandPart = (brand: string | undefined): string => (brand === undefined ? '~' : encodeURIComponent(brand))
-const appidTag = (mchid: string, appid: string): string => `${PREFIX}:{${mchid}:${appid}}`
+// An endpoint's group is an appid ([A-Za-z0-9_]) or a name of its own with a character no appid has.
+const groupTag = (mchid: string, group: string): string => `${PREFIX}:{${mchid}:${group}}`
+const generationKey = (tag: string, scope: string): string => (scope === '' ? `${tag}:gen` : `${tag}:gen:${scope}`)
 const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
 
 /**
- * Every Redis key and channel of the service, in one map. Every key of one appid shares the hash
- * tag {<mchid>:<appid>}, and the merchant-wide keys the tag {<mchid>}, so a Redis Cluster keeps
- * each group in one slot and one MGET, transaction or script can touch it.
+ * Every Redis key and channel of the service, in one map. Every key of one cache group (an appid's
+ * pages, say: the endpoint names its groups, src/wechatpay/endpoints/) shares the hash tag
+ * {<mchid>:<group>}, and the merchant-wide keys the tag {<mchid>}, so a Redis Cluster keeps each
+ * group in one slot and one MGET, transaction or script can touch it.
  *
- *   wxcards:v1:{mchid:appid}:page:<brand|~>:<offset>:<limit>   a verified page (binary frame)
- *   wxcards:v1:{mchid:appid}:gen, …:gen:<brand|~>              purge generations of the appid / one brand filter
- *   wxcards:v1:{mchid:appid}:lock:<brand|~>:<offset>:<limit>   fleet fill lock of one page
+ *   wxcards:v1:{mchid:group}:page:<item>                        a verified answer (binary frame), e.g. <brand|~>:<offset>:<limit>
+ *   wxcards:v1:{mchid:group}:gen, …:gen:<scope>                 purge generations of the group / one scope of it
+ *   wxcards:v1:{mchid:group}:lock:<item>                        fleet fill lock of one answer
  *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
  *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
  *   wxcards:v1:{mchid}:certs-unknown-serial                    claim on the minute's download for an unknown serial
@@ -32,20 +32,18 @@ const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
  *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
  */
 export const REDIS_KEYS = Object.freeze({
-  /** Normalized: the same four values give the same keys however the caller spelled the query. */
-  cardsPage (mchid: string, query: CardsQuery): PageKeys {
-    const tag = appidTag(mchid, query.appid)
-    const page = `${brandPart(query.brand_id)}:${query.offset}:${query.limit}`
+  /** An endpoint's answer: the same keys for the same query however the caller spelled it. */
+  page (mchid: string, key: CacheKey): PageKeys {
+    const tag = groupTag(mchid, key.group)
     return {
-      page: `${tag}:page:${page}`,
-      lock: `${tag}:lock:${page}`,
-      generations: [`${tag}:gen`, `${tag}:gen:${brandPart(query.brand_id)}`]
+      page: `${tag}:page:${key.item}`,
+      lock: `${tag}:lock:${key.item}`,
+      generations: key.scopes.map((scope) => generationKey(tag, scope))
     }
   },
-  /** The generations a purge bumps: the appid's, or one brand's plus the unfiltered pages'. */
-  cardsPurge (mchid: string, appid: string, brand: string | undefined): string[] {
-    const tag = appidTag(mchid, appid)
-    return brand === undefined ? [`${tag}:gen`] : [`${tag}:gen:${brandPart(brand)}`, `${tag}:gen:~`]
+  /** The generations one purge scope bumps: one key, in its group's slot. */
+  purge (mchid: string, { group, scope }: PurgeScope): string {
+    return generationKey(groupTag(mchid, group), scope)
   },
   /** One budget per merchant: WeChat Pay's quota is per merchant, whatever the appid. */
   budget: (mchid: string): string => `${merchantTag(mchid)}:budget`,

@@ -1,4 +1,5 @@
 import { gcraLua } from '../budget/gcra.js'
+import { frameStoredSinceLua } from '../cache/cache-entry.js'
 import type { RedisConnection } from './connection.js'
 
 /**
@@ -56,10 +57,7 @@ if holder then return {0, holder} end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local n = tonumber(ARGV[3])
 local page = redis.call('get', KEYS[2])
-if page then
-  local magic = string.sub(page, 1, 4)
-  if #page < 12 or (magic ~= 'WXC2' and magic ~= 'WXC1') or struct.unpack('>d', page, 5) < tonumber(ARGV[4]) then page = false end
-end
+if page and not ${frameStoredSinceLua('page', 'tonumber(ARGV[4])')} then page = false end
 local result = {1, page}
 for i = 1, n do result[i + 2] = redis.call('get', KEYS[2 + i]) end
 local granted = 0

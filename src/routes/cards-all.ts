@@ -13,7 +13,9 @@ import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http
 import { ProblemError } from '../problems/problem-error.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
+import { CARDS_ENDPOINT } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { answerReader } from './cached-answer.js'
 import {
   CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
 } from './problem-responses.js'
@@ -84,8 +86,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     onSend: markUncached
   }, async (request, reply) => {
     // Refused before anything else, the no-cache allowance included: a refused walk costs nothing.
-    const caller = app.callerOf(request)
-    const walkOver = slots.admit(caller, reply.raw)
+    const walkOver = slots.admit(app.callerOf(request), reply.raw)
     try {
       const { appid, brand_id: brandId } = request.query
       // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
@@ -97,8 +98,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
           appid,
           brandId,
           // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
-          getPage: async (query, pageOptions) =>
-            await app.cardsCache.getPage(query, { ...pageOptions, caller, shareWaitMs: SHARE_WAIT_MS }),
+          getPage: answerReader(app, request, CARDS_ENDPOINT, { shareWaitMs: SHARE_WAIT_MS }),
           maxCards: options.maxCards,
           concurrency: options.concurrency,
           noCache,
@@ -114,7 +114,10 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       const fresh = walkFreshness(walk.pages, noCache)
       // One outcome for the whole walk, for the access line and the cache metric: a hit only when
       // every page was; a no-cache walk is a bypass however many pages it forced.
-      request.cacheOutcome = noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
+      request.cacheOutcome = {
+        endpoint: CARDS_ENDPOINT.label,
+        outcome: noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
+      }
       request.log.debug({
         pages: walk.pages.length,
         hits: fresh.hits,

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
+import { markUncached } from '../http/cached-reply.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsQuerySchema } from '../schemas/cards-query.js'
-import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { CARDS_ENDPOINT } from '../wechatpay/endpoints/cards.js'
+import { sendCachedAnswer } from './cached-answer.js'
 import {
   CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
 } from './problem-responses.js'
@@ -47,33 +48,6 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
     onSend: markUncached
   }, async (request, reply) => {
     const { appid, offset, limit, brand_id: brandId } = request.query
-    const asked = await noCacheOf(request)
-    const { noCache } = asked
-    let page
-    const started = performance.now()
-    try {
-      page = await app.cardsCache.getPage({ appid, offset, limit, brand_id: brandId }, { noCache, caller: app.callerOf(request) })
-    } catch (err) {
-      request.upstreamMs = performance.now() - started
-      markForwardFailure(reply, noCache, err instanceof UpstreamError ? err.upstreamStatus : undefined)
-      throw err
-    }
-    request.cacheOutcome = page.outcome
-    // Time spent getting the page from WeChat Pay (or waiting for the request that did); none for hits.
-    if (page.outcome !== 'hit' && page.outcome !== 'stale') request.upstreamMs = performance.now() - started
-    if (page.requestId !== undefined) {
-      request.wechatRequestId = page.requestId
-      reply.header('x-wechatpay-request-id', page.requestId)
-    }
-    return sendCached(request, reply, page, asked)
+    return await sendCachedAnswer(app, request, reply, CARDS_ENDPOINT, { appid, offset, limit, brand_id: brandId })
   })
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** What the cache did for this request, for the access log. */
-    cacheOutcome?: string
-    /** Milliseconds this request spent on WeChat Pay, for the access log. */
-    upstreamMs?: number
-  }
 }

@@ -50,20 +50,16 @@ function signedHeaders (signing: Signing, fault: ShapingFault | undefined, body:
 /** An answer signed and shaped, ready to go on the wire. */
 export interface PreparedAnswer { status: number, headers: Record<string, string>, body: Buffer }
 
-/**
- * Writes one answer. The body is signed as built; a `tamper` fault then changes one byte of what is
- * sent, so the signature no longer matches (§2.2: any change to the body must fail verification).
- */
-export function writeAnswer (res: ServerResponse, answer: Answer, signing: Signing, fault?: ShapingFault): void {
-  sendPrepared(res, prepareAnswer(answer, signing, fault))
-}
-
 export function sendPrepared (res: ServerResponse, prepared: PreparedAnswer): void {
   if (res.destroyed || res.headersSent) return
   res.writeHead(prepared.status, prepared.headers)
   res.end(prepared.body)
 }
 
+/**
+ * Signs one answer as built; a `tamper` fault then changes one byte of what is sent, so the
+ * signature no longer matches (§2.2: any change to the body must fail verification).
+ */
 export function prepareAnswer (answer: Answer, signing: Signing, fault?: ShapingFault): PreparedAnswer {
   const body = bodyAllowed(answer.status) ? answer.body : Buffer.alloc(0)
   const sent = fault?.kind === 'tamper' ? tamperOneByte(body) : body

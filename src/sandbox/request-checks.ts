@@ -21,6 +21,7 @@ export interface RequestFacts {
 
 export type CheckedRequest =
   | { route: 'cards', query: CardsQuery }
+  | { route: 'card', cardId: string }
   | { route: 'certificates' }
   | { reject: Answer }
 
@@ -77,9 +78,13 @@ export function checkRequest (facts: RequestFacts): CheckedRequest {
 
   const cut = facts.url.indexOf('?')
   const path = cut === -1 ? facts.url : facts.url.slice(0, cut)
-  if (path !== CARDS_PATH && path !== CERTIFICATES_PATH) return reject(404, 'NOT_FOUND', '请求的资源不存在')
+  // 查询会员卡模板信息: one path segment after the list's path, the card_id.
+  const cardId = path.startsWith(`${CARDS_PATH}/`) ? path.slice(CARDS_PATH.length + 1) : undefined
+  const isCard = cardId !== undefined && cardId !== '' && !cardId.includes('/')
+  if (path !== CARDS_PATH && path !== CERTIFICATES_PATH && !isCard) return reject(404, 'NOT_FOUND', '请求的资源不存在')
   if (facts.method !== 'GET') return reject(405, 'METHOD_NOT_ALLOWED', '不支持的HTTP方法', undefined, { Allow: 'GET' })
   if (path === CERTIFICATES_PATH) return { route: 'certificates' }
+  if (isCard) return { route: 'card', cardId: decodeURIComponent(cardId) }
 
   const parsed = parseCardsQuery(cut === -1 ? '' : facts.url.slice(cut + 1))
   if ('problem' in parsed) return reject(400, 'PARAM_ERROR', parsed.problem.message, parsed.problem.detail)

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-writer.js'
+import { cardAnswer, KnownCards } from './card-lookup.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
 import {
@@ -115,6 +116,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   let latencyMs = 0
   const arrivals = new WeakMap<IncomingMessage, number>()
   const overrides = new Map<string, unknown[]>()
+  const known = new KnownCards()
   const sleepers = new Set<() => void>()
   const certificates: PlatformCertificate[] = [...(opts.certificates ?? [])]
   let apiv3Key = opts.apiv3Key ?? generateApiv3Key()
@@ -205,10 +207,12 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       return send(req, res, answer)
     }
     if (checked.route === 'certificates') return send(req, res, listing(), fault)
+    if (checked.route === 'card') return send(req, res, cardAnswer(known.get(checked.cardId)), fault)
 
     // The endpoint page: `offset` is a page index from 0, so page n holds cards [n*limit, n*limit+limit).
     const { appid, offset, limit, brandId } = checked.query
     const cards = overrides.get(appid) ?? cardsFor(appid, brandId)
+    known.add(cards)
     const page = {
       data: cards.slice(offset * limit, offset * limit + limit),
       need_dynamic_code: false,
@@ -269,8 +273,11 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     enqueue: (...more) => { faults.push(...more) },
     setLatency: (ms) => { latencyMs = ms },
     // Overrides are served as given for that appid, whatever brand_id asks for.
-    setCards: (appid, cards) => { overrides.set(appid, [...cards]) },
-    reset: () => { calls.length = 0; faults.length = 0; overrides.clear(); forcedSerial = undefined },
+    setCards: (appid, cards) => {
+      overrides.set(appid, [...cards])
+      known.add(cards)
+    },
+    reset: () => { calls.length = 0; faults.length = 0; overrides.clear(); known.clear(); forcedSerial = undefined },
     close: () => new Promise<void>((resolve) => {
       closed = true
       for (const wake of [...sleepers]) wake()

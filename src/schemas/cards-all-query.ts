@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import { CardsQuerySchema } from './cards-query.js'
 
 /** GET /cards/all takes /cards' appid and brand_id rules; it chooses offset and limit itself. */
@@ -6,5 +6,3 @@ export const CardsAllQuerySchema = Type.Object({
   appid: CardsQuerySchema.properties.appid,
   brand_id: CardsQuerySchema.properties.brand_id
 }, { additionalProperties: false })
-
-export type CardsAllQueryInput = Static<typeof CardsAllQuerySchema>

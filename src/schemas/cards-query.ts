@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
 
 /**
@@ -27,5 +27,3 @@ export const CardsQuerySchema = Type.Object({
     examples: ['1001622624']
   }))
 }, { additionalProperties: false })
-
-export type CardsQueryInput = Static<typeof CardsQuerySchema>

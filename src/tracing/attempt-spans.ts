@@ -5,7 +5,7 @@ import {
 } from '@opentelemetry/semantic-conventions'
 import { loggedUrl } from '../http/logged-url.js'
 import type { AttemptEnd, AttemptObserver } from '../wechatpay/client.js'
-import { WECHATPAY_ATTEMPT, WECHATPAY_ERROR_CODE, WECHATPAY_REQUEST_ID, WECHATPAY_VERIFICATION } from './attributes.js'
+import { WECHATPAY_ATTEMPT, WECHATPAY_ENDPOINT, WECHATPAY_ERROR_CODE, WECHATPAY_REQUEST_ID, WECHATPAY_VERIFICATION } from './attributes.js'
 
 /**
  * A client span for each WeChat Pay attempt, retries and certificate downloads included, made by
@@ -16,11 +16,11 @@ import { WECHATPAY_ATTEMPT, WECHATPAY_ERROR_CODE, WECHATPAY_REQUEST_ID, WECHATPA
  */
 export function attemptSpans (tracer: Tracer): AttemptObserver {
   return {
-    attemptStarted ({ origin, attempt, target }) {
+    attemptStarted ({ origin, attempt, target, endpoint, route }) {
       const url = new URL(origin)
       // The endpoints build their targets from the four known parameters only; loggedUrl keeps it so.
       const path = loggedUrl(target)
-      const span = tracer.startSpan(`GET ${path.split('?')[0] ?? path}`, {
+      const span = tracer.startSpan(`GET ${route}`, {
         kind: SpanKind.CLIENT,
         attributes: {
           [ATTR_HTTP_REQUEST_METHOD]: 'GET',
@@ -28,6 +28,7 @@ export function attemptSpans (tracer: Tracer): AttemptObserver {
           [ATTR_SERVER_PORT]: Number(url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port),
           [ATTR_URL_FULL]: `${url.origin}${path}`,
           [WECHATPAY_ATTEMPT]: attempt + 1,
+          [WECHATPAY_ENDPOINT]: endpoint,
           // The conventions' count of resends, set on retries only.
           ...(attempt > 0 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt } : {})
         }

@@ -7,8 +7,12 @@
 export const REQUEST_ID = 'http.response.header.x-request-id'
 /** What the cache did for the request: hit, stale, stale-if-error, miss, collapsed, bypass. */
 export const CACHE_OUTCOME = 'cards.cache.outcome'
+/** Which endpoint's cache answered the request: `cards`, `card`. */
+export const CACHE_ENDPOINT = 'cards.cache.endpoint'
 /** Who asked: a configured caller's name, or `anonymous`; never a token. */
 export const CALLER = 'cards.caller'
+/** The endpoint a WeChat Pay call or a request was for (`cards`, …), or `certificates` for key downloads. */
+export const WECHATPAY_ENDPOINT = 'wechatpay.endpoint'
 /** 1 for the first attempt at a WeChat Pay call, 2 and 3 for its retries. */
 export const WECHATPAY_ATTEMPT = 'wechatpay.attempt'
 /** WeChat Pay's Request-ID, the key to any support ticket with WeChat Pay. */

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin'
 import { callerName } from '../http/caller-auth.js'
 import { loggedUrl } from '../http/logged-url.js'
-import { CACHE_OUTCOME, CALLER, REQUEST_ID } from './attributes.js'
+import { CACHE_ENDPOINT, CACHE_OUTCOME, CALLER, REQUEST_ID } from './attributes.js'
 
 /**
  * The server span of every request, by @fastify/otel: it continues the caller's W3C trace context,
@@ -26,7 +26,10 @@ export function serverSpans (): FastifyPluginAsync {
     // Instance hooks run before @fastify/otel's route-level onSend, which ends the span.
     app.addHook('onSend', (request, reply, payload, done) => {
       const span = request.opentelemetry().span
-      if (request.cacheOutcome !== undefined) span?.setAttribute(CACHE_OUTCOME, request.cacheOutcome)
+      if (request.cacheOutcome !== undefined) {
+        span?.setAttribute(CACHE_OUTCOME, request.cacheOutcome.outcome)
+        span?.setAttribute(CACHE_ENDPOINT, request.cacheOutcome.endpoint)
+      }
       // Known only after the request's hooks ran, so set with the outcome rather than at the start.
       span?.setAttribute(CALLER, callerName(request))
       if (span != null) {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CircuitBreaker, type BreakerState } from '../circuit-breaker.js'
+import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import type { Endpoint } from './endpoint.js'
 import { errorFromAnswer } from './error-answer.js'
 import { codeLabel } from './errors.js'
@@ -13,9 +14,9 @@ import { UpstreamError } from './upstream-error.js'
 export interface UpstreamBudget {
   /**
    * Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`.
-   * `granted`: the turn was already taken, atomically with the fleet lock, and is only to be counted.
+   * `turn`: taken already, atomically with the fleet lock, and only to be counted.
    */
-  take: (deadline: number, granted?: boolean) => Promise<void>
+  take: (deadline: number, turn?: PrepaidTurn) => Promise<void>
 }
 
 /** Whether some key can verify answers now; when not, business calls are refused before they go out. */
@@ -27,11 +28,18 @@ export interface KeyReadiness {
 
 export interface AttemptReport {
   host: string
+  /** The endpoint's label, or `certificates` for the key downloads. */
+  endpoint: string
   attempt: number
   outcome: string
   durationMs: number
   wechatCode?: string
 }
+
+interface RequestOptions { keyCheck: boolean, turn: PrepaidTurn | undefined, verifies: boolean, label: string, route: string }
+
+/** The label of calls that are no endpoint's: the downloads of WeChat Pay's keys. */
+const CERTIFICATES_LABEL = 'certificates'
 
 /** How an attempt ended, as far as a trace cares. */
 export interface AttemptEnd {
@@ -51,8 +59,11 @@ export interface AttemptEnd {
  * Told when each attempt goes out and how it ended, in the caller's async context: the tracing side
  * makes a client span of each. Declared here so the protocol layer needs no tracing library.
  */
+export interface AttemptStart { origin: string, attempt: number, target: string, endpoint: string, route: string }
+
 export interface AttemptObserver {
-  attemptStarted: (attempt: { origin: string, attempt: number, target: string }) => (end: AttemptEnd) => void
+  /** `route`: the upstream path with its parameters as names (`…/cards/{card_id}`), for the span's name. */
+  attemptStarted: (attempt: AttemptStart) => (end: AttemptEnd) => void
 }
 
 export interface WechatpayClientOptions {
@@ -121,17 +132,21 @@ export class WechatpayClient {
 
   /**
    * One business call: the endpoint's target, signed; its answer verified, then shape-checked.
-   * `granted`: the first attempt's upstream turn was already taken (with the fleet lock).
+   * `turn`: the first attempt's upstream turn, when the fleet lock took it.
    */
-  async call<Q> (endpoint: Endpoint<Q>, query: Q, granted = false): Promise<VerifiedPage> {
-    return await this.#request(endpoint.target(query), (answer) => {
-      const verified = this.verified(answer)
-      const shapeProblem = endpoint.checkShape(answer.body)
-      if (shapeProblem !== undefined) {
-        throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
-      }
-      return verified
-    }, { keyCheck: true, granted, verifies: true })
+  async call<Q> (endpoint: Endpoint<Q>, query: Q, turn?: PrepaidTurn): Promise<VerifiedPage> {
+    try {
+      return await this.#request(endpoint.target(query), (answer) => {
+        const verified = this.verified(answer)
+        const shapeProblem = endpoint.checkShape(answer.body, query)
+        if (shapeProblem !== undefined) {
+          throw new UpstreamError('upstream-bad-response', shapeProblem, { requestId: answer.requestId, upstreamStatus: answer.status })
+        }
+        return verified
+      }, { keyCheck: true, turn, verifies: true, label: endpoint.label, route: endpoint.route })
+    } catch (err) {
+      throw err instanceof UpstreamError ? endpointProblem(endpoint, err) : err
+    }
   }
 
   /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
@@ -152,17 +167,18 @@ export class WechatpayClient {
    * result or throws an UpstreamError; the retry policy decides from that error. While no key can
    * verify answers the call is refused at once (a 503 instead of an answer that could only be
    * refused), unless it is the download of those keys: `keyCheck: false`, which also never waits
-   * for a download of keys (it would be waiting for itself). `granted`: the first attempt's turn of
-   * the upstream budget was already taken; retries take their own.
+   * for a download of keys (it would be waiting for itself). Each attempt takes its own turn of the
+   * upstream budget.
    */
-  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true, granted = false } = {}): Promise<T> {
-    return await this.#request(target, interpret, { keyCheck, granted, verifies: false })
+  async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
+    const route = target.split('?', 1)[0] ?? target
+    return await this.#request(target, interpret, { keyCheck, turn: undefined, verifies: false, label: CERTIFICATES_LABEL, route })
   }
 
   /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
   async #request<T> (
     target: string, interpret: (answer: RawAnswer) => T,
-    { keyCheck, granted, verifies }: { keyCheck: boolean, granted: boolean, verifies: boolean }
+    { keyCheck, turn, verifies, label, route }: RequestOptions
   ): Promise<T> {
     if (keyCheck) this.#checkKeys()
     const { timeoutMs } = this.#options
@@ -177,16 +193,18 @@ export class WechatpayClient {
       if (transport === undefined) {
         throw new UpstreamError('upstream-unreachable', 'every WeChat Pay host is cooling down after connection failures')
       }
-      await this.#options.budget?.take(deadline, granted && attempt === 0)
+      // A turn the fleet lock took serves the first attempt only; retries take their own.
+      await this.#options.budget?.take(deadline, attempt === 0 ? turn : undefined)
       const started = this.#now()
-      const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target })
+      const observed = this.#options.observer?.attemptStarted({ origin: transport.origin, attempt, target, endpoint: label, route })
       let error: UpstreamError
       try {
         const answer = await transport.send(target, this.#headers(target), Math.min(attemptCap, deadline - started))
         transport.breaker.succeeded()
         const result = keyCheck ? await this.#interpretFollowing(interpret, answer, deadline) : interpret(answer)
         const { status, requestId } = answer
-        this.#report(transport, attempt, started, { outcome: 'ok', status, requestId, verification: verifies ? 'ok' : undefined }, observed)
+        const verification = verifies ? 'ok' : undefined
+        this.#report(transport, label, attempt, started, { outcome: 'ok', status, requestId, verification }, observed)
         return result
       } catch (err) {
         if (!(err instanceof UpstreamError)) {
@@ -198,7 +216,7 @@ export class WechatpayClient {
       // Only a failure to reach the host says anything about the host.
       const connectionFailure = error.problem === 'upstream-unreachable'
       if (connectionFailure) transport.breaker.failed()
-      this.#report(transport, attempt, started, {
+      this.#report(transport, label, attempt, started, {
         outcome: error.verification ?? codeLabel(error.code) ?? error.problem.replace('upstream-', ''),
         status: error.upstreamStatus,
         requestId: error.requestId,
@@ -265,10 +283,12 @@ export class WechatpayClient {
     }
   }
 
-  #report (transport: HostTransport, attempt: number, started: number, end: AttemptEnd, observed?: (end: AttemptEnd) => void): void {
+  #report (
+    transport: HostTransport, endpoint: string, attempt: number, started: number, end: AttemptEnd, observed?: (end: AttemptEnd) => void
+  ): void {
     observed?.(end)
     this.#options.onAttempt?.({
-      host: transport.host, attempt, outcome: end.outcome, durationMs: this.#now() - started, wechatCode: codeLabel(end.code)
+      host: transport.host, endpoint, attempt, outcome: end.outcome, durationMs: this.#now() - started, wechatCode: codeLabel(end.code)
     })
   }
 }
@@ -287,4 +307,17 @@ async function within (work: Promise<boolean>, ms: number): Promise<boolean> {
 function header (headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+/** An error answer as the endpoint reads it: the same error, under the endpoint's own problem if it has one. */
+function endpointProblem<Q> (endpoint: Endpoint<Q>, error: UpstreamError): UpstreamError {
+  const problem = endpoint.problemFor?.(error)
+  if (problem === undefined || problem === error.problem) return error
+  return new UpstreamError(problem, error.message, {
+    code: error.code,
+    wechatMessage: error.wechatMessage,
+    requestId: error.requestId,
+    upstreamStatus: error.upstreamStatus,
+    cause: error
+  })
 }

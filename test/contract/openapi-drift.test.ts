@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import { TEST_ENV } from '../helpers/app.js'
-import { buildOpenApiDocument } from '../../src/openapi/document.js'
+import { buildOpenApiDocument } from '../../scripts/openapi-document.js'
 import { generateOpenApiTypes } from '../../scripts/openapi-types.js'
 
 const committed = readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
@@ -79,6 +79,7 @@ describe('the OpenAPI contract', () => {
       'balance_information', 'user_information_form']))
     expect(Card.additionalProperties).toBe(true)
     expect(paths['/cards/all'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CardsAll' })
+    expect(paths['/cards/{card_id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Card' })
   })
 
   it('names one server, relative to where the document was loaded from, and an operationId for every operation', () => {
@@ -87,6 +88,6 @@ describe('the OpenAPI contract', () => {
     expect(doc.servers).toEqual([{ url: '/' }])
     const operations = Object.values(doc.paths).flatMap((item) => Object.values(item))
     expect(operations.map((operation) => operation.operationId)).toEqual(
-      ['checkLiveness', 'checkReadiness', 'listAllCards', 'listCards', 'purgeCardsCache'])
+      ['checkLiveness', 'checkReadiness', 'listAllCards', 'listCards', 'getCard', 'purgeCardsCache'])
   })
 })

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
 import type { RedisSettings } from '../../src/config/redis.js'
 import { ADMIN, startTestApp, type ConfigOverrides, type TestApp } from './app.js'
 import { startFakeWechatpay, type FakeWechatpay } from './fake-wechatpay.js'
 import { uniqueAppid } from './unique.js'
+import { cardsPageKeys } from './page-keys.js'
 
 /** A real Redis deployment of the test's own, as the service and the test see it. */
 export interface Deployment {
@@ -88,7 +88,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     const other = await fetch(`${replicas[1]?.url}${cards(appid)}`)
     expect(other.headers.get('cache-status')).toMatch(/^wxpay-cards-bff; hit; ttl=/)
     expect(fake.simulator.calls).toHaveLength(1)
-    const { page } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    const { page } = cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     expect(await deployment.inspector.exists(page)).toBe(1)
   })
 
@@ -123,7 +123,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     // Read back from Redis, the page is kept in replica 0's memory.
     expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/; hit; /)
     // Gone from Redis, yet replica 0 answers from its own copy for up to 5 s...
-    await deployment.inspector.del(REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 }).page)
+    await deployment.inspector.del(cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 }).page)
     expect((await fetch(`${layered[0]?.url}${cards(appid)}`)).headers.get('cache-status')).toMatch(/; hit; /)
     // ...until replica 1's purge reaches it over the purge channel.
     expect((await fetch(`${layered[1]?.url}/cards/cache?appid=${appid}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204)
@@ -149,7 +149,7 @@ export function sharedRedisSuite (topology: RedisSettings['topology'], disruptio
     const disrupt = deployment.disruptions[name]
     if (disrupt === undefined) throw new Error(`the deployment has no disruption named ${name}`)
     const hot = uniqueAppid()
-    const { page } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid: hot, offset: 0, limit: 10 })
+    const { page } = cardsPageKeys(fake.credentials.mchid, { appid: hot, offset: 0, limit: 10 })
     await fetch(`${replicas[0]?.url}${cards(hot)}`)
 
     // Four callers, each alternating a hot page (a hit) and a new page (a miss), on both replicas.

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { loadConfig } from '../../src/config/config.js'
 import { fleetLockTtlMs } from '../../src/cache/page-store-factory.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { ADMIN, startTestApp, type TestApp } from '../helpers/app.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // Two replicas: separate apps, each with its own Redis connections and in-process single flight,
 // sharing one Redis and one WeChat Pay, as a fleet does.
@@ -59,7 +59,7 @@ describe('single flight across the fleet', () => {
 
   it('a lock left by a replica that died expires, and another replica takes over', async () => {
     const appid = uniqueAppid()
-    const { lock } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    const { lock } = cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     await redis.set(lock, 'token-of-a-dead-replica', 'PX', 600)
     const started = Date.now()
     const res = await fetch(`${replicas[0]?.url}/cards?appid=${appid}&offset=0&limit=10`)
@@ -77,7 +77,7 @@ describe('single flight across the fleet', () => {
     try {
       const appid = uniqueAppid()
       const path = `/cards?appid=${appid}&offset=0&limit=10`
-      const { lock } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+      const { lock } = cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
       const ttl = fleetLockTtlMs(10_000)
       fake.simulator.enqueue({ kind: 'delay', ms: ttl + 1_500 })
       const responses = Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(`${slow[i % 2]?.url}${path}`)).status))
@@ -97,7 +97,7 @@ describe('single flight across the fleet', () => {
 
   it('the lock of a holder that died mid-fetch goes within its TTL: a waiter takes over instead of timing out', async () => {
     const appid = uniqueAppid()
-    const { lock } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    const { lock } = cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     const { timeoutMs } = loadConfig({}).wechatpay
     // Taken as a holder takes it, then never renewed or released: the holder died.
     await redis.set(lock, 'token-of-a-holder-that-died', 'PX', fleetLockTtlMs(timeoutMs))
@@ -155,7 +155,7 @@ describe('single flight across the fleet', () => {
     await fetch(`${replicas[0]?.url}${path}`)
     // The replica that stored the page keeps a copy once it has read it back (under the generations current then).
     expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toMatch(/; hit; /)
-    const { page } = REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
+    const { page } = cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 10 })
     await redis.del(page)
     // Redis no longer has it, yet replica 0 answers from its own copy for a moment.
     expect((await fetch(`${replicas[0]?.url}${path}`)).headers.get('cache-status')).toMatch(/; hit; /)

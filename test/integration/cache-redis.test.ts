@@ -180,7 +180,7 @@ describe('the Redis page cache', () => {
   it('DELETE /cards/cache validates its input like /cards', async () => {
     const res = await fetch(`${service.url}/cards/cache?brand_id=x`, { method: 'DELETE', headers: ADMIN })
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ invalid_params: [{ name: 'appid', in: 'query', reason: 'is required' }] })
+    expect(await res.json()).toMatchObject({ invalid_params: [{ name: 'appid', in: 'query', reason: 'is required with brand_id' }] })
   })
 
   it('every /cards response carries Cache-Status, invalid requests included', async () => {

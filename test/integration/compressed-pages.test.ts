@@ -3,11 +3,11 @@ import { Redis } from 'ioredis'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeEntry } from '../../src/cache/cache-entry.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { SHARED_REDIS, SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // Pages are compressed once, when stored, and a hit sends those bytes to a caller that takes gzip:
 // no hit compresses, and what a caller decodes is exactly WeChat Pay's verified bytes.
@@ -47,7 +47,7 @@ describe('compressed pages', () => {
     expect(gunzipSync(compressed.body).equals(identity.body)).toBe(true)
     expect(compressed.body.length).toBeLessThan(identity.body.length / 3)
     // The very bytes kept in Redis: compressed once, at store time, not per request.
-    const frame = await redis.getBuffer(REDIS_KEYS.cardsPage(fake.credentials.mchid, { appid, offset: 0, limit: 20 }).page)
+    const frame = await redis.getBuffer(cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 20 }).page)
     expect(decodeEntry(frame as Buffer)?.gzip?.equals(compressed.body)).toBe(true)
     expect((await get(path, { 'accept-encoding': 'gzip' })).body.equals(compressed.body)).toBe(true)
   })

@@ -2,7 +2,6 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { frameHeader, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
 import { RedisGuard } from '../../src/redis/guard.js'
 import { RedisPageStore } from '../../src/redis/page-store.js'
@@ -10,6 +9,7 @@ import { READ_UNLESS_HELD } from '../../src/redis/scripts.js'
 import { startRedisCluster } from '../helpers/redis-deployments.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // A replica whose in-process copy has expired asks Redis whether it still holds that very page.
 // Two replicas share one Redis here: `writer` stores pages, `reader` keeps copies. On a Cluster the
@@ -59,7 +59,7 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
 
   it('gets its own copy back when Redis still holds that page, and the page\'s bytes do not travel', async () => {
     const { writer, reader, clock } = replicas(client)
-    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     const stored = entryOf('a', clock.now)
     await writer.write(keys, stored, RETENTION_MS)
     expect((await reader.read(keys))?.entry?.etag).toBe(stored.etag)
@@ -81,7 +81,7 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
 
   it('reads a page it stored itself back from Redis before serving it from memory', async () => {
     const { reader, clock } = replicas(client)
-    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     const stored = entryOf('a', clock.now)
     await reader.write(keys, stored, RETENTION_MS)
     expect(reader.size).toBe(0)
@@ -95,7 +95,7 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
 
   it('gets the page another replica stored meanwhile, not its copy', async () => {
     const { writer, reader, clock } = replicas(client)
-    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     await writer.write(keys, entryOf('a', clock.now), RETENTION_MS)
     const copy = (await reader.read(keys))?.entry
     clock.now += TTL_MS + 1
@@ -113,7 +113,7 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
 
   it('does not get its copy back once a purge has moved the page\'s generation on', async () => {
     const { writer, reader, clock } = replicas(client)
-    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     await writer.write(keys, entryOf('a', clock.now), RETENTION_MS)
     await reader.read(keys)
     await writer.purge([keys.generations[0] as string])
@@ -125,7 +125,7 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
 
   it('costs a reply of a few bytes where a read of the page costs the page', async () => {
     const { writer, clock } = replicas(client)
-    const keys = REDIS_KEYS.cardsPage('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
+    const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     const stored = entryOf('a', clock.now)
     await writer.write(keys, stored, RETENTION_MS)
     const keyList = [keys.page, ...keys.generations]

@@ -24,6 +24,15 @@ describe('the service\'s own errors are problems too', () => {
     expect(fake.simulator.calls).toHaveLength(0)
   })
 
+  it('matches a path against route patterns, parameters included, the way CORS does: a wrong method there is a 405 too', async () => {
+    for (const path of ['/problems/upstream-timeout', '/cards/pSomeTemplateId']) {
+      const res = await fetch(`${service.url}${path}`, { method: 'DELETE' })
+      expect(res.status, path).toBe(405)
+      expect(res.headers.get('allow')).toBe('GET, HEAD')
+    }
+    expect((await fetch(`${service.url}/problems/a/b`, { method: 'DELETE' })).status).toBe(404)
+  })
+
   it('the problem instance is the request id the response header gives, and so is every log line\'s reqId', async () => {
     const res = await fetch(`${service.url}/nope`)
     const id = res.headers.get('x-request-id')

@@ -47,12 +47,13 @@ describe('GET /metrics', () => {
     expect(sample(text, 'http_requests_total{route="/cards",method="GET",status="502",caller="token-1"}')).toBeGreaterThanOrEqual(1)
     expect(sample(text, 'http_requests_total{route="unmatched",method="GET",status="404",caller="anonymous"}')).toBeGreaterThanOrEqual(1)
     expect(text).not.toContain('no-such-route')
-    expect(sample(text, 'cards_cache_outcomes_total{outcome="hit"}')).toBeGreaterThanOrEqual(1)
-    expect(sample(text, 'cards_cache_outcomes_total{outcome="miss"}')).toBeGreaterThanOrEqual(2)
+    expect(sample(text, 'cards_cache_outcomes_total{endpoint="cards",outcome="hit"}')).toBeGreaterThanOrEqual(1)
+    expect(sample(text, 'cards_cache_outcomes_total{endpoint="cards",outcome="miss"}')).toBeGreaterThanOrEqual(2)
     const host = new URL(fake.simulator.url).host
-    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="ok",wechat_code=""}`)).toBeGreaterThanOrEqual(2)
-    expect(sample(text, `wechatpay_request_duration_seconds_count{host="${host}",outcome="SYSTEM_ERROR",wechat_code="SYSTEM_ERROR"}`))
-      .toBe(1)
+    const attempts = (outcome: string, code: string): number | undefined =>
+      sample(text, `wechatpay_request_duration_seconds_count{host="${host}",endpoint="cards",outcome="${outcome}",wechat_code="${code}"}`)
+    expect(attempts('ok', '')).toBeGreaterThanOrEqual(2)
+    expect(attempts('SYSTEM_ERROR', 'SYSTEM_ERROR')).toBe(1)
     expect(sample(text, `wechatpay_retries_total{host="${host}"}`)).toBe(1)
     expect(sample(text, 'wechatpay_verification_failures_total{reason="bad-signature"}')).toBe(1)
     expect(sample(text, 'redis_up{topology="single"}')).toBe(1)

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { startFakeWechatpay, type FakeWechatpay } from '../helpers/fake-wechatpay.js'
 import { SHARED_REDIS } from '../helpers/redis-server.js'
 import { uniqueAppid } from '../helpers/unique.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // What a miss asks Redis before it calls WeChat Pay, watched with MONITOR: the page read, then one
 // script that takes the fill lock, reads the page again and takes the merchant's upstream turn (a
@@ -49,7 +50,7 @@ describe('a miss on a single Redis', () => {
   it('makes two round trips before WeChat Pay: MGET of the page, then one script for lock, page and turn', async () => {
     const appid = uniqueAppid()
     const mchid = fake.credentials.mchid
-    const page = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 2 })
+    const page = cardsPageKeys(mchid, { appid, offset: 0, limit: 2 })
     seen = []
     const res = await fetch(`${service.url}/cards?appid=${appid}&offset=0&limit=2`)
     expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
@@ -67,7 +68,7 @@ describe('a miss on a single Redis', () => {
   it('a forced refresh of a stored page makes two round trips before WeChat Pay: its allowance, then the script', async () => {
     const appid = uniqueAppid()
     const mchid = fake.credentials.mchid
-    const page = REDIS_KEYS.cardsPage(mchid, { appid, offset: 0, limit: 2 })
+    const page = cardsPageKeys(mchid, { appid, offset: 0, limit: 2 })
     const url = `${service.url}/cards?appid=${appid}&offset=0&limit=2`
     const stored = (): boolean => seen.some((command) => command.args[0]?.toLowerCase() === 'set' && command.args[1] === page.page)
     await (await fetch(url)).arrayBuffer()

@@ -6,7 +6,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../help
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
 import { startTracedService, type TracedService } from '../helpers/traced-service.js'
 import { uniqueAppid } from '../helpers/unique.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // OTLP's SpanKind and StatusCode.
 const SERVER = 2
@@ -164,7 +164,7 @@ describe.each(['http/protobuf', 'http/json'])('tracing over OTLP %s', (protocol)
     const query = { appid: uniqueAppid(), offset: 0, limit: 2 }
     const redis = new Redis(SHARED_REDIS_URL)
     try {
-      await redis.set(REDIS_KEYS.cardsPage(fake.credentials.mchid, query).lock, 'another-replica', 'PX', 300)
+      await redis.set(cardsPageKeys(fake.credentials.mchid, query).lock, 'another-replica', 'PX', 300)
     } finally {
       redis.disconnect()
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { gunzipSync } from 'node:zlib'
 import { decodeEntry, encodeEntry, gzipEtag, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { freshness } from '../../src/cache/freshness.js'
+import { cardsPageKeys, cardsPurgeKeys } from '../helpers/page-keys.js'
 
 const body = Buffer.from('{"data":[{"title":"会员卡 <b>&</b> 🙂"}],"total_count":1}')
 const entry: CacheEntry = { body, storedAt: 1_700_000_000_123, requestId: '08F5B8C2B506-0', etag: strongEtag(body), generation: '3.1' }
@@ -53,13 +53,13 @@ describe('cache entry frames', () => {
     expect(decodeEntry(encodeEntry(entry))?.gzip).toBeUndefined()
   })
 
-  it('still reads frames of the earlier layout, without a gzip form', () => {
+  it('refuses frames of the earlier layout: a page in one is fetched again', () => {
     const strings = [entry.requestId, entry.etag, entry.generation].map((text) => Buffer.from(text))
     const head = Buffer.alloc(18)
     head.write('WXC1', 0)
     head.writeDoubleBE(entry.storedAt, 4)
     strings.forEach((text, i) => head.writeUInt16BE(text.length, 12 + i * 2))
-    expect(decodeEntry(Buffer.concat([head, ...strings, body]))).toEqual({ ...entry, gzip: undefined })
+    expect(decodeEntry(Buffer.concat([head, ...strings, body]))).toBeUndefined()
   })
 
   it('gives the gzip representation an ETag of its own', () => {
@@ -75,21 +75,21 @@ describe('cache entry frames', () => {
 
 describe('cache keys', () => {
   it('name the merchant and the normalized query, under one hash tag per appid', () => {
-    const keys = REDIS_KEYS.cardsPage('1900000001', { appid: 'wxA', offset: 2, limit: 10, brand_id: '1001' })
+    const keys = cardsPageKeys('1900000001', { appid: 'wxA', offset: 2, limit: 10, brand_id: '1001' })
     expect(keys.page).toBe('wxcards:v1:{1900000001:wxA}:page:1001:2:10')
     expect(keys.lock).toBe('wxcards:v1:{1900000001:wxA}:lock:1001:2:10')
     expect(keys.generations).toEqual(['wxcards:v1:{1900000001:wxA}:gen', 'wxcards:v1:{1900000001:wxA}:gen:1001'])
-    expect(REDIS_KEYS.cardsPage('1900000001', { appid: 'wxA', offset: 0, limit: 5 }).page).toBe('wxcards:v1:{1900000001:wxA}:page:~:0:5')
+    expect(cardsPageKeys('1900000001', { appid: 'wxA', offset: 0, limit: 5 }).page).toBe('wxcards:v1:{1900000001:wxA}:page:~:0:5')
   })
 
   it('keep one merchant\'s pages apart from another\'s', () => {
     const query = { appid: 'wxA', offset: 0, limit: 5 }
-    expect(REDIS_KEYS.cardsPage('1900000001', query).page).not.toBe(REDIS_KEYS.cardsPage('1900000002', query).page)
+    expect(cardsPageKeys('1900000001', query).page).not.toBe(cardsPageKeys('1900000002', query).page)
   })
 
   it('purge an appid, or one brand plus the unfiltered pages', () => {
-    expect(REDIS_KEYS.cardsPurge('m', 'wxA', undefined)).toEqual(['wxcards:v1:{m:wxA}:gen'])
-    expect(REDIS_KEYS.cardsPurge('m', 'wxA', '1001')).toEqual(['wxcards:v1:{m:wxA}:gen:1001', 'wxcards:v1:{m:wxA}:gen:~'])
+    expect(cardsPurgeKeys('m', 'wxA', undefined)).toEqual(['wxcards:v1:{m:wxA}:gen'])
+    expect(cardsPurgeKeys('m', 'wxA', '1001')).toEqual(['wxcards:v1:{m:wxA}:gen:1001', 'wxcards:v1:{m:wxA}:gen:~'])
   })
 })
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { CachedPages } from '../../src/cache/cached-pages.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { CardsQuery } from '../../src/wechatpay/endpoints/cards.js'
 import type { VerifiedPage } from '../../src/wechatpay/client.js'
 import type { ProblemName } from '../../src/problems/registry.js'
 import { UpstreamError } from '../../src/wechatpay/upstream-error.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 const QUERY: CardsQuery = { appid: 'wxA', offset: 0, limit: 5 }
 
@@ -28,7 +28,7 @@ function setup (policy = { ttlMs: 60_000, staleMs: 300_000 }) {
   const errors: unknown[] = []
   const pages = new CachedPages<CardsQuery>({
     store,
-    keysOf: (query) => REDIS_KEYS.cardsPage('m', query),
+    keysOf: (query) => cardsPageKeys('m', query),
     fetch: up.fetch,
     policy,
     now: () => clock.now,

@@ -4,9 +4,9 @@ import { CachedPages } from '../../src/cache/cached-pages.js'
 import { FleetFill, type FillLock } from '../../src/cache/fleet-fill.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
 import type { PageStore } from '../../src/cache/page-store.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import type { VerifiedPage } from '../../src/wechatpay/client.js'
 import type { CardsQuery } from '../../src/wechatpay/endpoints/cards.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // One replica's view of a page that another replica has just refreshed: the shared store (Redis)
 // holds the new page, while this replica still reads its stale copy (its in-process layer, or a
@@ -14,7 +14,7 @@ import type { CardsQuery } from '../../src/wechatpay/endpoints/cards.js'
 // fleet must not pay WeChat Pay a second time for that TTL. The rolling-restart test found it.
 
 const QUERY: CardsQuery = { appid: 'wxA', offset: 0, limit: 5 }
-const KEYS = REDIS_KEYS.cardsPage('m', QUERY)
+const KEYS = cardsPageKeys('m', QUERY)
 const POLICY = { ttlMs: 2_000, staleMs: 300_000 }
 
 /** The fleet lock, in memory: one holder per page, no announcements (waiters poll). */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
-import type { PageStore } from '../../src/cache/page-store.js'
+import type { PageKeys, PageStore } from '../../src/cache/page-store.js'
+import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // The shared layer is a real store (the in-process one standing in for Redis): these tests are
 // about what the hot layer keeps in this process, and for how long.
-const keysFor = (offset: number): ReturnType<typeof REDIS_KEYS.cardsPage> => REDIS_KEYS.cardsPage('m', { appid: 'wxA', offset, limit: 5 })
+const keysFor = (offset: number): PageKeys => cardsPageKeys('m', { appid: 'wxA', offset, limit: 5 })
 const entryOf = (size: number): CacheEntry => {
   const body = Buffer.alloc(size, 'x')
   return { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }

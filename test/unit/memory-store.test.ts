@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
-import { REDIS_KEYS } from '../../src/redis/keys.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
+import { cardsPageKeys, cardsPurgeKeys } from '../helpers/page-keys.js'
 
-const keysFor = (offset: number, brand?: string) => REDIS_KEYS.cardsPage('m', { appid: 'wxA', offset, limit: 5, brand_id: brand })
+const keysFor = (offset: number, brand?: string) => cardsPageKeys('m', { appid: 'wxA', offset, limit: 5, brand_id: brand })
 const entryOf = (size: number, generation = '0.0'): CacheEntry => {
   const body = Buffer.alloc(size, 'x')
   return { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation }
@@ -58,16 +58,16 @@ describe('in-process memory store', () => {
     await write(0)
     await write(0, 'b1')
     await write(0, 'b2')
-    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', 'b1'))
+    await store.purge(cardsPurgeKeys('m', 'wxA', 'b1'))
     expect((await store.read(keysFor(0))).entry).toBeUndefined()
     expect((await store.read(keysFor(0, 'b1'))).entry).toBeUndefined()
     expect((await store.read(keysFor(0, 'b2'))).entry).toBeDefined()
-    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
+    await store.purge(cardsPurgeKeys('m', 'wxA', undefined))
     expect((await store.read(keysFor(0, 'b2'))).entry).toBeUndefined()
   })
   it('remembers at most one purge generation per page it may hold, however many appids are purged', async () => {
     const store = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
-    for (let i = 0; i < 1_000; i++) await store.purge(REDIS_KEYS.cardsPurge('m', `wx${i}`, i % 2 === 0 ? undefined : 'b'))
+    for (let i = 0; i < 1_000; i++) await store.purge(cardsPurgeKeys('m', `wx${i}`, i % 2 === 0 ? undefined : 'b'))
     expect(store.generationCount).toBeLessThanOrEqual(10)
   })
 
@@ -75,12 +75,12 @@ describe('in-process memory store', () => {
     const store = new MemoryPageStore({ maxEntries: 3, maxBytes: 1024 * 1024 })
     const before = (await store.read(keysFor(0))).generation
     await store.write(keysFor(0), entryOf(10, before), 60_000)
-    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
+    await store.purge(cardsPurgeKeys('m', 'wxA', undefined))
     // Stamped between two purges of the same appid: the second purge hides it too.
     const between = (await store.read(keysFor(2))).generation
-    await store.purge(REDIS_KEYS.cardsPurge('m', 'wxA', undefined))
+    await store.purge(cardsPurgeKeys('m', 'wxA', undefined))
     // Enough purges of other appids to push wxA's generation out of the table.
-    for (let i = 0; i < 10; i++) await store.purge(REDIS_KEYS.cardsPurge('m', `wxOther${i}`, undefined))
+    for (let i = 0; i < 10; i++) await store.purge(cardsPurgeKeys('m', `wxOther${i}`, undefined))
     expect(store.generationCount).toBeLessThanOrEqual(3)
     expect((await store.read(keysFor(0))).entry).toBeUndefined()
     // Fetches that read their generation before a purge, stored only now.

@@ -46,9 +46,60 @@ describe('module boundaries', () => {
     expect(readFileSync(new URL('server.ts', src), 'utf8')).toMatch(/await import\('\.\/tracing\/start-tracing\.js'\)/)
   })
 
-  it('src/problems stands alone, and src/config reads no part of the running service', () => {
-    expect([...importedFolders('problems')].filter((folder) => folder !== 'problems')).toEqual([])
+  it('src/problems stands alone but for the endpoints\' table of problems, and src/config reads no part of the running service', () => {
+    expect([...importedFolders('problems')].filter((folder) => folder !== 'problems')).toEqual(['wechatpay'])
+    const imports = (file: string): string[] =>
+      [...readFileSync(new URL(file, src), 'utf8').matchAll(/from '(\.[^']+)'/g)].map((match) => match[1] as string)
+    expect(imports('problems/registry.ts').filter((path) => !path.startsWith('./'))).toEqual(['../wechatpay/endpoints/problems.js'])
+    // That table and each endpoint's own problems are data: they import nothing but the registry's types.
+    for (const file of readdirSync(new URL('wechatpay/endpoints/', src)).filter((name) => name.endsWith('problems.ts'))) {
+      expect(imports(`wechatpay/endpoints/${file}`).every((path) => /problem-definition\.js$|-problems\.js$/.test(path)), file).toBe(true)
+    }
     const runtime = ['cache', 'redis', 'routes', 'plugins', 'http', 'budget', 'sandbox']
     expect([...importedFolders('config')].filter((folder) => runtime.includes(folder))).toEqual([])
   })
+
+  it('makes a prepaid upstream turn only where the fleet lock\'s script takes one, in src/redis/', () => {
+    const makers = [...importGraph().keys()].filter((file) => file !== 'budget/prepaid-turn.ts' &&
+      readFileSync(new URL(file, src), 'utf8').includes('prepaidTurn('))
+    expect(makers).toEqual(['redis/fleet-lock.ts'])
+  })
+
+  it('has no import cycle between files of src/', () => {
+    const graph = importGraph()
+    const cycles: string[] = []
+    const state = new Map<string, 'open' | 'done'>()
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(' → '))
+        return
+      }
+      state.set(file, 'open')
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file])
+      state.set(file, 'done')
+    }
+    for (const file of graph.keys()) visit(file, [])
+    expect(cycles).toEqual([])
+  })
+
+  it('keeps arrows pointing down: http and routes never reach into plugins or Redis; only server.ts builds the app', () => {
+    expect([...importedFolders('http')].filter((folder) => ['plugins', 'routes', 'redis'].includes(folder))).toEqual([])
+    expect([...importedFolders('routes')].filter((folder) => ['plugins', 'redis'].includes(folder))).toEqual([])
+    const buildsApp = [...importGraph()].filter(([, imports]) => imports.includes('app.ts')).map(([file]) => file)
+    expect(buildsApp).toEqual(['server.ts'])
+  })
 })
+
+/** Every .ts file of src/ (relative to it) and the src/ files it imports, runtime or type-only. */
+function importGraph (): Map<string, string[]> {
+  const graph = new Map<string, string[]>()
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue
+    const path = new URL(file, src)
+    const imports = [...readFileSync(path, 'utf8').matchAll(/(?:from |import\()'(\.[^']+)'/g)]
+      .map((match) => new URL(match[1] as string, path).pathname.slice(src.pathname.length).replace(/\.js$/, '.ts'))
+    graph.set(file, imports)
+  }
+  return graph
+}

@@ -241,7 +241,10 @@ describe('rejections', () => {
   })
 
   it('answers 404 for other paths and 405 for other methods', async () => {
-    expect(json(await call('/v3/marketing/membercard-open/cards/x')).code).toBe('NOT_FOUND')
+    expect(json(await call('/v3/marketing/membercard-open/cardz')).code).toBe('NOT_FOUND')
+    expect(json(await call('/v3/marketing/membercard-open/cards/x/y')).code).toBe('NOT_FOUND')
+    // One segment after the list's path is a card id: one it does not know.
+    expect(json(await call('/v3/marketing/membercard-open/cards/x'))).toMatchObject({ code: 'INVALID_REQUEST', message: '会员卡ID无效' })
     const post = await call(cardsUrl(0, 1), baseHeaders(cardsUrl(0, 1), 'POST'), 'POST')
     expect(post.status).toBe(405)
     expect(json(post).code).toBe('METHOD_NOT_ALLOWED')

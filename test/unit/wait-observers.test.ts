@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FleetBudget, type BudgetWaitOutcome } from '../../src/budget/upstream-budget.js'
 import type { CacheEntry } from '../../src/cache/cache-entry.js'
-import type { Filled } from '../../src/cache/cached-pages.js'
+import type { Filled } from '../../src/cache/fleet-fill.js'
 import { FleetFill, type FillLock, type FleetWaitOutcome, type LockResult } from '../../src/cache/fleet-fill.js'
 import type { FillOutcome } from '../../src/cache/fill-outcome.js'
 import type { PageKeys, PageStore } from '../../src/cache/page-store.js'

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../endpoint.js'
+import type { Endpoint, PurgeQuery, PurgeScope } from '../endpoint.js'
 import { checkCardPageShape } from './card-page-shape.js'
 
 /** 查询会员卡模板列表 (docs/wechatpay-protocol.md §0). */
@@ -27,9 +27,31 @@ export function buildCardsTarget (query: CardsQuery): string {
   return `${CARDS_PATH}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`
 }
 
+// encodeURIComponent keeps ':', '{' and '}' out of the brand part, so no brand_id can forge another
+// key or hash tag; `~` (never a brand) stands for the unfiltered list. appid is [A-Za-z0-9_].
+const brandScope = (brand: string | undefined): string => (brand === undefined ? '~' : encodeURIComponent(brand))
+
+/**
+ * Pages are grouped by appid, so every page of an appid shares a Cluster slot and a purge. A page
+ * is dropped by a purge of its appid or of its brand filter; a purge of one brand also drops the
+ * unfiltered pages, which hold that brand's cards too.
+ */
+function purges ({ appid, brand_id: brand }: PurgeQuery): PurgeScope[] {
+  if (appid === undefined) return []
+  if (brand === undefined) return [{ group: appid, scope: '' }]
+  return [{ group: appid, scope: brandScope(brand) }, { group: appid, scope: brandScope(undefined) }]
+}
+
 /** GET /v3/marketing/membercard-open/cards: one page of the merchant's card templates. */
 export const CARDS_ENDPOINT: Endpoint<CardsQuery> = Object.freeze({
-  name: 'cards',
+  label: 'cards',
+  route: CARDS_PATH,
   target: buildCardsTarget,
-  checkShape: checkCardPageShape
+  checkShape: checkCardPageShape,
+  cacheKey: (query: CardsQuery) => ({
+    group: query.appid,
+    item: `${brandScope(query.brand_id)}:${query.offset}:${query.limit}`,
+    scopes: ['', brandScope(query.brand_id)]
+  }),
+  purges
 })

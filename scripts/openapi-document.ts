@@ -1,5 +1,5 @@
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config/config.js'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config/config.js'
 
 /**
  * The OpenAPI document exactly as GET /docs/json serves it, built from the route schemas of the
