@@ -17,6 +17,8 @@ export interface Round {
   upstream: UpstreamFigure
   /** The service's own mean of its successful WeChat Pay attempts during (d), ms. */
   serviceAttemptMs: number
+  /** With BENCH_BEFORE: the other build's hot hits and forced misses, in the same round. */
+  before?: { b: Figure, d: Figure } | undefined
 }
 
 export interface BenchRun {
@@ -33,6 +35,8 @@ export interface BenchRun {
   startup: StartupFigure
   rssAfterLoadMb: number
   memory: MemoryMetrics
+  /** The commit measured beside this build, when BENCH_BEFORE named one. */
+  beforeRef?: string | undefined
 }
 
 // Each scenario's CPU per request is judged against the ceiling sending the same bytes.
@@ -119,7 +123,27 @@ export function renderReport (run: BenchRun): string {
     target(`RSS after load ≤ ${TARGETS.rssAfterLoadMb} MB`, `${run.rssAfterLoadMb.toFixed(0)} MB`,
       run.rssAfterLoadMb <= TARGETS.rssAfterLoadMb)
   ]
-  return `${lines.join('\n')}\n`
+  return `${[...lines, ...beforeAndAfter(run)].join('\n')}\n`
+}
+
+/** The same two scenarios on the other build, round by round beside this one's: a change's cost in one run. */
+function beforeAndAfter (run: BenchRun): string[] {
+  const rounds = run.rounds.filter((round) => round.before !== undefined)
+  if (run.beforeRef === undefined || rounds.length === 0) return []
+  const now = (key: 'b' | 'd', field: keyof Figure): number => median(rounds.map((round) => round.load[key][field] ?? Number.NaN))
+  const then = (key: 'b' | 'd', field: keyof Figure): number => median(rounds.map((round) => round.before?.[key][field] ?? Number.NaN))
+  const row = (label: string, key: 'b' | 'd'): string =>
+    `| ${label} | ${then(key, 'cpuPerRequestUs').toFixed(0)} | ${now(key, 'cpuPerRequestUs').toFixed(0)} | ` +
+    `${times(now(key, 'cpuPerRequestUs') / then(key, 'cpuPerRequestUs'))} | ${ms(then(key, 'p50'))} | ${ms(now(key, 'p50'))} |`
+  return [
+    '',
+    `Before and after: this build against ${run.beforeRef}, built beside it, each scenario in the same rounds (medians).`,
+    '',
+    '| Scenario | CPU µs/request before | after | after/before | p50 ms before | after |',
+    '|---|---|---|---|---|---|',
+    row('(b) /cards hot-page hits', 'b'),
+    row('(d) /cards misses (no-cache), upstream 20 ms, 10 callers', 'd')
+  ]
 }
 
 function target (label: string, now: string, ok: boolean): string {

@@ -20,12 +20,16 @@ import { renderReport, type BenchRun, type Round } from './report.js'
 import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
 import { imageRuntime } from './image-runtime.js'
 import { measureStartup } from './startup.js'
+import { buildBefore, describeRef } from './before-build.js'
 import { makeSelfSignedCertificate } from './tls.js'
 import type { UpstreamFigure } from './upstream-direct.js'
 
 pinThisScriptToCpu0()
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+// A commit to measure beside this build, hot hits and forced misses, round by round (bench/before-build.ts).
+const BEFORE_REF = process.env.BENCH_BEFORE
+const BEFORE = 'http://127.0.0.1:19104'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const STARTS = 3
@@ -100,6 +104,8 @@ try {
   })
   const service = start(['dist/server.js'], serviceEnv(19101))
   await waitFor(`${BASE}/readyz`)
+  const before = BEFORE_REF === undefined ? undefined : start([buildBefore(BEFORE_REF, join(work, 'before'))], serviceEnv(19104))
+  if (before !== undefined) await waitFor(`${BEFORE}/readyz`)
 
   const identity = await get(`${BASE}${HOT}`)
   const compressed = await get(`${BASE}${HOT}`, GZIP)
@@ -124,7 +130,10 @@ try {
   await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS })
   await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS, headers: GZIP })
   await loadOn(service, BASE, { seconds: WARM_UP_SECONDS, paths: SPREAD })
+  if (before !== undefined) await loadOn(before, `${BEFORE}${HOT}`, { seconds: WARM_UP_SECONDS })
   const rounds: Round[] = []
+  const forcedMisses = async (server: typeof service, url: string): Promise<Figure> =>
+    await loadOn(server, url, { seconds: SECONDS, connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD })
   for (let round = 0; round < ROUNDS; round++) {
     const a = await loadOn(ceiling, `${CEILING}/cards`, { seconds: SECONDS })
     const b = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS })
@@ -134,11 +143,13 @@ try {
     const g = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS, headers: GZIP })
     checkCompressed('(g)', g)
     await setUpstreamDelay(UPSTREAM_DELAY_MS)
-    const before = await upstreamAttemptTotals(BASE)
-    const d = await loadOn(service, BASE, {
-      seconds: SECONDS, connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD
-    })
-    const after = await upstreamAttemptTotals(BASE)
+    const attemptsBefore = await upstreamAttemptTotals(BASE)
+    const d = await forcedMisses(service, BASE)
+    const attemptsAfter = await upstreamAttemptTotals(BASE)
+    // The other build, hot hits and forced misses, in the same round: the same machine and minutes.
+    const then = before === undefined
+      ? undefined
+      : { d: await forcedMisses(before, BEFORE), b: await loadOn(before, `${BEFORE}${HOT}`, { seconds: SECONDS }) }
     const upstream = await runJsonChild<UpstreamFigure>([
       '--import', 'tsx', 'bench/upstream-direct-process.ts',
       credentialsFile, certificate.certFile, String(MISS_CALLERS), String(SECONDS), SPREAD_PREFIX, String(SPREAD.length)
@@ -147,7 +158,8 @@ try {
     rounds.push({
       load: { a, b, c, a2, g, d },
       upstream,
-      serviceAttemptMs: (1000 * (after.sum - before.sum)) / Math.max(1, after.count - before.count)
+      serviceAttemptMs: (1000 * (attemptsAfter.sum - attemptsBefore.sum)) / Math.max(1, attemptsAfter.count - attemptsBefore.count),
+      before: then
     })
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`)
   }
@@ -181,7 +193,8 @@ try {
     redis,
     startup,
     rssAfterLoadMb,
-    memory: await memoryMetrics(BASE)
+    memory: await memoryMetrics(BASE),
+    beforeRef: BEFORE_REF === undefined ? undefined : describeRef(BEFORE_REF)
   })
   process.stdout.write(report)
   mkdirSync('bench/results', { recursive: true })
