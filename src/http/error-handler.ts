@@ -36,8 +36,9 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
-    const allowed = routes.methodsOf(path).filter((method) => method !== request.method)
-    if (allowed.length > 0) {
+    const allowed = routes.methodsOf(path)
+    // A route that takes this method and still found nothing (a file Swagger UI does not have) is a 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
       return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
     }
