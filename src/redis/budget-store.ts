@@ -2,6 +2,7 @@ import { GCRA_SCRIPT, type GcraParams } from '../budget/gcra.js'
 import type { SharedRate } from '../budget/upstream-budget.js'
 import type { RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
+import { runScript } from './scripts.js'
 
 /**
  * The merchant's budget as one GCRA key in Redis, run atomically on Redis's own clock, so every
@@ -21,7 +22,7 @@ export class RedisRate implements SharedRate {
   /** `key`: another GCRA state than the merchant's budget, such as one caller's share of it. */
   async take (params: GcraParams, key = this.#key): Promise<number | undefined> {
     const answer = await this.#guard.call(
-      async () => await this.#redis.eval(GCRA_SCRIPT, 1, key, params.intervalMs, params.burst),
+      async () => await runScript(this.#redis, GCRA_SCRIPT, [key], [params.intervalMs, params.burst]),
       undefined
     )
     if (!Array.isArray(answer)) return undefined

@@ -4,7 +4,7 @@ import type { CertificateSharing, Claim, SharedListing, UnknownSerialClaim } fro
 import type { RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
-import { CLAIM_OR_TELL_HOLDER, RELEASE_IF_OWNER } from './scripts.js'
+import { CLAIM_OR_TELL_HOLDER, RELEASE_IF_OWNER, runScript } from './scripts.js'
 
 export interface CertificateStoreOptions {
   /** How long a routine claim stands: the fleet makes at most one routine download per this. */
@@ -51,7 +51,7 @@ export class RedisCertificateStore implements CertificateSharing {
   /** Stores when it was made: the others then wait for a list fetched after it, not an older one. */
   async claimUnknownSerialDownload (at: number, ms: number): Promise<UnknownSerialClaim> {
     const answer = await this.#guard.call(
-      async () => await this.#redis.eval(CLAIM_OR_TELL_HOLDER, 1, this.#keys.unknownSerialClaim, String(at), ms),
+      async () => await runScript(this.#redis, CLAIM_OR_TELL_HOLDER, [this.#keys.unknownSerialClaim], [String(at), ms]),
       undefined
     )
     if (!Array.isArray(answer)) return { kind: 'unavailable' }
@@ -64,7 +64,7 @@ export class RedisCertificateStore implements CertificateSharing {
     const token = this.#token
     this.#token = undefined
     if (token !== undefined) {
-      await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, this.#keys.claim, token), undefined)
+      await this.#guard.call(async () => await runScript(this.#redis, RELEASE_IF_OWNER, [this.#keys.claim], [token]), undefined)
     }
   }
 

@@ -8,7 +8,7 @@ import { reconnectIfAbandoned, type RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
 import { REDIS_KEYS } from './keys.js'
 import { storedRead } from './page-store.js'
-import { ACQUIRE_READ_AND_TAKE, ANNOUNCE_AND_RELEASE, evalBuffer, RELEASE_IF_OWNER, RENEW_IF_OWNER } from './scripts.js'
+import { ACQUIRE_READ_AND_TAKE, ANNOUNCE_AND_RELEASE, RELEASE_IF_OWNER, RENEW_IF_OWNER, runScript } from './scripts.js'
 import { prepaidTurn } from '../budget/prepaid-turn.js'
 
 const { fillChannel, purgeChannel } = REDIS_KEYS
@@ -86,7 +86,7 @@ export class FleetLock implements FillLock, PurgeChannel {
     const floor = Math.max(0, Math.floor(storedSince))
     const args = [token, ttlMs, keys.generations.length, floor, ...(turn === undefined ? [] : [turn.intervalMs, turn.burst])]
     const answer = await this.#guard.call(
-      async () => await evalBuffer(this.#redis, ACQUIRE_READ_AND_TAKE, keyList, args),
+      async () => await runScript(this.#redis, ACQUIRE_READ_AND_TAKE, keyList, args, true),
       undefined
     )
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
@@ -98,11 +98,11 @@ export class FleetLock implements FillLock, PurgeChannel {
 
   /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */
   async renew (lockKey: string, token: string, ttlMs: number): Promise<boolean> {
-    return await this.#guard.call(async () => await this.#redis.eval(RENEW_IF_OWNER, 1, lockKey, token, ttlMs) === 1, false)
+    return await this.#guard.call(async () => await runScript(this.#redis, RENEW_IF_OWNER, [lockKey], [token, ttlMs]) === 1, false)
   }
 
   async release (lockKey: string, token: string): Promise<void> {
-    await this.#guard.call(async () => await this.#redis.eval(RELEASE_IF_OWNER, 1, lockKey, token), undefined)
+    await this.#guard.call(async () => await runScript(this.#redis, RELEASE_IF_OWNER, [lockKey], [token]), undefined)
   }
 
   async announce (pageKey: string, holder: string, outcome: FillOutcome): Promise<void> {
@@ -118,7 +118,9 @@ export class FleetLock implements FillLock, PurgeChannel {
       return
     }
     const message = this.#announcement(keys.page, holder, outcome)
-    await this.#guard.call(async () => await this.#redis.eval(ANNOUNCE_AND_RELEASE, 1, keys.lock, holder, fillChannel, message), undefined)
+    const announce = async (): Promise<unknown> =>
+      await runScript(this.#redis, ANNOUNCE_AND_RELEASE, [keys.lock], [holder, fillChannel, message])
+    await this.#guard.call(announce, undefined)
   }
 
   /** Tells every replica (this one included) that these purge generations were bumped. */

@@ -2,7 +2,7 @@ import { decodeEntry, encodeEntry, frameHeader, type CacheEntry } from '../cache
 import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead, type StoreHealth } from '../cache/page-store.js'
 import type { RedisConnection } from './connection.js'
 import type { RedisGuard } from './guard.js'
-import { evalBuffer, READ_UNLESS_HELD } from './scripts.js'
+import { READ_UNLESS_HELD, runScript } from './scripts.js'
 
 // Generation counters outlive every entry (retention is at most two days), then go away unused.
 const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
@@ -37,8 +37,8 @@ export class RedisPageStore implements PageStore {
 
   /** One script: the held copy back when Redis still holds it (a few bytes on the wire), else the page as stored. */
   async #readUnlessHeld (keys: PageKeys, held: CacheEntry): Promise<StoredRead | undefined> {
-    const values = await this.#guard.call(async () => await evalBuffer(
-      this.#redis, READ_UNLESS_HELD, [keys.page, ...keys.generations], [frameHeader(held)]
+    const values = await this.#guard.call(async () => await runScript(
+      this.#redis, READ_UNLESS_HELD, [keys.page, ...keys.generations], [frameHeader(held)], true
     ) as [Buffer | 1 | null, ...Array<Buffer | null>], undefined)
     if (values === undefined) return undefined
     const [page, ...counters] = values

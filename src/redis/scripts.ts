@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { gcraLua } from '../budget/gcra.js'
 import { frameStoredSinceLua } from '../cache/cache-entry.js'
 import type { RedisConnection } from './connection.js'
@@ -82,15 +83,33 @@ local head = ARGV[1]
 if redis.call('getrange', KEYS[1], 0, #head - 1) == head then result[1] = 1 else result[1] = redis.call('get', KEYS[1]) end
 return result`
 
-type EvalBuffer = (script: string, numKeys: number, ...keysAndArgs: Array<string | number | Buffer>) => Promise<unknown>
+type ScriptCall = (scriptOrSha: string, numKeys: number, ...keysAndArgs: Array<string | number | Buffer>) => Promise<unknown>
+interface ScriptCommands { evalsha: ScriptCall, eval: ScriptCall, evalshaBuffer: ScriptCall, evalBuffer: ScriptCall }
+
+// The SHA-1 of each script, computed once: EVALSHA sends 40 bytes where EVAL sends the whole text.
+const shas = new Map<string, string>()
+const shaOf = (lua: string): string => {
+  let sha = shas.get(lua)
+  if (sha === undefined) shas.set(lua, sha = createHash('sha1').update(lua).digest('hex'))
+  return sha
+}
 
 /**
- * EVAL with binary replies kept as Buffers (a page frame is not text). ioredis has evalBuffer on
- * both Redis and Cluster but leaves it out of its types; `callBuffer('eval', …)` loses the command
- * name under auto-pipelining, and a defineCommand script breaks a Cluster's auto-pipeline.
+ * Runs a script by its SHA-1, and sends its text only when the node answers NOSCRIPT (a Redis
+ * that restarted, failed over, or never saw it): EVAL then caches it there for the next call.
+ * `binary`: replies stay Buffers (a page frame is not text). ioredis has the Buffer variants on
+ * Redis and Cluster alike but leaves them out of its types; `callBuffer('eval', …)` loses the
+ * command name under auto-pipelining, and a defineCommand script breaks a Cluster's auto-pipeline.
  */
-export async function evalBuffer (
-  client: RedisConnection, lua: string, keys: string[], args: Array<string | number | Buffer>
+export async function runScript (
+  client: RedisConnection, lua: string, keys: string[], args: Array<string | number | Buffer>, binary = false
 ): Promise<unknown> {
-  return await (client as unknown as { evalBuffer: EvalBuffer }).evalBuffer(lua, keys.length, ...keys, ...args)
+  const commands = client as unknown as ScriptCommands
+  const [bySha, byText] = binary ? [commands.evalshaBuffer, commands.evalBuffer] : [commands.evalsha, commands.eval]
+  try {
+    return await bySha.call(client, shaOf(lua), keys.length, ...keys, ...args)
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err
+    return await byText.call(client, lua, keys.length, ...keys, ...args)
+  }
 }

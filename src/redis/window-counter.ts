@@ -1,5 +1,5 @@
 import type { WindowCounter } from '../http/window-limit.js'
-import { COUNT_IN_WINDOW } from './scripts.js'
+import { COUNT_IN_WINDOW, runScript } from './scripts.js'
 import type { SharedRedis } from './shared-redis.js'
 
 /**
@@ -18,7 +18,7 @@ export class RedisWindowCounter implements WindowCounter {
   /** The count and the milliseconds left in the window, or undefined when Redis could not say. */
   async window (key: string, windowMs: number): Promise<{ current: number, ttl: number } | undefined> {
     const { client, guard } = this.#redis
-    const answer = await guard.call(async () => await client.eval(COUNT_IN_WINDOW, 1, this.#prefix + key, windowMs), undefined)
+    const answer = await guard.call(async () => await runScript(client, COUNT_IN_WINDOW, [this.#prefix + key], [windowMs]), undefined)
     return Array.isArray(answer) ? { current: Number(answer[0]), ttl: Number(answer[1]) } : undefined
   }
 }

@@ -46,7 +46,29 @@ afterAll(async () => {
   await fake.simulator.close()
 })
 
+/** A forced refresh and a miss, so that every script a miss runs is in Redis' script cache. */
+async function runEveryScriptOnce (): Promise<void> {
+  const url = `${service.url}/cards?appid=${uniqueAppid()}&offset=0&limit=2`
+  await (await fetch(url)).arrayBuffer()
+  await (await fetch(url, { headers: { 'cache-control': 'no-cache' } })).arrayBuffer()
+}
+
 describe('a miss on a single Redis', () => {
+  it('sends a script\'s text only when Redis does not hold it: after SCRIPT FLUSH once, then its SHA-1 alone', async () => {
+    const flush = spawn('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'script', 'flush'])
+    await new Promise((resolve) => flush.once('exit', resolve))
+    seen = []
+    await runEveryScriptOnce()
+    const texts = (): number => seen.filter((command) => command.args[0]?.toLowerCase() === 'eval').length
+    // Every script this miss and refresh ran was refused once by SHA-1 (NOSCRIPT) and then sent whole.
+    expect(texts()).toBeGreaterThan(0)
+    seen = []
+    await runEveryScriptOnce()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(texts()).toBe(0)
+    expect(seen.filter((command) => command.args[0]?.toLowerCase() === 'evalsha').length).toBeGreaterThanOrEqual(3)
+  })
+
   it('makes two round trips before WeChat Pay: MGET of the page, then one script for lock, page and turn', async () => {
     const appid = uniqueAppid()
     const mchid = fake.credentials.mchid
@@ -58,7 +80,7 @@ describe('a miss on a single Redis', () => {
 
     const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid)))
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
-    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['mget', 'eval'])
+    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['mget', 'evalsha'])
     // The script names the lock, the page, its generations and the budget: the turn is taken there.
     expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
     // And no budget script of its own for this fetch.
@@ -86,7 +108,7 @@ describe('a miss on a single Redis', () => {
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
     // No read of the page: the refresh does not use it, and the script, which leaves the old page
     // out, reads the generations the new one is stamped with.
-    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['eval', 'eval'])
+    expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['evalsha', 'evalsha'])
     expect(beforeStore[0]?.args.some(allowance)).toBe(true)
     expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
     expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
