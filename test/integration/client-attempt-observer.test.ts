@@ -50,12 +50,16 @@ describe('the attempt observer', () => {
         origin: fake.simulator.url,
         attempt: 0,
         target: `/v3/marketing/membercard-open/cards?appid=${appid}&offset=0&limit=2`,
+        endpoint: 'cards',
+        route: '/v3/marketing/membercard-open/cards',
         end: { outcome: 'SYSTEM_ERROR', status: 500, code: 'SYSTEM_ERROR', requestId: expect.any(String), verification: undefined }
       },
       {
         origin: fake.simulator.url,
         attempt: 1,
         target: `/v3/marketing/membercard-open/cards?appid=${appid}&offset=0&limit=2`,
+        endpoint: 'cards',
+        route: '/v3/marketing/membercard-open/cards',
         end: { outcome: 'ok', status: 200, requestId: page.requestId, verification: 'ok' }
       }
     ])
