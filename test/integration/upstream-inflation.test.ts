@@ -37,7 +37,8 @@ describe('labels', () => {
     expect(await res.json()).toMatchObject({ code })
     const metrics = await (await fetch(`${service.url}/metrics`)).text()
     expect(metrics).not.toContain(code)
-    expect(metrics).toMatch(/wechatpay_request_duration_seconds_count\{host="[^"]+",endpoint="cards",outcome="other",wechat_code="other"\} [1-9]/)
+    const series = /wechatpay_request_duration_seconds_count\{host="[^"]+",endpoint="cards",outcome="other",wechat_code="other"\} [1-9]/
+    expect(metrics).toMatch(series)
   })
 })
 
