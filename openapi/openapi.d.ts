@@ -242,7 +242,10 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description This request's id: the one you sent in X-Request-Id when it was well formed, else a new UUID. Every log line of the request and the problem's `instance` carry it. */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -259,6 +262,7 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -283,6 +287,7 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -316,6 +321,7 @@ export interface operations {
             /** @description Default Response */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -356,10 +362,7 @@ export interface operations {
                  * @example wxea9c30890f48d5ae
                  */
                 appid: string;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
             header?: never;
@@ -371,6 +374,7 @@ export interface operations {
             /** @description Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page's, `max-age` the least freshness left. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -388,6 +392,7 @@ export interface operations {
             /** @description The combined list still matches `If-None-Match`. */
             304: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -405,6 +410,7 @@ export interface operations {
             /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST). */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -414,6 +420,7 @@ export interface operations {
             /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -423,6 +430,7 @@ export interface operations {
             /** @description The merchant lacks permission for member cards (NO_AUTH). */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -432,6 +440,7 @@ export interface operations {
             /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -441,6 +450,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -450,6 +460,7 @@ export interface operations {
             /** @description The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards. */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -459,6 +470,7 @@ export interface operations {
             /** @description This caller already runs 2 of these calls on this replica (`/problems/too-many-walks`), WeChat Pay is limiting the merchant's request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -470,6 +482,9 @@ export interface operations {
             /** @description A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page. */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -479,6 +494,7 @@ export interface operations {
             /** @description The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -490,6 +506,7 @@ export interface operations {
             /** @description WeChat Pay did not answer a page in time. */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -516,10 +533,7 @@ export interface operations {
                  * @example 10
                  */
                 limit: number;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
             header?: never;
@@ -531,6 +545,7 @@ export interface operations {
             /** @description A verified page, byte for byte as WeChat Pay sent it. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -550,6 +565,7 @@ export interface operations {
             /** @description The page still matches `If-None-Match`. */
             304: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -569,6 +585,7 @@ export interface operations {
             /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST). */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -578,6 +595,7 @@ export interface operations {
             /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -587,6 +605,7 @@ export interface operations {
             /** @description The merchant lacks permission for member cards (NO_AUTH). */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -596,6 +615,7 @@ export interface operations {
             /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -605,6 +625,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -614,6 +635,7 @@ export interface operations {
             /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -625,6 +647,9 @@ export interface operations {
             /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -634,6 +659,7 @@ export interface operations {
             /** @description The fleet's upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -645,6 +671,7 @@ export interface operations {
             /** @description WeChat Pay did not answer in time. */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -661,10 +688,7 @@ export interface operations {
                  * @example wxea9c30890f48d5ae
                  */
                 appid: string;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
             header?: never;
@@ -676,6 +700,7 @@ export interface operations {
             /** @description Dropped: the next request for those pages goes to WeChat Pay. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -683,6 +708,7 @@ export interface operations {
             /** @description Invalid parameters; every bad one is listed. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -692,6 +718,7 @@ export interface operations {
             /** @description The bearer token is missing or is not one this service accepts. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -701,6 +728,7 @@ export interface operations {
             /** @description No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), or this caller may not. */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -710,6 +738,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -719,6 +748,7 @@ export interface operations {
             /** @description This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -730,6 +760,7 @@ export interface operations {
             /** @description The cache could not be reached; nothing was dropped. Retry later. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;

@@ -33,12 +33,25 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = ALL_METHODS.filter((method) => method !== request.method && app.hasRoute({ method, url: path }))
+    if (allowed.length > 0 && isPreflight(request)) {
+      // The cors plugin answers every preflight from a listed origin: this one's origin is the reason, not its method.
+      const origin = String(request.headers.origin)
+      request.log.warn({ origin }, 'CORS preflight refused: its origin is not in CORS_ORIGINS')
+      const detail = `A CORS preflight from ${origin} is refused: the origin is not one of CORS_ORIGINS`
+      return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
+    }
     if (allowed.length > 0) {
       const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
       return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
     }
     return sendProblem(request, reply, new ProblemError('not-found', `There is no route ${request.method} ${path}`))
   })
+}
+
+/** A browser's CORS preflight: OPTIONS with an Origin and the method the page means to use. */
+function isPreflight (request: FastifyRequest): boolean {
+  const { headers } = request
+  return request.method === 'OPTIONS' && headers.origin !== undefined && headers['access-control-request-method'] !== undefined
 }
 
 function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -208,7 +208,8 @@ export class WechatpayClient {
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
       if (error.verification === 'signature-probe') probesRetried++
-      const wait = backoffMs(attempt, error.retryAfterSeconds, this.#options.random)
+      // A connection failure's Retry-After is the registry's advice to callers, not WeChat Pay's: back off as usual.
+      const wait = backoffMs(attempt, connectionFailure ? undefined : error.retryAfterSeconds, this.#options.random)
       // A retry that cannot finish before the deadline only delays the inevitable answer.
       if (this.#now() + wait >= deadline - 50) throw error
       await sleep(wait)
