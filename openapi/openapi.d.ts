@@ -105,19 +105,22 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details. */
         Problem: {
-            /** @description A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it. */
-            type: string;
+            /**
+             * @description A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it (`about:blank`: the HTTP status says it all).
+             * @enum {string}
+             */
+            type: "/problems/invalid-request" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/query-too-long" | "/problems/unauthorized" | "/problems/purge-not-configured" | "/problems/request-body-not-allowed" | "/problems/rate-limited" | "/problems/auth-failures-exceeded" | "/problems/purge-not-allowed" | "/problems/refresh-limited" | "/problems/upstream-share-exceeded" | "/problems/too-many-walks" | "/problems/overloaded" | "/problems/walks-busy" | "/problems/cache-unavailable" | "/problems/keys-unavailable" | "/problems/too-many-cards" | "/problems/cards-changed-during-walk" | "/problems/internal-error" | "/problems/upstream-param-error" | "/problems/upstream-invalid-request" | "/problems/upstream-bad-request" | "/problems/upstream-no-auth" | "/problems/upstream-forbidden" | "/problems/upstream-not-found" | "/problems/upstream-rate-limited" | "/problems/upstream-sign-error" | "/problems/upstream-system-error" | "/problems/upstream-unavailable" | "/problems/upstream-error" | "/problems/upstream-unexpected-status" | "/problems/upstream-signature-invalid" | "/problems/upstream-bad-response" | "/problems/upstream-unreachable" | "/problems/upstream-budget-exhausted" | "/problems/upstream-timeout" | "about:blank";
             /** @description A short summary of the kind of problem. */
             title: string;
             /** @description The HTTP status of this response. */
             status: number;
             /** @description What went wrong this time; WeChat Pay's message when it sent one. */
-            detail?: string;
+            detail: string;
             /**
              * @description This request's id as a URI, `urn:request:<X-Request-Id>`: the same id as the `X-Request-Id` header and every log line of the request. Quote it to the operators.
              * @example urn:request:0b7e4c1e-5d6f-4a8e-9c2b-3f1d2e4a5b6c
              */
-            instance?: string;
+            instance: string;
             /** @description WeChat Pay's error code, verbatim (e.g. PARAM_ERROR, `PARAM ERROR`). */
             code?: string;
             /** @description WeChat Pay's Request-ID: quote it to WeChat Pay support. */
@@ -128,8 +131,6 @@ export interface components {
                 in: string;
                 reason: string;
             }[];
-        } & {
-            [key: string]: unknown;
         };
         /** @description A member-card template (会员卡模板), exactly as WeChat Pay sent it. */
         Card: {
@@ -148,8 +149,6 @@ export interface components {
                 brand_id?: string;
                 /** @description Brand display name (品牌展示名称). */
                 display_name?: string;
-            } & {
-                [key: string]: unknown;
             };
             /** @description Official Account AppID (商户AppID). */
             appid?: string;
@@ -178,8 +177,6 @@ export interface components {
                 available_day_after_receive?: number;
                 /** @description Days before it takes effect (领取后几天生效). */
                 wait_days_after_receive?: number;
-            } & {
-                [key: string]: unknown;
             };
             /** @description Code allocation (code分配类型), e.g. SYSTEM_ALLOCATE. */
             code_mode?: string;
@@ -198,8 +195,6 @@ export interface components {
                 balance_path?: string;
                 /** @description Web page of the balance (储值网页链接). */
                 balance_url?: string;
-            } & {
-                [key: string]: unknown;
             };
             user_information_form?: {
                 /** @description Editable after activation (激活后是否可修改). */
@@ -210,11 +205,7 @@ export interface components {
                 custom_field_list?: unknown;
                 /** @description Extra statement shown to members (附加说明). */
                 additional_statement?: unknown;
-            } & {
-                [key: string]: unknown;
             };
-        } & {
-            [key: string]: unknown;
         };
         /** @description One page of card templates: the verified bytes WeChat Pay sent, passed through untouched. */
         CardsPage: {
@@ -228,8 +219,6 @@ export interface components {
             offset: number;
             /** @description The page size (分页大小). */
             limit: number;
-        } & {
-            [key: string]: unknown;
         };
         /** @description The whole list of card templates, read page by page from WeChat Pay. */
         CardsAll: {
@@ -268,8 +257,6 @@ export interface operations {
                 content: {
                     "application/json": {
                         status: string;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -300,8 +287,6 @@ export interface operations {
                             redis: string;
                             /** @description ok, or unreachable while every WeChat Pay host cools down */
                             upstream: string;
-                        } & {
-                            [key: string]: unknown;
                         };
                         /** @description Present when a Redis is configured, for callers with a valid token. */
                         redis?: {
@@ -313,8 +298,6 @@ export interface operations {
                             /** @description host:port of the primaries in use */
                             primaries: string[];
                         };
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -334,8 +317,6 @@ export interface operations {
                             redis: string;
                             /** @description ok, or unreachable while every WeChat Pay host cools down */
                             upstream: string;
-                        } & {
-                            [key: string]: unknown;
                         };
                         /** @description Present when a Redis is configured, for callers with a valid token. */
                         redis?: {
@@ -347,8 +328,6 @@ export interface operations {
                             /** @description host:port of the primaries in use */
                             primaries: string[];
                         };
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };

@@ -66,7 +66,7 @@ describe('the OpenAPI contract', () => {
     for (const code of ['PARAM ERROR', 'NO_AUTH', 'FREQUENCY_LIMITED', 'SIGN_ERROR', 'SYSTEM_ERROR']) {
       expect(codes).toContain(`"code":"${code}"`)
     }
-    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
+    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'instance'])
   })
 
   it('names the card page, its cards, the whole list and Problem as components, for clients to use by name', () => {
