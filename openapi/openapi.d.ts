@@ -344,7 +344,10 @@ export interface operations {
                 /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sandbox mode only (ignored otherwise): the WeChat Pay failure the simulator answers this call with, to see the problem production sends for it. Ask for a page not cached yet: a cached page needs no call. docs/api.md lists the problem each one gives. */
+                "X-Sandbox-Fault"?: "FREQUENCY_LIMITED" | "SYSTEM_ERROR" | "NO_AUTH" | "PARAM_ERROR" | "SIGN_ERROR" | "timeout" | "bad-signature" | "unreachable";
+            };
             path?: never;
             cookie?: never;
         };
@@ -515,7 +518,10 @@ export interface operations {
                 /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sandbox mode only (ignored otherwise): the WeChat Pay failure the simulator answers this call with, to see the problem production sends for it. Ask for a page not cached yet: a cached page needs no call. docs/api.md lists the problem each one gives. */
+                "X-Sandbox-Fault"?: "FREQUENCY_LIMITED" | "SYSTEM_ERROR" | "NO_AUTH" | "PARAM_ERROR" | "SIGN_ERROR" | "timeout" | "bad-signature" | "unreachable";
+            };
             path?: never;
             cookie?: never;
         };

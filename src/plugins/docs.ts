@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { withRequestIdHeader } from '../openapi/request-id-header.js'
+import { withSandboxFaultParameter } from '../openapi/sandbox-fault-parameter.js'
 import { swaggerUiOnDemand } from '../openapi/swagger-ui-on-demand.js'
 import { SERVICE_VERSION } from '../version.js'
 
@@ -40,7 +41,9 @@ async function docs (app: FastifyInstance): Promise<void> {
         }
       }
     },
-    transformObject: (document) => 'openapiObject' in document ? withRequestIdHeader(document.openapiObject) : document.swaggerObject,
+    transformObject: (document) => 'openapiObject' in document
+      ? withSandboxFaultParameter(withRequestIdHeader(document.openapiObject))
+      : document.swaggerObject,
     refResolver: {
       // Name components after their $id ("Problem") instead of def-0, def-1.
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)

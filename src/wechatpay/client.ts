@@ -67,6 +67,8 @@ export interface WechatpayClientOptions {
    */
   acceptSerial: string | (() => string | undefined)
   userAgent: string
+  /** Headers for the peer besides the protocol's, read on each attempt: sandbox mode's requested fault. */
+  extraHeaders?: () => Record<string, string> | undefined
   /** Bounds the whole exchange, retries included. */
   timeoutMs: number
   connectTimeoutMs?: number
@@ -262,7 +264,8 @@ export class WechatpayClient {
       'user-agent': this.#options.userAgent,
       ...(serial === undefined ? {} : { 'wechatpay-serial': serial }),
       // Signed per attempt, right before sending: a fresh nonce and timestamp every time.
-      authorization: this.#options.sign('GET', target)
+      authorization: this.#options.sign('GET', target),
+      ...this.#options.extraHeaders?.()
     }
   }
 

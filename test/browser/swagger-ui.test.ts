@@ -82,6 +82,22 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
     await page.close()
   }, 25_000)
 
+  it('lets a person pick an X-Sandbox-Fault, and shows the problem it gives', async () => {
+    const page = await (await browserContext()).newPage()
+    page.setDefaultTimeout(8_000)
+    const operation = await cardsFormFilled(page, url)
+    // A page nobody asked for yet: a cached one needs no WeChat Pay call to fail.
+    await operation.locator('tr[data-param-name="appid"] input').fill('wxsandboxfaultui')
+    await operation.locator('tr[data-param-name="X-Sandbox-Fault"] select').selectOption('SYSTEM_ERROR')
+    const answer = page.waitForResponse((res) => res.url().startsWith(`${url}/cards?`))
+    await operation.locator('button.execute').click()
+    const response = await answer
+    expect(response.status()).toBe(502)
+    expect(await response.request().headerValue('x-sandbox-fault')).toBe('SYSTEM_ERROR')
+    expect(await response.json()).toMatchObject({ type: '/problems/upstream-system-error', code: 'SYSTEM_ERROR' })
+    await page.close()
+  }, 25_000)
+
   it('lists the card page and Problem under Schemas, and shows the page\'s fields', async () => {
     const page = await (await browserContext()).newPage()
     page.setDefaultTimeout(8_000)
