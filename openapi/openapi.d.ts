@@ -125,19 +125,22 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details. */
         Problem: {
-            /** @description A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it. */
-            type: string;
+            /**
+             * @description A stable identifier of the kind of problem. It resolves on this service: `GET /problems/<name>` explains it (`about:blank`: the HTTP status says it all).
+             * @enum {string}
+             */
+            type: "/problems/invalid-request" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/query-too-long" | "/problems/unauthorized" | "/problems/purge-not-configured" | "/problems/request-body-not-allowed" | "/problems/rate-limited" | "/problems/auth-failures-exceeded" | "/problems/purge-not-allowed" | "/problems/refresh-limited" | "/problems/upstream-share-exceeded" | "/problems/too-many-walks" | "/problems/overloaded" | "/problems/walks-busy" | "/problems/cache-unavailable" | "/problems/keys-unavailable" | "/problems/too-many-cards" | "/problems/cards-changed-during-walk" | "/problems/internal-error" | "/problems/upstream-param-error" | "/problems/upstream-invalid-request" | "/problems/upstream-bad-request" | "/problems/upstream-no-auth" | "/problems/upstream-forbidden" | "/problems/upstream-not-found" | "/problems/upstream-rate-limited" | "/problems/upstream-sign-error" | "/problems/upstream-system-error" | "/problems/upstream-unavailable" | "/problems/upstream-error" | "/problems/upstream-unexpected-status" | "/problems/upstream-signature-invalid" | "/problems/upstream-bad-response" | "/problems/upstream-unreachable" | "/problems/upstream-budget-exhausted" | "/problems/upstream-timeout" | "/problems/card-not-found" | "about:blank";
             /** @description A short summary of the kind of problem. */
             title: string;
             /** @description The HTTP status of this response. */
             status: number;
             /** @description What went wrong this time; WeChat Pay's message when it sent one. */
-            detail?: string;
+            detail: string;
             /**
              * @description This request's id as a URI, `urn:request:<X-Request-Id>`: the same id as the `X-Request-Id` header and every log line of the request. Quote it to the operators.
              * @example urn:request:0b7e4c1e-5d6f-4a8e-9c2b-3f1d2e4a5b6c
              */
-            instance?: string;
+            instance: string;
             /** @description WeChat Pay's error code, verbatim (e.g. PARAM_ERROR, `PARAM ERROR`). */
             code?: string;
             /** @description WeChat Pay's Request-ID: quote it to WeChat Pay support. */
@@ -148,8 +151,6 @@ export interface components {
                 in: string;
                 reason: string;
             }[];
-        } & {
-            [key: string]: unknown;
         };
         /** @description A member-card template (会员卡模板), exactly as WeChat Pay sent it. */
         Card: {
@@ -168,8 +169,6 @@ export interface components {
                 brand_id?: string;
                 /** @description Brand display name (品牌展示名称). */
                 display_name?: string;
-            } & {
-                [key: string]: unknown;
             };
             /** @description Official Account AppID (商户AppID). */
             appid?: string;
@@ -198,8 +197,6 @@ export interface components {
                 available_day_after_receive?: number;
                 /** @description Days before it takes effect (领取后几天生效). */
                 wait_days_after_receive?: number;
-            } & {
-                [key: string]: unknown;
             };
             /** @description Code allocation (code分配类型), e.g. SYSTEM_ALLOCATE. */
             code_mode?: string;
@@ -218,8 +215,6 @@ export interface components {
                 balance_path?: string;
                 /** @description Web page of the balance (储值网页链接). */
                 balance_url?: string;
-            } & {
-                [key: string]: unknown;
             };
             user_information_form?: {
                 /** @description Editable after activation (激活后是否可修改). */
@@ -230,11 +225,7 @@ export interface components {
                 custom_field_list?: unknown;
                 /** @description Extra statement shown to members (附加说明). */
                 additional_statement?: unknown;
-            } & {
-                [key: string]: unknown;
             };
-        } & {
-            [key: string]: unknown;
         };
         /** @description One page of card templates: the verified bytes WeChat Pay sent, passed through untouched. */
         CardsPage: {
@@ -248,8 +239,6 @@ export interface components {
             offset: number;
             /** @description The page size (分页大小). */
             limit: number;
-        } & {
-            [key: string]: unknown;
         };
         /** @description The whole list of card templates, read page by page from WeChat Pay. */
         CardsAll: {
@@ -262,7 +251,10 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description This request's id: the one you sent in X-Request-Id when it was well formed, else a new UUID. Every log line of the request and the problem's `instance` carry it. */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -279,13 +271,12 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         status: string;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -303,6 +294,7 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -315,8 +307,6 @@ export interface operations {
                             redis: string;
                             /** @description ok, or unreachable while every WeChat Pay host cools down */
                             upstream: string;
-                        } & {
-                            [key: string]: unknown;
                         };
                         /** @description Present when a Redis is configured, for callers with a valid token. */
                         redis?: {
@@ -328,14 +318,13 @@ export interface operations {
                             /** @description host:port of the primaries in use */
                             primaries: string[];
                         };
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
             /** @description Default Response */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -348,8 +337,6 @@ export interface operations {
                             redis: string;
                             /** @description ok, or unreachable while every WeChat Pay host cools down */
                             upstream: string;
-                        } & {
-                            [key: string]: unknown;
                         };
                         /** @description Present when a Redis is configured, for callers with a valid token. */
                         redis?: {
@@ -361,8 +348,6 @@ export interface operations {
                             /** @description host:port of the primaries in use */
                             primaries: string[];
                         };
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -376,13 +361,13 @@ export interface operations {
                  * @example wxea9c30890f48d5ae
                  */
                 appid: string;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sandbox mode only (ignored otherwise): the WeChat Pay failure the simulator answers this call with, to see the problem production sends for it. Ask for a page not cached yet: a cached page needs no call. docs/api.md lists the problem each one gives. */
+                "X-Sandbox-Fault"?: "FREQUENCY_LIMITED" | "SYSTEM_ERROR" | "NO_AUTH" | "PARAM_ERROR" | "SIGN_ERROR" | "timeout" | "bad-signature" | "unreachable";
+            };
             path?: never;
             cookie?: never;
         };
@@ -391,6 +376,7 @@ export interface operations {
             /** @description Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page's, `max-age` the least freshness left. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -408,6 +394,7 @@ export interface operations {
             /** @description The combined list still matches `If-None-Match`. */
             304: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -425,6 +412,7 @@ export interface operations {
             /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST). */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -434,6 +422,7 @@ export interface operations {
             /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -443,6 +432,7 @@ export interface operations {
             /** @description The merchant lacks permission for member cards (NO_AUTH). */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -452,6 +442,7 @@ export interface operations {
             /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -461,6 +452,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -470,6 +462,7 @@ export interface operations {
             /** @description The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards. */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -479,6 +472,7 @@ export interface operations {
             /** @description This caller already runs 2 of these calls on this replica (`/problems/too-many-walks`), WeChat Pay is limiting the merchant's request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -490,6 +484,9 @@ export interface operations {
             /** @description A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page. */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -499,6 +496,7 @@ export interface operations {
             /** @description The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -510,6 +508,7 @@ export interface operations {
             /** @description WeChat Pay did not answer a page in time. */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,13 +535,13 @@ export interface operations {
                  * @example 10
                  */
                 limit: number;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Sandbox mode only (ignored otherwise): the WeChat Pay failure the simulator answers this call with, to see the problem production sends for it. Ask for a page not cached yet: a cached page needs no call. docs/api.md lists the problem each one gives. */
+                "X-Sandbox-Fault"?: "FREQUENCY_LIMITED" | "SYSTEM_ERROR" | "NO_AUTH" | "PARAM_ERROR" | "SIGN_ERROR" | "timeout" | "bad-signature" | "unreachable";
+            };
             path?: never;
             cookie?: never;
         };
@@ -551,6 +550,7 @@ export interface operations {
             /** @description A verified page, byte for byte as WeChat Pay sent it. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -570,6 +570,7 @@ export interface operations {
             /** @description The page still matches `If-None-Match`. */
             304: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -589,6 +590,7 @@ export interface operations {
             /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST). */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -598,6 +600,7 @@ export interface operations {
             /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -607,6 +610,7 @@ export interface operations {
             /** @description The merchant lacks permission for member cards (NO_AUTH). */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -616,6 +620,7 @@ export interface operations {
             /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -625,6 +630,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -634,6 +640,7 @@ export interface operations {
             /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -645,6 +652,9 @@ export interface operations {
             /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -654,6 +664,7 @@ export interface operations {
             /** @description The fleet's upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -665,6 +676,7 @@ export interface operations {
             /** @description WeChat Pay did not answer in time. */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -676,7 +688,10 @@ export interface operations {
     getCard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Sandbox mode only (ignored otherwise): the WeChat Pay failure the simulator answers this call with, to see the problem production sends for it. Ask for a page not cached yet: a cached page needs no call. docs/api.md lists the problem each one gives. */
+                "X-Sandbox-Fault"?: "FREQUENCY_LIMITED" | "SYSTEM_ERROR" | "NO_AUTH" | "PARAM_ERROR" | "SIGN_ERROR" | "timeout" | "bad-signature" | "unreachable";
+            };
             path: {
                 /**
                  * @description The card template's id (会员卡模板ID), as GET /cards lists it: 1-32 letters, digits, - or _.
@@ -691,6 +706,7 @@ export interface operations {
             /** @description The verified template, byte for byte as WeChat Pay sent it. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -710,6 +726,7 @@ export interface operations {
             /** @description The template still matches `If-None-Match`. */
             304: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description What the cache did (RFC 9211), e.g. `wxpay-cards-bff; hit; ttl=42` or `wxpay-cards-bff; fwd=miss; stored`. */
                     "Cache-Status"?: string;
                     /** @description Strong validator of the page bytes; send it back in If-None-Match. */
@@ -729,6 +746,7 @@ export interface operations {
             /** @description An invalid card_id or an unknown parameter, or WeChat Pay rejected the request (PARAM_ERROR, INVALID_REQUEST). */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,6 +756,7 @@ export interface operations {
             /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -747,6 +766,7 @@ export interface operations {
             /** @description The merchant lacks permission for member cards (NO_AUTH). */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -756,6 +776,7 @@ export interface operations {
             /** @description WeChat Pay knows no template with this id (`/problems/card-not-found`). */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -765,6 +786,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -774,6 +796,7 @@ export interface operations {
             /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -785,6 +808,9 @@ export interface operations {
             /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -794,6 +820,7 @@ export interface operations {
             /** @description The fleet's upstream budget is used up with nothing cached, the service is shedding load, or no key can verify answers; see Retry-After. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -805,6 +832,7 @@ export interface operations {
             /** @description WeChat Pay did not answer in time. */
             504: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -821,10 +849,7 @@ export interface operations {
                  * @example wxea9c30890f48d5ae
                  */
                 appid?: string;
-                /**
-                 * @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.
-                 * @example 1001622624
-                 */
+                /** @description Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624. */
                 brand_id?: string;
                 /** @description Drops one cached card template. */
                 card_id?: string;
@@ -838,6 +863,7 @@ export interface operations {
             /** @description Dropped: the next request for those pages goes to WeChat Pay. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -845,6 +871,7 @@ export interface operations {
             /** @description Invalid parameters; every bad one is listed. */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -854,6 +881,7 @@ export interface operations {
             /** @description The bearer token is missing or is not one this service accepts. */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -863,6 +891,7 @@ export interface operations {
             /** @description No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), or this caller may not. */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -872,6 +901,7 @@ export interface operations {
             /** @description The query string is over 2 KB. */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -881,6 +911,7 @@ export interface operations {
             /** @description This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After. */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -892,6 +923,7 @@ export interface operations {
             /** @description The cache could not be reached; nothing was dropped. Retry later. */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
                     [name: string]: unknown;

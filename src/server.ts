@@ -3,16 +3,24 @@ import { handOverSignals } from './early-signals.js'
 import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from './config/config.js'
+import { checkConfig } from './config/check-config.js'
+import { configErrorReport } from './config/config-report.js'
 
 // A .env file may supply variables; real environment variables win over it.
 if (existsSync('.env')) process.loadEnvFile('.env')
+
+// --check-config: report on the configuration and exit, having started nothing.
+if (process.argv.includes('--check-config')) {
+  process.exit(checkConfig(process.env, process.stdout, process.stderr))
+}
 
 let config
 try {
   config = loadConfig(process.env)
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err
-  process.stderr.write(`${err.message}\n`)
+  const report = configErrorReport(err, process.stdout.isTTY === true)
+  process[report.stream].write(report.text)
   process.exit(1)
 }
 

@@ -69,7 +69,7 @@ export function adviceFor (problem: Problem): string {
     case '/problems/overloaded':
       return 'Too busy for now: try again later.'
     default:
-      return `${problem.title}. Quote ${problem.instance ?? 'the X-Request-Id header'} to the service's operators.`
+      return `${problem.title}. Quote ${problem.instance} to the service's operators.`
   }
 }
 

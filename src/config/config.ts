@@ -3,6 +3,7 @@ import { readTokens, warnWhenOpen } from './caller-tokens.js'
 import { readCallersFile, type CallersFile } from './callers.js'
 import { readCorsOrigins } from './cors.js'
 import { loadKeys, type KeySources } from './keys.js'
+import { lookalikeWarnings } from './lookalike-variables.js'
 import { DEVELOPMENT_ENVS, productionRules } from './node-env.js'
 import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
@@ -197,6 +198,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     read.problem('METRICS_PORT must differ from PORT (leave it unset to serve /metrics on PORT)')
   }
   if (!sandbox) config.wechatpay.credentials = readCredentials(read, mchid, nodeEnv)
+  for (const warning of lookalikeWarnings(env)) read.warning(warning)
 
   config.warnings = read.finish((problems) => { throw new ConfigError(problems) })
   for (const slice of Object.values(config)) Object.freeze(slice)

@@ -38,12 +38,26 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = routes.methodsOf(path)
     // A route that takes this method and still found nothing (a file Swagger UI does not have) is a 404.
-    if (allowed.length > 0 && !allowed.includes(request.method)) {
+    const wrongMethod = allowed.length > 0 && !allowed.includes(request.method)
+    if (wrongMethod && isPreflight(request)) {
+      // The cors plugin answers every preflight from a listed origin: this one's origin is the reason, not its method.
+      const origin = String(request.headers.origin)
+      request.log.warn({ origin }, 'CORS preflight refused: its origin is not in CORS_ORIGINS')
+      const detail = `A CORS preflight from ${origin} is refused: the origin is not one of CORS_ORIGINS`
+      return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
+    }
+    if (wrongMethod) {
       const detail = `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`
       return sendProblem(request, reply, new ProblemError('method-not-allowed', detail, { allow: allowed.join(', ') }))
     }
     return sendProblem(request, reply, new ProblemError('not-found', `There is no route ${request.method} ${path}`))
   })
+}
+
+/** A browser's CORS preflight: OPTIONS with an Origin and the method the page means to use. */
+function isPreflight (request: FastifyRequest): boolean {
+  const { headers } = request
+  return request.method === 'OPTIONS' && headers.origin !== undefined && headers['access-control-request-method'] !== undefined
 }
 
 function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

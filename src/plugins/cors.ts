@@ -1,13 +1,16 @@
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { RATE_LIMIT_HEADERS } from './protection.js'
 
 /** Request headers a page may send besides the CORS-safelisted ones: a token, cache control, tracing. */
 export const CORS_ALLOWED_HEADERS = [
   'Authorization', 'Cache-Control', 'Pragma', 'If-None-Match', 'X-Request-Id', 'traceparent', 'tracestate'
 ]
 /** Response headers a page may read besides the safelisted ones (Cache-Control, Content-Type, Content-Length, …). */
-export const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'X-Wechatpay-Request-Id', 'Cache-Status', 'ETag', 'Age', 'Retry-After']
+export const CORS_EXPOSED_HEADERS = [
+  'X-Request-Id', 'X-Wechatpay-Request-Id', 'Cache-Status', 'ETag', 'Age', 'Retry-After', ...RATE_LIMIT_HEADERS
+]
 // Chromium keeps a preflight's answer at most 2 hours (Firefox a day): one preflight per URL and page for that long.
 const PREFLIGHT_MAX_AGE_SECONDS = 7200
 

@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { withRequestIdHeader } from '../openapi/request-id-header.js'
+import { withSandboxFaultParameter } from '../openapi/sandbox-fault-parameter.js'
 import { swaggerUiOnDemand } from '../openapi/swagger-ui-on-demand.js'
 import { SERVICE_VERSION } from '../version.js'
 
@@ -39,6 +41,9 @@ async function docs (app: FastifyInstance): Promise<void> {
         }
       }
     },
+    transformObject: (document) => 'openapiObject' in document
+      ? withSandboxFaultParameter(withRequestIdHeader(document.openapiObject))
+      : document.swaggerObject,
     refResolver: {
       // Name components after their $id ("Problem") instead of def-0, def-1.
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
@@ -46,7 +51,8 @@ async function docs (app: FastifyInstance): Promise<void> {
   })
   swaggerUiOnDemand(app, {
     routePrefix: '/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
+    // "Try it out" stays a button, as the README's steps say.
+    uiConfig: { docExpansion: 'list', deepLinking: true },
     staticCSP: true,
     // Without this, a browser on http://<host>:3000 (not localhost) upgrades every asset and the
     // "Try it out" call to https and the page stays blank (fastify/fastify-swagger#690).

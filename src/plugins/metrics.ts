@@ -48,8 +48,9 @@ async function metrics (app: FastifyInstance, options: MetricsPluginOptions): Pr
   if (listener === undefined) return
   const server = metricsServer(service)
   app.decorate('metricsAddress', () => server.address() as AddressInfo | null)
-  // With the service, not before: a replica is scraped once it listens, and stops being with it.
-  app.addHook('onListen', async () => {
+  // As the service gets ready to listen: an error here fails app.listen, and so the start (an onListen
+  // hook's error would only be logged, and the replica would run ready but never scraped).
+  app.addHook('onReady', async () => {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject).listen(listener.port, listener.host, () => { resolve() })
     })

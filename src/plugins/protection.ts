@@ -15,6 +15,9 @@ import { REDIS_KEYS } from '../redis/keys.js'
 import { guardedRateLimitStore } from '../redis/rate-limit-store.js'
 import { RedisWindowCounter } from '../redis/window-counter.js'
 
+/** What the per-caller rate limit (RATE_LIMIT_PER_MINUTE) sends on every answer it counts. */
+export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
+
 // Liveness and metrics must keep answering while the service sheds load.
 const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
 
@@ -74,6 +77,8 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
       hook: 'onRequest',
+      // RateLimit-Limit, -Remaining and -Reset (the IETF draft's names, RATE_LIMIT_HEADERS), not X-RateLimit-*.
+      enableDraftSpec: true,
       // Shared by the replicas when Redis is there; a Redis failure lets the request through.
       store: app.redis === undefined ? undefined : guardedRateLimitStore(app.redis, REDIS_KEYS.rateLimitPrefix(app.merchantId)),
       skipOnError: true,

@@ -26,7 +26,13 @@ export interface WechatpayPluginOptions {
 }
 
 /** Who this service talks to: WeChat Pay with the merchant's credentials, or the sandbox's simulator. */
-interface Peer { credentials: WechatpayCredentials, baseUrl: string, backupBaseUrl: string | undefined }
+interface Peer {
+  credentials: WechatpayCredentials
+  baseUrl: string
+  backupBaseUrl: string | undefined
+  /** Sandbox mode: the fault a request asked the simulator for (X-Sandbox-Fault). */
+  extraHeaders?: () => Record<string, string> | undefined
+}
 
 /**
  * Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`, with the
@@ -35,7 +41,7 @@ interface Peer { credentials: WechatpayCredentials, baseUrl: string, backupBaseU
  */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
   const { config, now, attempts, budgetWait } = options
-  const { credentials, baseUrl, backupBaseUrl } = await peerOf(app, config)
+  const { credentials, baseUrl, backupBaseUrl, extraHeaders } = await peerOf(app, config)
   const { redis } = app
   const keys = new KeyStore()
   if (credentials.publicKeyId !== undefined && credentials.publicKey !== undefined) keys.set(credentials.publicKeyId, credentials.publicKey)
@@ -81,6 +87,7 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     followUnknownSerial: async (serial) => await certificates.followUnknownSerial(serial),
     acceptSerial: () => certificates.acceptSerial(),
     userAgent: USER_AGENT,
+    extraHeaders,
     timeoutMs: config.timeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
     connections: config.maxConnections,
@@ -150,11 +157,12 @@ async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<P
   }
   // Loaded only here: production never runs the simulator and need not load or compile it.
   const { startSandbox } = await import('../sandbox/sandbox-mode.js')
-  const sandbox = await startSandbox()
+  const { relayFaults } = await import('../sandbox/fault-relay.js')
+  const sandbox = await startSandbox(config.timeoutMs)
   app.addHook('onClose', async () => { await sandbox.close() })
   app.log.warn({ simulator: sandbox.url }, 'SANDBOX MODE: WECHATPAY_MCHID is not set, ' +
     'so an embedded WeChat Pay simulator with generated keys answers /cards. Nothing reaches WeChat Pay.')
-  return { credentials: sandbox.credentials, baseUrl: sandbox.url, backupBaseUrl: undefined }
+  return { credentials: sandbox.credentials, baseUrl: sandbox.url, backupBaseUrl: undefined, extraHeaders: relayFaults(app) }
 }
 
 declare module 'fastify' {

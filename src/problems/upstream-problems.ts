@@ -127,6 +127,8 @@ export const UPSTREAM_PROBLEMS = {
     title: 'WeChat Pay could not be reached',
     status: 502,
     retryable: true,
+    // A few seconds, not the circuit breaker's whole cool-down: a reset or a refused connection often passes.
+    retryAfterSeconds: 5,
     what: 'The connection to WeChat Pay failed: DNS, refused, reset or TLS.',
     retry: RETRY_LATER,
     operator: 'Egress from the replicas to WECHATPAY_BASE_URL: DNS, firewall, proxy, TLS interception.'

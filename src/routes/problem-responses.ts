@@ -1,5 +1,5 @@
 import type { ProblemMembers } from '../problems/problem-error.js'
-import { problemDefinition, problemType, type ProblemName } from '../problems/registry.js'
+import { PROBLEM_NAMES, problemDefinition, problemType, type ProblemName } from '../problems/registry.js'
 
 const REQUEST_ID = '08F5B8C2B506102C18FDDFEEA30620BE821E28EDC405-0'
 const INSTANCE = 'urn:request:4b7b2a4e-8f0e-4c3e-9d7a-1c2b3d4e5f60'
@@ -109,6 +109,12 @@ function examplesOf (status: number): Record<string, { summary: string, value: R
 // Response headers are JSON schemas here; @fastify/swagger wraps them into OpenAPI header objects.
 const RETRY_AFTER = { 'Retry-After': { type: 'integer', description: 'Seconds to wait before trying again.' } }
 
+/** Whether some problem of this status comes with Retry-After (every 429 and 503 does). */
+function saysWhenToRetry (status: number): boolean {
+  return status === 429 || status === 503 ||
+    PROBLEM_NAMES.some((name) => problemDefinition(name).status === status && problemDefinition(name).retryAfterSeconds !== undefined)
+}
+
 /**
  * An OpenAPI response entry for a problem: application/problem+json with the one shared Problem
  * schema, examples for the status, and Retry-After where waiting helps.
@@ -117,7 +123,7 @@ export function problemResponse (description: string, status?: number): Record<s
   const examples = status === undefined ? undefined : examplesOf(status)
   return {
     description,
-    ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+    ...(status !== undefined && saysWhenToRetry(status) ? { headers: RETRY_AFTER } : {}),
     content: { 'application/problem+json': { schema: { $ref: 'Problem#' }, examples } }
   }
 }

@@ -15,13 +15,14 @@ export interface Sandbox {
  * Both key modes are on, as for a merchant in WeChat Pay's migration (docs/wechatpay-protocol.md §2.4): the service
  * downloads the simulator's platform certificate at start-up, and answers verify with the public key.
  */
-export async function startSandbox (): Promise<Sandbox> {
+export async function startSandbox (serviceTimeoutMs?: number): Promise<Sandbox> {
   const generated = generateSandboxCredentials()
   const apiv3Key = generateApiv3Key()
   const simulator = await startSimulator({
     ...simulatorSideOf(generated),
     certificates: [generatePlatformCertificate()],
-    apiv3Key
+    apiv3Key,
+    serviceTimeoutMs
   })
   return {
     credentials: {

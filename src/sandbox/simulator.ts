@@ -6,6 +6,7 @@ import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-
 import { cardAnswer, KnownCards } from './card-lookup.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
+import { requestedFault, SANDBOX_FAULT_HEADER } from './requested-faults.js'
 import {
   certificateListing,
   generateApiv3Key,
@@ -45,6 +46,11 @@ export interface SimulatorOptions {
   tls?: { key: string | Buffer, cert: string | Buffer }
   now?: () => number
   cardsFor?: (appid: string, brandId: string | undefined) => unknown[]
+  /**
+   * Sandbox mode: how long the service waits for an answer, so a requested `timeout` (X-Sandbox-Fault,
+   * requested-faults.ts) outlasts it. Requested faults are played whether or not it is set.
+   */
+  serviceTimeoutMs?: number
 }
 
 export interface RecordedCall {
@@ -176,8 +182,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     })
     calls.push({ method, url, headers: req.headers, authorization: auth.summary, at })
 
-    // Step 1: faults that replace the whole exchange win over every check, auth included.
-    const fault = faults.shift()
+    // Step 1: faults that replace the whole exchange win over every check, auth included. One the
+    // request itself asks for (sandbox mode's X-Sandbox-Fault) comes first and leaves the queue alone.
+    const fault = requestedFault(req.headers[SANDBOX_FAULT_HEADER], opts.serviceTimeoutMs ?? 10_000) ?? faults.shift()
     if (fault?.kind === 'drop') {
       req.socket.destroy()
       return

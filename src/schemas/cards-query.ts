@@ -23,7 +23,7 @@ export const CardsQuerySchema = Type.Object({
     // Brand ids are digits in every WeChat Pay example; letters, digits, - and _ leave room and
     // keep anything that could confuse a log or a cache key out.
     pattern: '^[A-Za-z0-9_-]{1,16}$',
-    description: 'Only cards of this brand (品牌ID): 1-16 letters, digits, - or _.',
-    examples: ['1001622624']
+    // No `examples`: Swagger UI would pre-fill it, and a reader following the README would get one brand's cards only.
+    description: 'Only cards of this brand (品牌ID): 1-16 letters, digits, - or _, e.g. 1001622624.'
   }))
 }, { additionalProperties: false })

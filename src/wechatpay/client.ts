@@ -78,6 +78,8 @@ export interface WechatpayClientOptions {
    */
   acceptSerial: string | (() => string | undefined)
   userAgent: string
+  /** Headers for the peer besides the protocol's, read on each attempt: sandbox mode's requested fault. */
+  extraHeaders?: () => Record<string, string> | undefined
   /** Bounds the whole exchange, retries included. */
   timeoutMs: number
   connectTimeoutMs?: number
@@ -226,7 +228,8 @@ export class WechatpayClient {
       const decision = decideRetry(error, connectionFailure, probesRetried)
       if (!decision.retry || attempt >= maxRetries) throw error
       if (error.verification === 'signature-probe') probesRetried++
-      const wait = backoffMs(attempt, error.retryAfterSeconds, this.#options.random)
+      // A connection failure's Retry-After is the registry's advice to callers, not WeChat Pay's: back off as usual.
+      const wait = backoffMs(attempt, connectionFailure ? undefined : error.retryAfterSeconds, this.#options.random)
       // A retry that cannot finish before the deadline only delays the inevitable answer.
       if (this.#now() + wait >= deadline - 50) throw error
       await sleep(wait)
@@ -279,7 +282,8 @@ export class WechatpayClient {
       'user-agent': this.#options.userAgent,
       ...(serial === undefined ? {} : { 'wechatpay-serial': serial }),
       // Signed per attempt, right before sending: a fresh nonce and timestamp every time.
-      authorization: this.#options.sign('GET', target)
+      authorization: this.#options.sign('GET', target),
+      ...this.#options.extraHeaders?.()
     }
   }
 

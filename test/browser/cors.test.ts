@@ -31,7 +31,9 @@ beforeAll(async () => {
   const { port } = pages.address() as AddressInfo
   listed = `http://127.0.0.1:${port}`
   unlisted = `http://localhost:${port}`
-  service = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'silent', CORS_ORIGINS: listed, INTERNAL_API_TOKENS: TOKEN }))
+  service = await buildApp(loadConfig({
+    ...TEST_ENV, LOG_LEVEL: 'silent', CORS_ORIGINS: listed, INTERNAL_API_TOKENS: TOKEN, RATE_LIMIT_PER_MINUTE: '1000'
+  }))
   service.addHook('onResponse', (request, reply, done) => {
     answered.push(`${request.method} ${request.url.split('?', 1)[0] ?? ''} ${reply.statusCode}`)
     done()
@@ -61,7 +63,8 @@ async function fetchFrom (page: Page, url: string, headers: Record<string, strin
     try {
       const init = { headers, cache }
       const res = await fetch(url, init)
-      const names = ['x-request-id', 'cache-status', 'etag', 'age', 'cache-control', 'content-type', 'x-content-type-options', 'vary']
+      const names = ['x-request-id', 'cache-status', 'etag', 'age', 'cache-control', 'content-type', 'x-content-type-options', 'vary',
+        'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset']
       const text = await res.text()
       return {
         status: res.status,
@@ -96,6 +99,17 @@ describe('a page on a listed origin (CORS_ORIGINS)', () => {
     // Sent, but not exposed: the browser keeps it from the page, so CORS really is in force.
     expect(seen.headers?.['x-content-type-options']).toBeNull()
     expect(answered).toContain('OPTIONS /cards 204')
+    await page.close()
+  }, 25_000)
+
+  it('reads the rate limit\'s RateLimit-* headers, to pace itself before a 429', async () => {
+    const page = await pageOn(listed)
+    const url = `${serviceUrl}/cards?appid=wxea9c30890f48d5ae&offset=2&limit=5`
+    const seen = await fetchFrom(page, url, { authorization: `Bearer ${TOKEN}` })
+    expect(seen.status).toBe(200)
+    expect(seen.headers?.['ratelimit-limit']).toBe('1000')
+    expect(Number(seen.headers?.['ratelimit-remaining'])).toBeLessThan(1000)
+    expect(Number(seen.headers?.['ratelimit-reset'])).toBeGreaterThan(0)
     await page.close()
   }, 25_000)
 

@@ -43,14 +43,11 @@ async function cardsFormFilled (page: Page, base: string): Promise<Locator> {
   await page.goto(`${base}/docs`)
   const operation = page.locator('.opblock.opblock-get', { has: page.locator('.opblock-summary-path[data-path="/cards"]') })
   await operation.locator('.opblock-summary').first().click()
-  // tryItOutEnabled opens the form at once; click "Try it out" when the UI still offers it.
-  const tryItOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' })
-  if (await tryItOut.isVisible()) await tryItOut.click()
+  // The README's steps, as written: press "Try it out", fill in appid, offset and limit, nothing else.
+  await operation.locator('button.try-out__btn', { hasText: 'Try it out' }).click()
   await operation.locator('tr[data-param-name="appid"] input').fill('wxea9c30890f48d5ae')
   await operation.locator('tr[data-param-name="offset"] input').fill('0')
   await operation.locator('tr[data-param-name="limit"] input').fill('5')
-  // Swagger UI pre-fills the documented example; an empty field is left out of the request.
-  await operation.locator('tr[data-param-name="brand_id"] input').fill('')
   return operation
 }
 
@@ -72,13 +69,32 @@ describe('Swagger UI at /docs (sandbox mode)', () => {
     expect(body).toContain('"card_id"')
     expect(body).toContain('"total_count"')
     expect(await operation.locator('.request-url').textContent()).toContain(`${url}/cards?appid=wxea9c30890f48d5ae&offset=0&limit=5`)
+    // brand_id started empty: every card, not one brand's.
+    expect(await operation.locator('tr[data-param-name="brand_id"] input').inputValue()).toBe('')
     expect(await operation.locator('.request-url').textContent()).not.toContain('brand_id')
+    expect(body).toContain('"total_count": 23')
     expect(failed).toEqual([])
 
     if (SCREENSHOT !== undefined) {
       await live.evaluate((element) => { element.scrollIntoView({ block: 'center' }) })
       await page.screenshot({ path: SCREENSHOT })
     }
+    await page.close()
+  }, 25_000)
+
+  it('lets a person pick an X-Sandbox-Fault, and shows the problem it gives', async () => {
+    const page = await (await browserContext()).newPage()
+    page.setDefaultTimeout(8_000)
+    const operation = await cardsFormFilled(page, url)
+    // A page nobody asked for yet: a cached one needs no WeChat Pay call to fail.
+    await operation.locator('tr[data-param-name="appid"] input').fill('wxsandboxfaultui')
+    await operation.locator('tr[data-param-name="X-Sandbox-Fault"] select').selectOption('SYSTEM_ERROR')
+    const answer = page.waitForResponse((res) => res.url().startsWith(`${url}/cards?`))
+    await operation.locator('button.execute').click()
+    const response = await answer
+    expect(response.status()).toBe(502)
+    expect(await response.request().headerValue('x-sandbox-fault')).toBe('SYSTEM_ERROR')
+    expect(await response.json()).toMatchObject({ type: '/problems/upstream-system-error', code: 'SYSTEM_ERROR' })
     await page.close()
   }, 25_000)
 

@@ -37,7 +37,7 @@ describe('the OpenAPI contract', () => {
     expect(page.body).toContain('swagger-ui')
   })
 
-  it('documents /cards: every parameter with its constraints and example, the page, and problem+json errors', () => {
+  it('documents /cards: every parameter with its constraints, the required ones with an example, the page, and problem+json errors', () => {
     const doc = JSON.parse(committed) as { openapi: string, paths: Record<string, any>, components: { schemas: Record<string, any> } }
     expect(doc.openapi).toBe('3.1.0')
     const cards = doc.paths['/cards'].get
@@ -46,7 +46,10 @@ describe('the OpenAPI contract', () => {
     expect(params.offset).toMatchObject({ required: true, schema: { type: 'integer', minimum: 0 } })
     expect(params.limit).toMatchObject({ required: true, schema: { type: 'integer', minimum: 1, maximum: 20 } })
     expect(params.brand_id).toMatchObject({ required: false, schema: { pattern: '^[A-Za-z0-9_-]{1,16}$' } })
-    for (const p of Object.values(params)) expect((p as { example?: unknown }).example).toBeDefined()
+    // Swagger UI pre-fills a parameter's example: an optional one such as brand_id must start empty.
+    for (const p of Object.values(params) as Array<{ required: boolean, example?: unknown }>) {
+      expect(p.example !== undefined).toBe(p.required)
+    }
     expect(cards.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CardsPage' })
     for (const status of ['400', '401', '403', '404', '414', '429', '502', '503', '504']) {
       const media = cards.responses[status].content['application/problem+json']
@@ -63,7 +66,7 @@ describe('the OpenAPI contract', () => {
     for (const code of ['PARAM ERROR', 'NO_AUTH', 'FREQUENCY_LIMITED', 'SIGN_ERROR', 'SYSTEM_ERROR']) {
       expect(codes).toContain(`"code":"${code}"`)
     }
-    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status'])
+    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'instance'])
   })
 
   it('names the card page, its cards, the whole list and Problem as components, for clients to use by name', () => {

@@ -114,9 +114,13 @@ describe('WeChat Pay error codes become problems', () => {
 
   it('a dropped connection → 502 upstream-unreachable', async () => {
     fake.simulator.enqueue({ kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' })
+    const started = Date.now()
     const res = await fetch(`${service.url}${cards()}`)
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ type: '/problems/upstream-unreachable' })
+    // Retryable, so it says when, as the 429s and 503s do; its own retries still back off in well under that.
+    expect(res.headers.get('retry-after')).toBe('5')
+    expect(Date.now() - started).toBeLessThan(2_000)
   })
 
   it('the simulator refusing our signature when our clock is 10 minutes off → 502 sign error, nothing leaked', async () => {
@@ -143,6 +147,7 @@ describe('an unreachable WeChat Pay', () => {
       const res = await fetch(`${offline.url}${cards()}`)
       expect(res.status).toBe(502)
       expect(await res.json()).toMatchObject({ type: '/problems/upstream-unreachable' })
+      expect(res.headers.get('retry-after')).toBe('5')
     } finally {
       await offline.close()
     }

@@ -39,7 +39,8 @@ const varies = (res: LightMyRequestResponse): string[] => String(res.headers.var
 
 function expectCorsFor (res: LightMyRequestResponse, origin: string): void {
   expect(res.headers['access-control-allow-origin']).toBe(origin)
-  expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id, X-Wechatpay-Request-Id, Cache-Status, ETag, Age, Retry-After')
+  expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id, X-Wechatpay-Request-Id, Cache-Status, ETag, Age, Retry-After, ' +
+    'RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset')
   expect(res.headers['access-control-allow-credentials']).toBeUndefined()
   expect(varies(res)).toContain('origin')
 }
@@ -97,6 +98,26 @@ describe('CORS_ORIGINS set: a preflight', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(corsHeaders(res)).toEqual([])
     expect(varies(res)).toContain('origin')
+  })
+
+  it('from an unlisted origin is logged, and answered, as refused for its origin, not its method', async () => {
+    const lines: string[] = []
+    const logged = await buildApp(loadConfig({ ...TEST_ENV, LOG_LEVEL: 'info', CORS_ORIGINS: ALLOWED }),
+      { logStream: { write: (line: string) => { lines.push(line) } } })
+    try {
+      const res = await preflight(logged, CARDS, OTHER)
+      expect(res.statusCode).toBe(405)
+      expect(res.json<{ detail: string }>().detail).toBe(`A CORS preflight from ${OTHER} is refused: the origin is not one of CORS_ORIGINS`)
+      const ofRequests = lines.map((line) => JSON.parse(line) as { level: number, msg: string, reqId?: string })
+        .filter((line) => line.reqId !== undefined)
+      expect(ofRequests.filter((line) => line.level === 40))
+        .toEqual([expect.objectContaining({ msg: 'CORS preflight refused: its origin is not in CORS_ORIGINS', origin: OTHER })])
+      // An OPTIONS that is no preflight is still about its method.
+      const plain = await logged.inject({ method: 'OPTIONS', url: CARDS })
+      expect(plain.json<{ detail: string }>().detail).toBe('OPTIONS is not allowed on /cards; use GET or HEAD')
+    } finally {
+      await logged.close()
+    }
   })
 
   it('to a path with no route, or an OPTIONS that is no preflight, is the 404 or 405 problem, readable by the page', async () => {

@@ -48,8 +48,9 @@ describe('the production build (npm run build)', () => {
   it('is one bundle plus a chunk for each part loaded on demand', () => {
     const scripts = readdirSync(outdir).filter((name) => name.endsWith('.js'))
     expect(scripts).toContain('server.js')
-    // Far fewer files than modules: the ~130 of src/ and ~700 of node_modules are in a handful.
-    expect(scripts.length).toBeLessThan(12)
+    // Far fewer files than modules: the ~130 of src/ and ~700 of node_modules are in a handful (a dozen or so
+    // with the chunks esbuild shares between server.ts, which checks the configuration, and the app).
+    expect(scripts.length).toBeLessThan(14)
   })
 
   it('serves a verified page of cards', async () => {
@@ -128,4 +129,16 @@ describe('the production build (npm run build)', () => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
     }
   }, 30_000)
+
+  it('checks a configuration with --check-config, and starts nothing', async () => {
+    const child = spawn(process.execPath, [join(outdir, 'server.js'), '--check-config'], {
+      env: { PATH: process.env.PATH, ...serviceEnvironment(fake), PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^ok: the configuration is valid\nmode: merchant \d+ at http:\/\/127\.0\.0\.1:\d+, NODE_ENV=test\n/)
+  })
 })
