@@ -276,7 +276,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The process is up. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -287,6 +287,44 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -300,7 +338,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Ready, or degraded: serving, with Redis down or WeChat Pay unreachable. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -333,9 +371,55 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not ready: no key verifies answers, or shutting down.
+             *
+             *     Or a problem:
+             *
+             *     - [The service is overloaded](/problems/overloaded)
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -364,6 +448,7 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -422,7 +507,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -431,7 +521,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -440,7 +534,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -449,7 +546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
+            /** @description - [WeChat Pay has no such resource](/problems/upstream-not-found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -458,7 +555,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     [name: string]: unknown;
@@ -467,7 +582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards. */
+            /** @description - [Too many card templates for one answer](/problems/too-many-cards) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -476,7 +591,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This caller already runs 2 of these calls on this replica (`/problems/too-many-walks`), WeChat Pay is limiting the merchant's request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             *     - [Too many GET /cards/all calls from this caller at once](/problems/too-many-walks)
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -487,16 +608,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             *     - [This replica runs as many GET /cards/all calls as it allows](/problems/walks-busy)
+             *     - [The card list changed while it was being read](/problems/cards-changed-during-walk)
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -507,9 +645,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer a page in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -586,7 +726,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -595,7 +740,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -604,7 +753,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -613,7 +765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
+            /** @description - [WeChat Pay has no such resource](/problems/upstream-not-found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -622,7 +774,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     [name: string]: unknown;
@@ -631,7 +801,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -642,16 +817,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The fleet's upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -662,9 +852,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -726,7 +918,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description An invalid card_id or an unknown parameter, or WeChat Pay rejected the request (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -735,7 +932,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -744,7 +945,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -753,7 +957,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay knows no template with this id (`/problems/card-not-found`). */
+            /**
+             * @description - [WeChat Pay has no such resource](/problems/upstream-not-found)
+             *     - [No card template has this id](/problems/card-not-found)
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -762,7 +969,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     [name: string]: unknown;
@@ -771,7 +996,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -782,16 +1012,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The fleet's upstream budget is used up with nothing cached, the service is shedding load, or no key can verify answers; see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -802,9 +1047,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -842,7 +1089,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid parameters; every bad one is listed. */
+            /** @description - [The request has invalid parameters](/problems/invalid-request) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -851,7 +1098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is missing or is not one this service accepts. */
+            /** @description - [A valid bearer token is required](/problems/unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -860,7 +1107,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), or this caller may not. */
+            /**
+             * @description - [Purging the cache is not configured](/problems/purge-not-configured)
+             *     - [This caller may not purge the cache](/problems/purge-not-allowed)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -869,7 +1119,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     [name: string]: unknown;
@@ -878,7 +1146,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [Too many forced refreshes from this caller](/problems/refresh-limited)
+             */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -889,7 +1161,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The cache could not be reached; nothing was dropped. Retry later. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The cache is unavailable](/problems/cache-unavailable)
+             */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

@@ -11,13 +11,14 @@ import { CARDS_ALL_PER_CALLER } from '../config/variables/wechatpay.js'
 import { acceptsGzip } from '../http/accept-encoding.js'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
+import type { ProblemName } from '../problems/registry.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
 import { CARDS_ENDPOINT } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { answerReader } from './cached-answer.js'
 import {
-  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+  INTERNAL_ROUTE, INTERNAL_ROUTE_PROBLEMS, INTERNAL_TOKEN_NOTES, TOKEN_OPTIONAL, UPSTREAM_READ_PROBLEMS, cacheHeaders, routeResponses
 } from './problem-responses.js'
 
 const gzipAsync = promisify(gzipCallback)
@@ -33,6 +34,9 @@ export interface CardsAllOptions extends MerchantAppids {
   /** CARDS_ALL_CONCURRENCY: walks this replica runs at once. */
   walksPerReplica: number
 }
+
+// What a walk adds to reading its pages: its limits, and the list it reads changing under it.
+const WALK_PROBLEMS: readonly ProblemName[] = ['too-many-walks', 'walks-busy', 'too-many-cards', 'cards-changed-during-walk']
 
 // One X-Wechatpay-Request-Id cannot name several calls: the pages' ids are in the debug log instead.
 const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
@@ -57,29 +61,15 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       tags: ['cards'],
       security: TOKEN_OPTIONAL,
       querystring: CardsAllQuerySchema,
-      response: {
+      response: routeResponses({
         200: {
           description: 'Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, ' +
             'else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page\'s, `max-age` the least freshness left.',
           headers: walkHeaders,
           content: { 'application/json': { schema: { $ref: 'CardsAll#' } } }
         },
-        304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
-        ...GUARD_PROBLEMS,
-        ...CARD_UPSTREAM_PROBLEMS,
-        ...problemResponses({
-          400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).',
-          422: 'The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.',
-          429: `This caller already runs ${CARDS_ALL_PER_CALLER} of these calls on this replica (\`/problems/too-many-walks\`), ` +
-            'WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
-          502: 'A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
-            '`detail` names the page.',
-          503: 'The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget ' +
-            'had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); ' +
-            'see Retry-After.',
-          504: 'WeChat Pay did not answer a page in time.'
-        })
-      }
+        304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders }
+      }, [...INTERNAL_ROUTE_PROBLEMS, ...UPSTREAM_READ_PROBLEMS, ...WALK_PROBLEMS], INTERNAL_TOKEN_NOTES)
     },
     config: INTERNAL_ROUTE,
     preValidation: queryHygiene(CardsAllQuerySchema, options.appids),

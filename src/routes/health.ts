@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { TOKEN_OPTIONAL } from './problem-responses.js'
+import { EVERY_ROUTE_PROBLEMS, SHED_ROUTE_PROBLEMS, TOKEN_OPTIONAL, routeResponses } from './problem-responses.js'
 
 const HealthSchema = Type.Object({ status: Type.String() }, { additionalProperties: true })
 
@@ -22,6 +22,8 @@ const ReadinessSchema = Type.Object({
   }, { description: 'Present when a Redis is configured, for callers with a valid token.' }))
 }, { additionalProperties: true })
 
+const READINESS = { 'application/json': { schema: ReadinessSchema } }
+
 // The probes' answers are sent as JSON text, not through their response schemas' serializer: its
 // first compile (fast-json-stringify and an Ajv of its own) takes about 60 ms, which the first
 // probe of a starting replica would wait for. The objects sent hold exactly the schemas' fields.
@@ -42,7 +44,10 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       tags: ['operations'],
       // Open to anyone: probes carry no token.
       security: [],
-      response: { 200: HealthSchema }
+      // Kept open while the service sheds load: liveness must not fail for being busy.
+      response: routeResponses({
+        200: { description: 'The process is up.', content: { 'application/json': { schema: HealthSchema } } }
+      }, EVERY_ROUTE_PROBLEMS)
     }
   }, async (_request, reply) => await reply.type(JSON_TYPE).send(LIVE))
 
@@ -54,7 +59,10 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       operationId: 'checkReadiness',
       tags: ['operations'],
       security: TOKEN_OPTIONAL,
-      response: { 200: ReadinessSchema, 503: ReadinessSchema }
+      response: routeResponses({
+        200: { description: 'Ready, or degraded: serving, with Redis down or WeChat Pay unreachable.', content: READINESS },
+        503: { description: 'Not ready: no key verifies answers, or shutting down.', content: READINESS }
+      }, SHED_ROUTE_PROBLEMS)
     }
   }, async (request, reply) => {
     // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
