@@ -1,4 +1,5 @@
-import type { Metric, Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
+import { registerScrapedMetric, type Sample } from '../internals/scraped-metric.js'
 
 export type RequestLabels = Record<'route' | 'method' | 'status' | 'caller', string>
 
@@ -12,8 +13,6 @@ export interface RequestSeries {
 }
 
 interface MetricName { name: string, help: string }
-interface Sample { labels: Record<string, string | number>, sharedLabels?: RequestLabels, value: number, metricName?: string }
-interface Exported { name: string, help: string, type: 'counter' | 'histogram', values: Sample[], aggregator: 'sum' }
 
 /**
  * http_requests_total and http_request_duration_seconds, kept by the service and read by the
@@ -29,8 +28,9 @@ export class RequestMetrics {
   constructor (registry: Registry, names: Record<'requests' | 'duration', MetricName>, bounds: readonly number[]) {
     this.#bounds = bounds
     const reset = (): void => { this.#reset() }
-    register(registry, { ...names.requests, type: 'counter', values: () => this.#countSamples() }, reset)
-    register(registry, { ...names.duration, type: 'histogram', values: () => this.#durationSamples(names.duration.name) }, reset)
+    registerScrapedMetric(registry, { ...names.requests, type: 'counter', values: () => this.#countSamples(), reset })
+    const duration = names.duration
+    registerScrapedMetric(registry, { ...duration, type: 'histogram', values: () => this.#durationSamples(duration.name), reset })
   }
 
   series (labels: RequestLabels): RequestSeries {
@@ -77,26 +77,4 @@ export class RequestMetrics {
     }
     return samples
   }
-}
-
-/**
- * Registers a metric read at scrape time: the registry asks any metric for getForPromString() or
- * get() (the JSON form, shared labels spread), and reset().
- */
-function register (
-  registry: Registry,
-  metric: { name: string, help: string, type: Exported['type'], values: () => Sample[] },
-  reset: () => void
-): void {
-  const exported = (values: Sample[]): Exported => ({ name: metric.name, help: metric.help, type: metric.type, values, aggregator: 'sum' })
-  registry.registerMetric({
-    name: metric.name,
-    help: metric.help,
-    type: metric.type,
-    aggregator: 'sum',
-    getForPromString: async () => exported(metric.values()),
-    get: async () => exported(metric.values().map(({ labels, sharedLabels, value, metricName }) =>
-      ({ labels: { ...labels, ...sharedLabels }, value, metricName }))),
-    reset
-  } as unknown as Metric)
 }

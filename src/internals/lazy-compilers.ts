@@ -1,5 +1,32 @@
 import { AjvCompiler, type ValidatorCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
 import { SerializerSelector, type SerializerCompiler, type SerializerFactory } from '@fastify/fast-json-stringify-compiler'
+import type { ReliedOn } from './relied-on.js'
+
+/**
+ * Copies of library internals, kept here with the versions they were checked against (each one
+ * tested in test/unit/library-internals.test.ts): the compilers' factory shapes, and what Fastify
+ * reads off a validator besides calling it.
+ */
+export const RELIES_ON: readonly ReliedOn[] = [
+  {
+    package: 'fastify',
+    checked: '5.12.8',
+    below: '6.0.0',
+    internal: 'validation reads `errors` off the validator it called, and passes the parent data only to one with a `schemaEnv`'
+  },
+  {
+    package: '@fastify/ajv-compiler',
+    checked: '4.0.8',
+    below: '5.0.0',
+    internal: 'AjvCompiler() returns (externalSchemas, options) => (route) => an Ajv function, which carries `schemaEnv`'
+  },
+  {
+    package: '@fastify/fast-json-stringify-compiler',
+    checked: '5.2.0',
+    below: '6.0.0',
+    internal: 'SerializerSelector() returns (externalSchemas, options) => (route) => a serializer'
+  }
+]
 
 type Validate = ReturnType<ValidatorCompiler>
 

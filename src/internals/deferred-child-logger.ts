@@ -1,7 +1,29 @@
 import type { FastifyBaseLogger, FastifyLogFn } from 'fastify'
 import type { Bindings, ChildLoggerOptions } from 'fastify/types/logger.js'
+import type { ReliedOn } from './relied-on.js'
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/**
+ * Copies of library internals, kept here with the versions they were checked against (each one
+ * tested in test/unit/library-internals.test.ts): how Fastify makes and checks a request's logger,
+ * and which levels a pino logger has.
+ */
+export const RELIES_ON: readonly ReliedOn[] = [
+  {
+    package: 'fastify',
+    checked: '5.12.8',
+    below: '6.0.0',
+    internal: 'childLoggerFactory\'s result is request.log as is, once it has the level methods and child(); ' +
+      'the default factory is logger.child(bindings, options)'
+  },
+  {
+    package: 'pino',
+    checked: '10.4.0',
+    below: '11.0.0',
+    internal: 'the level methods are those of LEVELS, and child(bindings, options) binds as a child made later would'
+  }
+]
+
+export const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 type Level = typeof LEVELS[number]
 
 /**
