@@ -615,7 +615,7 @@ export interface operations {
              *     - [WeChat Pay answered with an error](/problems/upstream-error)
              *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
              *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
-             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
              *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
              */
             502: {
@@ -824,7 +824,7 @@ export interface operations {
              *     - [WeChat Pay answered with an error](/problems/upstream-error)
              *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
              *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
-             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
              *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
              */
             502: {
@@ -1019,7 +1019,7 @@ export interface operations {
              *     - [WeChat Pay answered with an error](/problems/upstream-error)
              *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
              *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
-             *     - [WeChat Pay's answer was not a card page](/problems/upstream-bad-response)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
              *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
              */
             502: {
