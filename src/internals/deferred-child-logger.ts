@@ -2,11 +2,7 @@ import type { FastifyBaseLogger, FastifyLogFn } from 'fastify'
 import type { Bindings, ChildLoggerOptions } from 'fastify/types/logger.js'
 import type { ReliedOn } from './relied-on.js'
 
-/**
- * Copies of library internals, kept here with the versions they were checked against (each one
- * tested in test/unit/library-internals.test.ts): how Fastify makes and checks a request's logger,
- * and which levels a pino logger has.
- */
+// Library internals, with the versions they were checked against (test/unit/library-internals.test.ts).
 export const RELIES_ON: readonly ReliedOn[] = [
   {
     package: 'fastify',
@@ -26,13 +22,7 @@ export const RELIES_ON: readonly ReliedOn[] = [
 export const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 type Level = typeof LEVELS[number]
 
-/**
- * A request's logger (request.log) that becomes a pino child only when something logs through it.
- * Fastify makes a child per request to bind its reqId, and pino serializes (and redacts) the
- * bindings as it does: a tenth of a cache hit's CPU, for a logger a hit never uses, since its one
- * access line is written by the log controller. Lines logged through it are the very lines the child
- * would have written.
- */
+/** A pino child per request cost a tenth of a cache hit's CPU, for a logger a hit never uses. */
 export class DeferredChildLogger implements FastifyBaseLogger {
   readonly #parent: FastifyBaseLogger
   readonly #bindings: Bindings
@@ -45,7 +35,6 @@ export class DeferredChildLogger implements FastifyBaseLogger {
     this.#options = options
   }
 
-  /** The pino child, made on first use. */
   real (): FastifyBaseLogger {
     this.#child ??= this.#parent.child(this.#bindings, this.#options)
     return this.#child
@@ -72,7 +61,6 @@ for (const level of LEVELS) {
   } as FastifyLogFn
 }
 
-/** Fastify's childLoggerFactory: the child, deferred. */
 export function deferredChildLogger (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return new DeferredChildLogger(logger, bindings, options)
 }

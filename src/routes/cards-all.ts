@@ -22,29 +22,21 @@ import {
 } from './problem-responses.js'
 
 const gzipAsync = promisify(gzipCallback)
-// As long as a page waits for the merchant's budget: the caller's share then paces a long walk
-// without failing it.
+// As long as a page waits for the budget: the caller's share then paces a long walk without failing it.
 const SHARE_WAIT_MS = BUDGET_MAX_WAIT_MS
 
 export interface CardsAllOptions extends MerchantAppids {
-  /** CARDS_ALL_MAX. */
   maxCards: number
-  /** Pages in flight at once; kept at or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
+  /** At or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
   concurrency: number
-  /** CARDS_ALL_CONCURRENCY: walks this replica runs at once. */
   walksPerReplica: number
 }
 
-// What a walk adds to reading its pages: its limits, and the list it reads changing under it.
 const WALK_PROBLEMS: readonly ProblemName[] = ['too-many-walks', 'walks-busy', 'too-many-cards', 'cards-changed-during-walk']
 
 // One X-Wechatpay-Request-Id cannot name several calls: the pages' ids are in the debug log instead.
 const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
 
-/**
- * GET /cards/all: every card template of an appid in one answer, read page by page through the
- * same cache, single flight and upstream budget as /cards (see src/cards/page-walk.ts).
- */
 export default async function cardsAllRoutes (app: FastifyInstance, options: CardsAllOptions): Promise<void> {
   const slots = new WalkSlots(options.walksPerReplica, CARDS_ALL_PER_CALLER)
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards/all', {
@@ -79,7 +71,6 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     const walkOver = slots.admit(app.callerOf(request), reply.raw)
     try {
       const { appid, brand_id: brandId } = request.query
-      // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
       const asked = await noCacheOf(request)
       const { noCache } = asked
       let walk
@@ -87,7 +78,6 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         walk = await walkAllCards({
           appid,
           brandId,
-          // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
           getPage: answerReader(app, request, CARDS_ENDPOINT, { shareWaitMs: SHARE_WAIT_MS }),
           maxCards: options.maxCards,
           concurrency: options.concurrency,
@@ -102,8 +92,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         throw walkProblem(err, options.maxCards)
       }
       const fresh = walkFreshness(walk.pages, noCache)
-      // One outcome for the whole walk, for the access line and the cache metric: a hit only when
-      // every page was; a no-cache walk is a bypass however many pages it forced.
+      // A hit only when every page was; a no-cache walk is a bypass however many pages it forced.
       request.cacheOutcome = {
         endpoint: CARDS_ENDPOINT.label,
         outcome: noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
@@ -114,8 +103,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         restarted: walk.restarted,
         wechat_request_ids: walk.pages.map((p) => p.requestId)
       }, 'cards/all: walked')
-      // The whole list is put together per call, so it is compressed per call too, off the event loop,
-      // and only for a caller that takes gzip.
+      // Put together per call, so compressed per call, off the event loop.
       const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
       return sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
     } finally {
@@ -124,10 +112,8 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
   })
 }
 
-/** What a failed walk tells the caller; anything unrecognized goes on to the error handler as is. */
 function walkProblem (err: unknown, maxCards: number): unknown {
   if (err instanceof PageFailedError) {
-    // The page's own problem (type, status, WeChat Pay's code and Request-ID), with the page named.
     const { error, page, pageCount } = err
     const which = `page ${page} (offset=${page}, limit=${WALK_PAGE_SIZE}${pageCount === undefined ? '' : ` of ${pageCount} pages`})`
     return new UpstreamError(error.problem, `${which} failed: ${error.wechatMessage ?? error.message}`, {

@@ -24,17 +24,11 @@ const ReadinessSchema = Type.Object({
 
 const READINESS = { 'application/json': { schema: ReadinessSchema } }
 
-// The probes' answers are sent as JSON text, not through their response schemas' serializer: its
-// first compile (fast-json-stringify and an Ajv of its own) takes about 60 ms, which the first
-// probe of a starting replica would wait for. The objects sent hold exactly the schemas' fields.
+// Sent as JSON text: the schema serializer's first compile takes about 60 ms, which the first probe would wait for.
 const JSON_TYPE = 'application/json; charset=utf-8'
 const LIVE = JSON.stringify({ status: 'ok' })
 
-/**
- * Liveness says the process runs; readiness says it can serve /cards right now. Readiness tells
- * anyone its status and each check's state; where Redis is, which keys and what is wrong with them
- * only a caller with a valid token sees, and the log, each time the answer changes.
- */
+/** Details (where Redis is, which keys) only for a caller with a valid token, and the log. */
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   let lastLogged = ''
   app.get('/healthz', {
@@ -65,12 +59,10 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       }, SHED_ROUTE_PROBLEMS)
     }
   }, async (request, reply) => {
-    // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
     const keyHealth = app.certificates.health()
     const keys = keyHealth.check
     // The cache fails open, so a Redis outage degrades the service but does not stop it serving.
     const cache = app.pageStore.health()
-    // Every WeChat Pay host cooling down after connection failures: cached pages still serve.
     const upstream = app.wechatpay.breakerStates().some((host) => host.state === 'closed') ? 'ok' : 'unreachable'
     // Load balancers should stop sending work as soon as shutdown begins, before the port closes.
     const closing = app.isClosing()
