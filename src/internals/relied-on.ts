@@ -5,10 +5,7 @@
  */
 export interface ReliedOn {
   package: string
-  /** The version each assumption was checked against. */
   checked: string
-  /** The first version the assumptions are not promised for. */
   below: string
-  /** What is relied on, that the library does not document. */
   internal: string
 }

@@ -1,10 +1,7 @@
 import type { Metric, Registry } from 'prom-client'
 import type { ReliedOn } from './relied-on.js'
 
-/**
- * Copies of library internals, kept here with the version they were checked against (each one
- * tested in test/unit/library-internals.test.ts): what prom-client's Registry asks of a metric.
- */
+// Library internals, with the version they were checked against (test/unit/library-internals.test.ts).
 export const RELIES_ON: readonly ReliedOn[] = [
   {
     package: 'prom-client',
@@ -15,7 +12,6 @@ export const RELIES_ON: readonly ReliedOn[] = [
   }
 ]
 
-/** One printed line: `labels` first, then `sharedLabels`, under `metricName` (default: the metric's). */
 export interface Sample {
   labels: Record<string, string | number>
   sharedLabels?: Record<string, string>
@@ -27,16 +23,11 @@ export interface ScrapedMetric {
   name: string
   help: string
   type: 'counter' | 'histogram'
-  /** Read at every scrape. */
   values: () => Sample[]
   reset: () => void
 }
 
-/**
- * Registers a metric whose samples are read at scrape time, printed as prom-client prints its own
- * Counter and Histogram: the registry asks for getForPromString() (text) or get() (JSON, whose
- * samples carry their shared labels among their own), and reset().
- */
+/** Printed as prom-client prints its own Counter and Histogram. */
 export function registerScrapedMetric (registry: Registry, metric: ScrapedMetric): void {
   const exported = (values: Sample[]): Record<string, unknown> =>
     ({ name: metric.name, help: metric.help, type: metric.type, values, aggregator: 'sum' })

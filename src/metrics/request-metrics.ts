@@ -3,24 +3,16 @@ import { registerScrapedMetric, type Sample } from '../internals/scraped-metric.
 
 export type RequestLabels = Record<'route' | 'method' | 'status' | 'caller', string>
 
-/** The running totals of one (route, method, status, caller). */
 export interface RequestSeries {
   readonly labels: RequestLabels
   count: number
   sum: number
-  /** Observations per bucket (not cumulative), in the order of the bounds. */
   readonly perBucket: Float64Array
 }
 
 interface MetricName { name: string, help: string }
 
-/**
- * http_requests_total and http_request_duration_seconds, kept by the service and read by the
- * registry at scrape time, exactly as prom-client's Counter and Histogram print them. prom-client's
- * own would validate, hash and look up the labels on every observation, for both metrics: a
- * twentieth of a cache hit's CPU. Here a series is found once (see RequestRecorder) and an
- * observation is three additions; the counter is the histogram's count under its own name.
- */
+/** prom-client's own would look up the labels on every observation: a twentieth of a cache hit's CPU. */
 export class RequestMetrics {
   readonly #series: RequestSeries[] = []
   readonly #bounds: readonly number[]
