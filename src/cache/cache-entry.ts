@@ -7,6 +7,7 @@ export interface CacheEntry {
   gzip?: Buffer | undefined
   storedAt: number
   requestId: string
+  /** Strong validator (RFC 9110 §8.8.3). */
   etag: string
   generation: string
 }

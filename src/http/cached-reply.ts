@@ -5,6 +5,7 @@ import { acceptsGzip } from './accept-encoding.js'
 import { ifNoneMatchMatches, requestsNoCache } from './conditional.js'
 import { addVary } from './vary.js'
 
+/** RFC 9111, RFC 9211. */
 export interface CachedBody {
   body: Buffer
   gzip?: Buffer | undefined

@@ -6,6 +6,7 @@ export interface InvalidParam {
   reason: string
 }
 
+/** Members besides RFC 9457's own. */
 export interface ProblemMembers {
   code?: string | undefined
   request_id?: string | undefined
