@@ -268,7 +268,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The process is up. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -278,6 +278,48 @@ export interface operations {
                     "application/json": {
                         status: string;
                     };
+                };
+            };
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -291,7 +333,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Ready, or degraded: serving, with Redis down or WeChat Pay unreachable. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -321,10 +363,60 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded) */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not ready: no key verifies answers, or shutting down.
+             *
+             *     Or a problem:
+             *
+             *     - [The service is overloaded](/problems/overloaded)
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -349,6 +441,7 @@ export interface operations {
                             primaries: string[];
                         };
                     };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -409,7 +502,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -419,7 +517,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -429,7 +531,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -439,7 +544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
+            /** @description - [WeChat Pay has no such resource](/problems/upstream-not-found) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -449,7 +554,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -459,7 +584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards. */
+            /** @description - [Too many card templates for one answer](/problems/too-many-cards) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -469,7 +594,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This caller already runs 2 of these calls on this replica (`/problems/too-many-walks`), WeChat Pay is limiting the merchant's request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             *     - [Too many GET /cards/all calls from this caller at once](/problems/too-many-walks)
+             */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -481,7 +612,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. `detail` names the page. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -493,7 +633,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             *     - [This replica runs as many GET /cards/all calls as it allows](/problems/walks-busy)
+             *     - [The card list changed while it was being read](/problems/cards-changed-during-walk)
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -505,10 +651,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer a page in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -587,7 +735,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -597,7 +750,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -607,7 +764,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -617,7 +777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay has no such resource (RESOURCE_NOT_EXISTS, NOT_FOUND). */
+            /** @description - [WeChat Pay has no such resource](/problems/upstream-not-found) */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -627,7 +787,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -637,7 +817,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -649,7 +834,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -661,7 +855,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The fleet's upstream budget is used up with no cached page, the service is shedding load, or no key can verify answers; see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -673,10 +871,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -743,7 +943,12 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description An invalid card_id or an unknown parameter, or WeChat Pay rejected the request (PARAM_ERROR, INVALID_REQUEST). */
+            /**
+             * @description - [The request has invalid parameters](/problems/invalid-request)
+             *     - [WeChat Pay rejected a parameter](/problems/upstream-param-error)
+             *     - [WeChat Pay refused the request](/problems/upstream-invalid-request)
+             *     - [WeChat Pay rejected the request](/problems/upstream-bad-request)
+             */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -753,7 +958,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description INTERNAL_API_TOKENS or CALLERS_FILE is set and the bearer token is missing or wrong. */
+            /**
+             * @description - [A valid bearer token is required](/problems/unauthorized)
+             *
+             *     Only once INTERNAL_API_TOKENS or CALLERS_FILE is set.
+             */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -763,7 +972,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The merchant lacks permission for member cards (NO_AUTH). */
+            /**
+             * @description - [The merchant lacks permission for member cards](/problems/upstream-no-auth)
+             *     - [WeChat Pay denied access](/problems/upstream-forbidden)
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -773,7 +985,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay knows no template with this id (`/problems/card-not-found`). */
+            /**
+             * @description - [WeChat Pay has no such resource](/problems/upstream-not-found)
+             *     - [No card template has this id](/problems/card-not-found)
+             */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -783,7 +998,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -793,7 +1028,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay is limiting the merchant's request rate, this caller passed RATE_LIMIT_PER_MINUTE or its share of the WeChat Pay budget (UPSTREAM_CALLER_SHARE, with no cached page to serve), or its address too many failed authentications; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [WeChat Pay is limiting our request rate](/problems/upstream-rate-limited)
+             *     - [This caller used its share of the WeChat Pay budget](/problems/upstream-share-exceeded)
+             */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -805,7 +1045,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay failed, refused our signature, or sent an answer that did not verify. */
+            /**
+             * @description - [WeChat Pay refused our signature](/problems/upstream-sign-error)
+             *     - [WeChat Pay had an internal error](/problems/upstream-system-error)
+             *     - [WeChat Pay is temporarily unavailable](/problems/upstream-unavailable)
+             *     - [WeChat Pay answered with an error](/problems/upstream-error)
+             *     - [WeChat Pay answered with an unexpected status](/problems/upstream-unexpected-status)
+             *     - [WeChat Pay's answer failed signature verification](/problems/upstream-signature-invalid)
+             *     - [WeChat Pay's answer was not what the endpoint returns](/problems/upstream-bad-response)
+             *     - [WeChat Pay could not be reached](/problems/upstream-unreachable)
+             */
             502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -817,7 +1066,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The fleet's upstream budget is used up with nothing cached, the service is shedding load, or no key can verify answers; see Retry-After. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The merchant's WeChat Pay request budget is used up for now](/problems/upstream-budget-exhausted)
+             *     - [No key to verify WeChat Pay's answers is available](/problems/keys-unavailable)
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -829,10 +1082,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description WeChat Pay did not answer in time. */
+            /** @description - [WeChat Pay did not answer in time](/problems/upstream-timeout) */
             504: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -868,7 +1123,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid parameters; every bad one is listed. */
+            /** @description - [The request has invalid parameters](/problems/invalid-request) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -878,7 +1133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The bearer token is missing or is not one this service accepts. */
+            /** @description - [A valid bearer token is required](/problems/unauthorized) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -888,7 +1143,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), or this caller may not. */
+            /**
+             * @description - [Purging the cache is not configured](/problems/purge-not-configured)
+             *     - [This caller may not purge the cache](/problems/purge-not-allowed)
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -898,7 +1156,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The query string is over 2 KB. */
+            /** @description - [Method not allowed](/problems/method-not-allowed) */
+            405: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [This route takes no request body](/problems/request-body-not-allowed) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description - [The query string is too long](/problems/query-too-long) */
             414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -908,7 +1186,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After. */
+            /**
+             * @description - [Too many failed authentications from this address](/problems/auth-failures-exceeded)
+             *     - [Too many requests from this caller](/problems/rate-limited)
+             *     - [Too many forced refreshes from this caller](/problems/refresh-limited)
+             */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -920,7 +1202,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The cache could not be reached; nothing was dropped. Retry later. */
+            /**
+             * @description - [The service is overloaded](/problems/overloaded)
+             *     - [The cache is unavailable](/problems/cache-unavailable)
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -1,20 +1,13 @@
 export type BreakerState = 'closed' | 'open'
 
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the breaker. */
   threshold?: number
-  /** How long an open breaker refuses before letting a probe through. */
   cooldownMs?: number
   now?: () => number
-  /** Called once per transition, not on every failure. */
   onChange?: (state: BreakerState, error?: unknown) => void
 }
 
-/**
- * Counts consecutive failures of one dependency (a WeChat Pay host, Redis). After `threshold` in a
- * row it opens: callers skip the dependency for the cool-down instead of each paying a timeout.
- * Then it lets calls through again (half-open); the first outcome closes it or opens it anew.
- */
+/** Callers skip the dependency for the cool-down instead of each paying a timeout. */
 export class CircuitBreaker {
   readonly #threshold: number
   readonly #cooldownMs: number
@@ -30,7 +23,6 @@ export class CircuitBreaker {
     this.#onChange = options.onChange
   }
 
-  /** False while cooling down. */
   allows (): boolean {
     return this.#openUntil <= this.#now()
   }
@@ -39,12 +31,10 @@ export class CircuitBreaker {
     return this.allows() ? 'closed' : 'open'
   }
 
-  /** Healthy unless failures are piling up (open, or half-open after opening). */
   healthy (): boolean {
     return this.#failures < this.#threshold
   }
 
-  /** Ends the cool-down now: the next call is a probe, and one failure opens the circuit again. */
   probeNow (): void {
     this.#openUntil = Math.min(this.#openUntil, this.#now())
   }

@@ -1,10 +1,5 @@
-/**
- * Imported first by server.ts, so it runs before anything else loads: until the service listens,
- * SIGTERM and SIGINT end the process at once. Start-up may wait on Redis or on WeChat Pay's
- * certificates, and node as a container's PID 1 gets no default action for SIGTERM: without a
- * handler a pod stuck starting would wait out its whole grace period for SIGKILL. Nothing is in
- * flight yet, so there is nothing to drain.
- */
+// Until the service listens, SIGTERM ends the process at once: node as PID 1 has no default action, and a pod stuck
+// starting would otherwise wait its whole grace period for SIGKILL.
 const exitWhileStarting = (signal: NodeJS.Signals): void => {
   process.stderr.write(`${signal} while starting: exiting before serving anything\n`)
   process.exit(0)

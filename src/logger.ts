@@ -3,11 +3,7 @@ import pino from 'pino'
 import { DEVELOPMENT_ENVS } from './config/node-env.js'
 import { loggedUrl } from './http/logged-url.js'
 
-/**
- * Paths pino censors at every level. Nothing here should ever be logged in the first place;
- * redaction is the second line of defence for headers, key material and WeChat's
- * `sign_information`, which echoes the message we signed.
- */
+/** Nothing here should ever be logged; redaction is the second line of defence (`sign_information` echoes what we signed). */
 export const REDACT_PATHS = [
   'authorization',
   'headers.authorization',
@@ -27,21 +23,15 @@ export const REDACT_PATHS = [
 
 export interface LoggerSetup {
   nodeEnv?: string
-  /** Where lines go instead of stdout (tests). Always JSON: a transport would take the lines elsewhere. */
+  /** Always JSON: a transport would take the lines elsewhere. */
   stream?: { write: (line: string) => void } | undefined
-  /** Whether stdout is a terminal; injected by tests. */
   isTTY?: boolean
-  /** Finds pino-pretty, or undefined when it is not installed; injected by tests. */
   resolvePretty?: () => string | undefined
-  /** Fields added to every line (the trace's ids, when tracing is on); absent, pino adds nothing and costs nothing. */
+  /** Absent, pino adds nothing and costs nothing. */
   mixin?: (() => Record<string, string>) | undefined
 }
 
-/**
- * JSON lines (pino's default) everywhere except for a developer at a terminal: there, pino-pretty
- * if it is installed. It is a devDependency, absent from the production image, so it is only looked
- * for in development and test, and its absence falls back to JSON instead of failing start-up.
- */
+/** pino-pretty is a devDependency, absent from the production image: its absence falls back to JSON. */
 export function loggerOptions (level: string, setup: LoggerSetup = {}) {
   const base = {
     level,
@@ -64,10 +54,8 @@ export function loggerOptions (level: string, setup: LoggerSetup = {}) {
 }
 
 /**
- * The logger options with their transport, if any, already started. Fastify makes the logger with
- * pino as bundled into dist/, but a transport's worker thread runs files pino finds next to its own
- * code, which only the installed package has. So the installed pino starts the transport here and
- * the logger gets it as its stream: the same lines, from the same worker.
+ * A transport's worker runs files pino finds next to its own code, which only the installed package has (not
+ * dist/): so the installed pino starts the transport and the logger gets it as its stream.
  */
 export function withTransportStarted<T extends object> (options: T): Omit<T, 'transport'> & { stream?: pino.DestinationStream } {
   if (!('transport' in options)) return options
@@ -76,17 +64,12 @@ export function withTransportStarted<T extends object> (options: T): Omit<T, 'tr
   return { ...rest, stream: installed.transport(transport) }
 }
 
-/** How much log text is gathered before one write to stdout, and how long it may wait at most. */
 export const LOG_BATCH_BYTES = 4096
 export const LOG_FLUSH_MS = 1_000
 
 /**
- * Batched writes to stdout: the lines of about ten requests go out in one write. Every line used
- * to be its own asynchronous write, a hop to libuv's thread pool that cost a sixth of a hot hit's
- * CPU. The batch is written synchronously, as pino's own default for stdout is, so lines leave in
- * order even when the process exits with a write under way. A quiet service still shows its lines
- * within LOG_FLUSH_MS, and what is left is written when the process exits. A process killed outright
- * (SIGKILL, the OOM killer) loses the batch not yet written, at most LOG_FLUSH_MS of lines.
+ * One write per batch: an asynchronous write per line cost a sixth of a hot hit's CPU. Written synchronously,
+ * as pino's own stdout default, so lines keep their order at exit; SIGKILL loses at most LOG_FLUSH_MS of lines.
  */
 function stdoutDestination (): pino.DestinationStream {
   const destination = pino.destination({ dest: 1, sync: true, minLength: LOG_BATCH_BYTES })
@@ -94,7 +77,6 @@ function stdoutDestination (): pino.DestinationStream {
     try {
       destination.flushSync()
     } catch {
-      // Already closed: nothing left to write.
     }
   }
   setInterval(flush, LOG_FLUSH_MS).unref()

@@ -1,18 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gcra, type GcraParams } from './gcra.js'
 
-/**
- * One caller's GCRA state, shared by the fleet (implemented on Redis in src/redis/budget-store.ts):
- * 0 when the caller may call now, else the milliseconds to wait; undefined when it cannot be reached.
- */
 export type SharedShare = (caller: string, params: GcraParams) => Promise<number | undefined>
 
 export interface CallerShareOptions {
-  /** UPSTREAM_MAX_RPS. */
   maxRps: number
-  /** UPSTREAM_CALLER_SHARE: the fraction of it one caller may spend. */
   fraction: number
-  /** Without it (or while it fails), each process keeps each caller's share on its own. */
   shared?: SharedShare | undefined
   now?: () => number
 }
@@ -20,12 +13,7 @@ export interface CallerShareOptions {
 // Callers whose share this process keeps while Redis is away; more are forgotten, not grown.
 const LOCAL_CALLERS = 10_000
 
-/**
- * No caller may spend more than UPSTREAM_CALLER_SHARE of the merchant's WeChat Pay budget, so the
- * rest always reaches the other callers: a caller that reads uncached pages in a loop runs out of
- * its own share long before the budget, and is told so at once instead of queueing for turns the
- * others need. A burst of a second's share lets a caller's few parallel reads through together.
- */
+/** A caller looping over uncached pages runs out of its own share long before the budget, and is told so at once. */
 export class CallerShare {
   readonly #params: GcraParams | undefined
   readonly #options: CallerShareOptions
@@ -40,10 +28,7 @@ export class CallerShare {
     this.#params = options.fraction >= 1 ? undefined : { intervalMs: 1000 / rps, burst: Math.max(1, Math.floor(rps)) }
   }
 
-  /**
-   * 0 when the caller may go upstream now (its turn taken), else the milliseconds until it may.
-   * `maxWaitMs`: how long the caller would rather wait for its turn than be refused.
-   */
+  /** `maxWaitMs`: how long the caller would rather wait than be refused. */
   async take (caller: string, maxWaitMs = 0): Promise<number> {
     const params = this.#params
     if (params === undefined) return 0

@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 
-/** A verified page as the cache keeps it: WeChat Pay's bytes plus what a hit needs to answer. */
 export interface CacheEntry {
   body: Buffer
-  /**
-   * The same bytes gzip-compressed once, when the page was stored, for callers that take gzip; absent
-   * when compression would not pay (a tiny page) or the entry predates it.
-   */
+  /** Absent when compression would not pay (a tiny page) or the entry predates it. */
   gzip?: Buffer | undefined
-  /** When the page was fetched and verified, ms since the epoch. */
   storedAt: number
-  /** WeChat Pay's Request-ID of the call that fetched it ('' when it sent none). */
   requestId: string
-  /** Strong validator over the body (RFC 9110 §8.8.3), computed once at store time. */
+  /** Strong validator (RFC 9110 §8.8.3). */
   etag: string
-  /** The purge generations current when the fetch began, "<appid gen>.<brand gen>". */
   generation: string
 }
 
@@ -23,12 +16,11 @@ export function strongEtag (body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
 }
 
-/** What a page costs in memory: both its representations. */
 export function entryBytes (entry: CacheEntry): number {
   return entry.body.length + (entry.gzip?.length ?? 0)
 }
 
-/** The gzip representation's own validator: another representation, so another strong ETag (RFC 9110 §8.8.3). */
+/** Another representation, so another strong ETag (RFC 9110 §8.8.3). */
 export function gzipEtag (etag: string): string {
   return `${etag.slice(0, -1)}-gzip"`
 }
@@ -36,25 +28,17 @@ export function gzipEtag (etag: string): string {
 // Below this a page gains too little from gzip to be worth a second copy; above it JSON pages shrink five-fold or more.
 const MIN_COMPRESSIBLE_BYTES = 1024
 
-// zlib's fastest strategy (levels 1 to 3 share it) at its best setting. On a page of 20 cards (31 KB)
-// it costs half of level 6, the default (0.11 ms against 0.22 ms: every miss pays it), and the page
-// comes out 9% larger (3.8 KB against 3.5 KB), a few hundred bytes more per gzip hit.
+// zlib's fastest strategy: on a 31 KB page, half the cost of level 6 (0.11 ms vs 0.22 ms) for 9% more bytes.
 const GZIP_LEVEL = 3
 
-/** gzip once per fetch; undefined when the page is small or would not shrink by a tenth. */
 export function gzipOnce (body: Buffer): Buffer | undefined {
   if (body.length < MIN_COMPRESSIBLE_BYTES) return undefined
-  // zlib answers with a view into its 16 KB output chunk: kept as it is, a 3.8 KB gzip form would
-  // hold all 16 KB for as long as the page is cached.
+  // zlib answers with a view into its 16 KB output chunk, which the cached form would keep alive.
   const compressed = gzipSync(body, { level: GZIP_LEVEL })
   return compressed.length <= body.length * 0.9 ? ownBytes(compressed) : undefined
 }
 
-/**
- * The bytes in memory of their own: a Buffer that is a view into a larger one (a socket chunk, a
- * zlib output chunk, Node's shared 8 KB pool) keeps all of it alive, and a cache bounded in bytes
- * would hold more than it counts. A Buffer that is already its whole memory is returned as it is.
- */
+/** A view into a larger Buffer (socket chunk, zlib chunk, Node's 8 KB pool) keeps all of it alive. */
 export function ownBytes<T extends Buffer | undefined> (view: T): T {
   if (view === undefined || view.byteLength === view.buffer.byteLength) return view
   // Not Buffer.from: it would put a small copy in the shared pool again.
@@ -63,29 +47,18 @@ export function ownBytes<T extends Buffer | undefined> (view: T): T {
   return copy as T
 }
 
-// A binary frame instead of JSON: a hit then costs no parse of the page and no base64 of its bytes.
-// Layout: magic "WXC2" | storedAt float64 | three uint16-length-prefixed strings | uint32 gzip length
-// | strings | gzip | body. The format and the Lua that reads its head (frameStoredSinceLua) live
-// here together; a frame of any other layout is refused by both, and simply fetched again.
+// A binary frame instead of JSON: a hit costs no parse and no base64. Layout: "WXC2" | storedAt float64 |
+// three uint16 string lengths | uint32 gzip length | strings | gzip | body. Any other layout is refetched.
 const MAGIC_TEXT = 'WXC2'
 const MAGIC = Buffer.from(MAGIC_TEXT)
 const HEAD_BYTES = 22
 
-/**
- * A Lua condition, true when `frame` (a Lua string) is a frame of this layout stored at or after
- * `floor` (a Lua number, ms since the epoch): how a script on Redis reads the head frameHeader
- * writes without decoding the page.
- */
+/** How a script on Redis reads the head frameHeader writes without decoding the page. */
 export function frameStoredSinceLua (frame: string, floor: string): string {
   return `(#${frame} >= ${HEAD_BYTES} and string.sub(${frame}, 1, 4) == '${MAGIC_TEXT}' and struct.unpack('>d', ${frame}, 5) >= ${floor})`
 }
 
-/**
- * The frame's first bytes, everything before the gzip form and the body: which page this is (its
- * ETag), when and by which call it was fetched, and under which purge generation. Two frames with
- * the same header hold the same page, which lets a replica ask Redis whether its copy is still the
- * stored one without the page's bytes travelling (src/redis/page-store.ts).
- */
+/** Two frames with the same header hold the same page: a replica can check its copy without the bytes travelling. */
 export function frameHeader (entry: CacheEntry): Buffer {
   const strings = [entry.requestId, entry.etag, entry.generation].map((s) => Buffer.from(s, 'utf8'))
   const head = Buffer.alloc(HEAD_BYTES)
@@ -100,7 +73,6 @@ export function encodeEntry (entry: CacheEntry): Buffer {
   return Buffer.concat([frameHeader(entry), entry.gzip ?? Buffer.alloc(0), entry.body])
 }
 
-/** Undefined for anything not written by encodeEntry (another format version, or garbage). */
 export function decodeEntry (frame: Buffer): CacheEntry | undefined {
   if (frame.length < HEAD_BYTES || !frame.subarray(0, 4).equals(MAGIC)) return undefined
   const storedAt = frame.readDoubleBE(4)

@@ -12,7 +12,6 @@ import { SingleFlight } from './single-flight.js'
 
 export interface ServedPage {
   body: Buffer
-  /** The body gzip-compressed when it was stored, if it was. */
   gzip?: Buffer | undefined
   requestId: string | undefined
   etag: string
@@ -23,32 +22,24 @@ export interface ServedPage {
   outcome: CacheOutcome
 }
 
-/** How a route asks for a page. */
 export interface PageRequest {
-  /** The caller's `Cache-Control: no-cache`, as far as its allowance goes: fetch even if a fresh page is stored. */
+  /** Fetch even if a fresh page is stored, as far as the caller's allowance goes. */
   noCache?: boolean
-  /** Who asks, for UPSTREAM_CALLER_SHARE; undefined: no share is taken. */
   caller?: string | undefined
   /** How long the caller would rather wait for its share than be refused (a walk of many pages); 0: refused at once. */
   shareWaitMs?: number
 }
 
-/** Cache-Status detail of a page served because its caller was past its share. */
 const SHARE_EXCEEDED = 'share-exceeded'
 
 export interface CachedPagesOptions<Q> {
   store: PageStore
-  /** Where a query's page lives: the same keys for the same page however the query was spelled. */
   keysOf: (query: Q) => PageKeys
-  /** Fetches and verifies one page from WeChat Pay; `turn`: its first attempt's upstream turn, taken with the fleet lock. */
+  /** `turn`: its first attempt's upstream turn, taken with the fleet lock. */
   fetch: (query: Q, turn: PrepaidTurn | undefined) => Promise<VerifiedPage>
-  /** Cross-replica single flight; absent for the in-process memory store. */
   fleet?: FleetFill
   policy: FreshnessPolicy
-  /**
-   * Takes the caller's turn within its share of the upstream budget: 0 when it may fetch, else the
-   * milliseconds until it may (waiting at most `maxWaitMs`). Absent: callers are not told apart.
-   */
+  /** 0 when the caller may fetch, else the ms until it may (waiting at most `maxWaitMs`). */
   share?: (caller: string, maxWaitMs: number) => Promise<number>
   /** Errors remembered for a few seconds (an unknown id), so a loop on them costs one call per `ttlMs`. */
   negative?: { ttlMs: number, matches: (error: UpstreamError) => boolean } | undefined
@@ -56,11 +47,6 @@ export interface CachedPagesOptions<Q> {
   onBackgroundError?: (error: unknown, query: Q) => void
 }
 
-/**
- * The cache policy in front of WeChat Pay: fresh hits from the store, stale pages served while one
- * refresh runs (stale-while-revalidate) or while WeChat Pay fails (stale-if-error), and misses
- * collapsed into one upstream call per page, in this process and, with a fleet lock, in the fleet.
- */
 export class CachedPages<Q> {
   readonly #options: CachedPagesOptions<Q>
   readonly #now: () => number
@@ -76,9 +62,7 @@ export class CachedPages<Q> {
   async getPage (query: Q, { noCache = false, caller, shareWaitMs = 0 }: PageRequest = {}): Promise<ServedPage> {
     const keys = this.#options.keysOf(query)
     const started = this.#now()
-    // A forced refresh has no use for the stored page before its fetch, and with a fleet lock the
-    // lock's own round trip reads the purge generation the fetch is stamped with: the page is read
-    // only if WeChat Pay fails, to serve it stale instead of an error.
+    // A forced refresh reads the stored page only if WeChat Pay fails, to serve it stale instead of an error.
     const deferRead = noCache && this.#options.fleet !== undefined
     const read = deferRead ? undefined : await this.#options.store.read(keys)
     const entry = read?.entry
@@ -92,8 +76,7 @@ export class CachedPages<Q> {
     }
     const remembered = noCache ? undefined : this.#negative?.get(keys.page)
     if (remembered !== undefined) throw remembered
-    // A caller past its share gets the page it could have had without fetching, if there is one.
-    // Joining a fetch already on its way here costs the budget nothing, so it costs no share either.
+    // Joining a fetch already on its way costs the budget nothing, so it costs no share either.
     const waitMs = caller === undefined || this.#flights.has(keys.page) ? 0 : await this.#shareWait(caller, shareWaitMs)
     if (waitMs > 0) {
       const held = deferRead ? (await this.#options.store.read(keys))?.entry : entry
@@ -134,13 +117,11 @@ export class CachedPages<Q> {
     }
   }
 
-  /** Fetches from WeChat Pay and stores the verified bytes, stamped with the generation read before. */
   async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, turn?: PrepaidTurn): Promise<Filled> {
     const page = await this.#options.fetch(query, turn)
     const entry: CacheEntry = {
       // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
       body: ownBytes(page.body),
-      // Compressed once, here, so that no hit ever compresses.
       gzip: gzipOnce(page.body),
       storedAt: this.#now(),
       requestId: page.requestId ?? '',
@@ -160,8 +141,7 @@ export class CachedPages<Q> {
       : entry.storedAt >= notBefore
     // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
-    // The generation the lock read is the later one, so the surer stamp: a purge between this
-    // request's read and the lock then already counts.
+    // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
     const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined): Promise<Filled> =>
       await this.fetchAndStore(keys, query, locked ?? generation, turn)
     return await fleet.fill(keys, usable, fetch, storedSince)
@@ -180,9 +160,7 @@ export class CachedPages<Q> {
       }, (err: unknown) => { this.#options.onBackgroundError?.(err, query) })
       return
     }
-    // Any fresh page will do, not only one fetched after this request: another replica's refresh may
-    // have stored one a moment before this request read its stale copy (from memory, or from Redis
-    // just before the write), and fetching again would cost a second call for the same TTL.
+    // Any fresh page will do: another replica's refresh may have stored one just before this request read its stale copy.
     this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, undefined))
       .catch((err: unknown) => { this.#options.onBackgroundError?.(err, query) })
   }

@@ -1,21 +1,16 @@
 import { asProblemName } from '../problems/registry.js'
 import { UpstreamError, type UpstreamErrorDetails } from '../wechatpay/upstream-error.js'
 
-/** What a replica that fetched a page tells the replicas waiting for it. */
 export type FillOutcome =
   | { ok: true }
   | { ok: false, error: SharedError }
 
-/** An UpstreamError as JSON: its problem name, its message, and every detail but the cause. */
 export interface SharedError extends Omit<UpstreamErrorDetails, 'cause'> {
   problem: string
   message: string
 }
 
-/**
- * A failed fetch is shared too, so N waiting replicas answer with the one error instead of each
- * making its own call to a WeChat Pay that is failing or over quota.
- */
+/** Shared, so waiting replicas answer with one error instead of each calling a failing WeChat Pay. */
 export function shareError (error: UpstreamError): SharedError {
   return {
     problem: error.problem,

@@ -4,12 +4,11 @@ import type { CacheEntry } from './cache-entry.js'
 import { restoreError, shareError, type FillOutcome } from './fill-outcome.js'
 import type { PageKeys, PageStore, StoredRead } from './page-store.js'
 
-/** What a fill gave: the entry, and whether it was stored or came from another's fill. */
 export interface Filled {
   entry: CacheEntry
   stored: boolean
   collapsed: boolean
-  /** Fetched without a known purge generation (the store could not be asked), so never stored. */
+  /** Fetched without a known purge generation, so never stored. */
   unstamped?: boolean
 }
 
@@ -17,34 +16,21 @@ export type LockResult =
   | {
     acquired: true
     token: string
-    /** The page as the store held it when the lock was taken, when the lock could read it in the same round trip. */
     read?: StoredRead | undefined
-    /** The merchant's upstream turn for this fetch, when the lock took it too (no page was stored). */
     turn?: PrepaidTurn | undefined
   }
   | { acquired: false, unavailable: true }
   | { acquired: false, unavailable: false, holder: string }
 
-/**
- * The lock the fleet's fills share, and how holders tell waiters the outcome (implemented on Redis
- * in src/redis/fleet-lock.ts). Every call fails open: `unavailable`, `false` or `undefined`.
- */
+/** Every call fails open: `unavailable`, `false` or `undefined`. */
 export interface FillLock {
-  /**
-   * Takes the page's lock or names its holder; with the lock, the page as stored, and perhaps the
-   * upstream turn. `storedSince`: a page stored before this (ms since the epoch) is one the fill
-   * would refuse; the lock may leave it out of `read`, and take the turn as if none were stored.
-   */
+  /** `storedSince`: a page stored before it is one the fill would refuse, so the lock may leave it out of `read`. */
   acquire: (keys: PageKeys, ttlMs: number, storedSince?: number) => Promise<LockResult>
-  /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours. */
   renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
   release: (lockKey: string, token: string) => Promise<void>
   announce: (pageKey: string, holder: string, outcome: FillOutcome) => Promise<void>
-  /** `announce`, then `release`, in one go where the lock can (one round trip instead of two). */
   settle?: (keys: PageKeys, holder: string, outcome: FillOutcome) => Promise<void>
-  /** The remembered outcome of one of the holders this waiter saw, if any. */
   recentOutcome: (pageKey: string, holders: Set<string>) => FillOutcome | undefined
-  /** Resolves with the outcome of a holder in `holders`, or undefined after `ms` without one. */
   waitForFill: (pageKey: string, ms: number, holders: Set<string>) => Promise<FillOutcome | undefined>
 }
 
@@ -56,35 +42,23 @@ export interface PurgeChannel {
   close: () => Promise<void>
 }
 
-/**
- * How a wait for another replica's fetch ended: its page arrived, its error did, the wait outlasted
- * the deadline, or this replica fetched after all (the holder died or could not store the page, or
- * Redis went away).
- */
+/** `fetched-instead`: the holder died or could not store the page, or Redis went away. */
 export type FleetWaitOutcome = 'filled' | 'failed' | 'timeout' | 'fetched-instead'
 
 export interface FleetFillOptions {
   lock: FillLock
   store: PageStore
-  /** How long a waiter waits for another replica's fetch: the upstream deadline. */
   waitMs: number
-  /**
-   * How long a lock lives unless its holder renews it, which a live holder does every third of it.
-   * Short, so the lock of a replica that died mid-fetch expires well within a waiter's waitMs and
-   * the waiter takes over instead of timing out.
-   */
+  /** Short, so the lock of a replica that died mid-fetch expires well within a waiter's waitMs and the waiter takes over. */
   lockTtlMs: number
   pollMs?: number
   now?: () => number
-  /** Told when a request starts waiting for another replica's fetch, and how the wait ended: the tracing side makes a span of it. */
   observeWait?: (() => (outcome: FleetWaitOutcome) => void) | undefined
 }
 
 /**
- * Fleet-wide single flight for one page: whoever takes the Redis lock fetches; everyone else
- * waits for its announcement (or sees the page appear while polling) and reads the page from
- * Redis. A holder that dies leaves a lock that expires, and the next waiter takes over. With Redis
- * unreachable the lock reports `unavailable` and each process fetches for itself (fail open).
+ * Fleet-wide single flight for one page. A holder that dies leaves a lock that expires and the next
+ * waiter takes over; with Redis unreachable each process fetches for itself (fail open).
  */
 export class FleetFill {
   readonly #options: FleetFillOptions
@@ -95,12 +69,6 @@ export class FleetFill {
     this.#now = options.now ?? Date.now
   }
 
-  /**
-   * `fetch` is told whether the upstream turn was already taken, atomically with the lock, and the
-   * purge generation read with the lock, the latest one known before its fetch (undefined when the
-   * store could not be read). `storedSince`: pages stored before it are not `usable` (whatever else
-   * `usable` refuses).
-   */
   async fill (
     keys: PageKeys,
     usable: (entry: CacheEntry) => boolean,
@@ -110,9 +78,7 @@ export class FleetFill {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
     const deadline = this.#now() + waitMs
-    // The holders this request saw: only their announcements may answer it.
     const holders = new Set<string>()
-    // Set while this request waits on another replica's fetch; called once, when the wait ends.
     let waiting: ((outcome: FleetWaitOutcome) => void) | undefined
     const stopWaiting = (outcome: FleetWaitOutcome): void => {
       waiting?.(outcome)
@@ -126,9 +92,7 @@ export class FleetFill {
         if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
         outcome = lock.recentOutcome(keys.page, holders)
         if (outcome === undefined) {
-          // The lock may be free because another replica has just filled the page, after this
-          // request read the store and before its announcement arrives: look once more first,
-          // in the lock's own round trip when it can.
+          // The lock may be free because another replica has just filled the page, before its announcement arrives: look once more.
           const read = attempt.read ?? await store.read(keys)
           if (read?.entry !== undefined && usable(read.entry)) {
             await lock.release(keys.lock, attempt.token)
@@ -166,7 +130,6 @@ export class FleetFill {
   }
 
   async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
-    // Unset when the fetch failed in a way not worth sharing (a bug): the lock is simply released.
     let outcome: FillOutcome | undefined
     const { lock, lockTtlMs } = this.#options
     const renewal = setInterval(() => { lock.renew(keys.lock, token, lockTtlMs).catch(() => {}) }, Math.max(1, Math.floor(lockTtlMs / 3)))
@@ -179,9 +142,8 @@ export class FleetFill {
       throw err
     } finally {
       clearInterval(renewal)
-      // A success is settled after answering: the page is in the store, so a late arrival finds
-      // it there. A failure is settled first, so no request that arrives after the caller's error
-      // can still see the lock held and take that error as its own (errors are never cached).
+      // A failure is settled before answering, so no later request can see the lock held and take that
+      // error as its own (errors are never cached); a success is in the store already.
       const settled = this.#settle(keys, token, outcome)
       if (outcome?.ok === true) settled.catch(() => {})
       else await settled

@@ -14,22 +14,12 @@ interface Slot {
 }
 
 /**
- * The store when no Redis is configured: one process, same semantics as Redis. A Map kept in
- * least-recently-used order (a hit moves its key to the end), bounded in entries and in bytes,
- * so a burst of distinct pages cannot grow the heap without limit.
- *
- * Purge generations are bounded too, at one per page the store may hold. Each purge takes the next
- * value of one clock, and a generation never purged, or forgotten, reads as `#floor`: the value of
- * the last one forgotten. Generations are forgotten in purge order, so a forgotten one's last value
- * is at most the floor, and every stamp taken before its purge is below that: a purged page, even one
- * whose fetch began before the purge and is stored after, never matches again. The price: each
- * generation forgotten also retires pages of the generations never purged, which only a flood of
- * purges of distinct appids or brands does.
+ * Bounded in entries and bytes, so a burst of distinct pages cannot grow the heap. Generations are bounded too:
+ * a forgotten one reads as `#floor`, the last value forgotten, so a purged page never matches again.
  */
 export class MemoryPageStore implements PageStore {
   readonly kind = 'memory'
   readonly #slots = new Map<string, Slot>()
-  /** In purge order: the first key is the one purged longest ago. */
   readonly #generations = new Map<string, number>()
   readonly #options: MemoryStoreOptions
   readonly #now: () => number
@@ -96,7 +86,6 @@ export class MemoryPageStore implements PageStore {
     return this.#bytes
   }
 
-  /** Purge generations remembered. */
   get generationCount (): number {
     return this.#generations.size
   }

@@ -3,39 +3,29 @@ import { LayeredPageStore } from './layered-store.js'
 import { MemoryPageStore } from './memory-store.js'
 import type { PageStore } from './page-store.js'
 
-/** The pieces a shared store brings (Redis, built in src/redis/): the pages and the fleet's lock. */
 export interface SharedStore {
   pages: PageStore
   lock: FillLock & PurgeChannel
 }
 
 export interface PageStoreOptions {
-  /** Undefined: no shared store is configured, and this process caches for itself. */
   shared: SharedStore | undefined
-  /** Bounds of whatever this process keeps (CACHE_MAX_ENTRIES, CACHE_MAX_BYTES). */
   maxEntries: number
   maxBytes: number
-  /** With a shared store: how long this process answers a hot page from its own copy; 0: never. */
+  /** 0: never. */
   localTtlMs: number
-  /** How long a request waits for another replica's fetch: the upstream deadline. */
   fillWaitMs: number
   now?: (() => number) | undefined
   observeFleetWait?: FleetFillOptions['observeWait']
 }
 
 export interface PageStores {
-  /** Where CachedPages reads and writes. */
   store: PageStore
-  /** Fleet-wide single flight, with a shared store only. */
   fleet: FleetFill | undefined
   close: () => Promise<void>
 }
 
-/**
- * The one place that chooses how pages are stored: a bounded LRU in this process without a shared
- * store; with one, the shared store behind the fleet lock, fronted by a short-lived in-process layer
- * unless `localTtlMs` is 0. A new kind of store goes here.
- */
+/** The one place that chooses how pages are stored: a new kind of store goes here. */
 export function createPageStores (options: PageStoreOptions): PageStores {
   const { shared, now } = options
   if (shared === undefined) {
@@ -71,10 +61,7 @@ export function createPageStores (options: PageStoreOptions): PageStores {
   }
 }
 
-/**
- * How long a fill lock lives unless its holder renews it: two seconds, but at most half the upstream
- * deadline (and at least 300 ms), so the lock of a holder that died is gone while its waiters still wait.
- */
+/** At most half the upstream deadline, so the lock of a holder that died is gone while its waiters still wait. */
 export function fleetLockTtlMs (timeoutMs: number): number {
   return Math.max(300, Math.min(2_000, Math.floor(timeoutMs / 2)))
 }

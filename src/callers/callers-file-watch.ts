@@ -3,22 +3,14 @@ import { parseCallers, type NamedToken } from './callers-file.js'
 
 export interface CallersFileWatchOptions {
   path: string
-  /** The text loadConfig parsed at start-up: only a change from it is news. */
   initialText: string
-  /** Production's token rule, as at start-up. */
   weakness?: (token: string) => string | undefined
   onCallers: (callers: NamedToken[]) => void
   log: { info: (fields: object, message: string) => void, error: (fields: object, message: string) => void }
-  /** How often the file is read: well within the 5 s a rotation may take to apply. */
   intervalMs?: number
 }
 
-/**
- * Re-reads CALLERS_FILE every second and applies it whole when its text changed. Polling, not
- * fs.watch: a Secret volume is updated by swapping a symlink the file sits behind, which inotify on
- * the file never reports. A file that does not parse, or cannot be read mid-swap, keeps the callers
- * in force, and says so once per distinct text (or error), naming the line. Returns `stop`.
- */
+/** Polling, not fs.watch: a Secret volume swaps a symlink the file sits behind, which inotify on the file never reports. */
 export function watchCallersFile (options: CallersFileWatchOptions): () => void {
   const { path, log } = options
   let last = options.initialText

@@ -1,13 +1,8 @@
-/**
- * CALLERS_FILE: one caller a line, `NAME TOKEN [purge]`, `#` comments and blank lines ignored. It is
- * mounted from a Secret and re-read when it changes (callers-file-watch.ts), so parsing is pure and
- * every failure names its line, without ever quoting a token.
- */
+// Re-read when the mounted Secret changes, so parsing is pure; every failure names its line, never quoting a token.
 export interface NamedToken {
   /** Bounded and safe as a metric label, a log field and a Redis key part. */
   name: string
   token: string
-  /** May use DELETE /cards/cache. */
   purge: boolean
 }
 
@@ -18,13 +13,9 @@ export type CallersParse =
 export const CALLER_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/
 // Names the service gives itself: callers without a token, and INTERNAL_API_TOKENS' by position.
 const RESERVED_NAME = /^(anonymous|token-\d+)$/
-/** The flag that lets a caller purge; nothing else may follow the token. */
 const PURGE_FLAG = 'purge'
 
-/**
- * `weakness` says why a token is refused (production's strength rule), or undefined. A name may
- * appear on two lines with two tokens: the old and the new one while a token is being rotated.
- */
+/** A name may appear twice while its token is rotated. */
 export function parseCallers (text: string, weakness: (token: string) => string | undefined = () => undefined): CallersParse {
   const callers: NamedToken[] = []
   const seen = new Set<string>()

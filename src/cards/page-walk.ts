@@ -3,7 +3,6 @@ import { CARDS_PAGE_MAX, type CardsQuery } from '../wechatpay/endpoints/cards.js
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { rawPage } from './raw-elements.js'
 
-/** WeChat Pay's largest page: the fewest calls for the whole list. */
 export const WALK_PAGE_SIZE = CARDS_PAGE_MAX
 
 export type GetPage = (query: CardsQuery, options: { noCache: boolean }) => Promise<ServedPage>
@@ -11,31 +10,24 @@ export type GetPage = (query: CardsQuery, options: { noCache: boolean }) => Prom
 export interface WalkOptions {
   appid: string
   brandId?: string | undefined
-  /** The page cache (single flight, fleet lock and upstream budget included). */
   getPage: GetPage
-  /** CARDS_ALL_MAX: a longer list is refused after page 0. */
   maxCards: number
-  /** Pages in flight at once after page 0. */
   concurrency: number
-  /** The caller's `Cache-Control: no-cache`: every page is fetched again. */
+  /** Every page is fetched again. */
   noCache: boolean
-  /** Called when a page disagreed with page 0 and the walk starts again without the cache. */
   onRestart?: (reason: CardsChangedError) => void
 }
 
-/** What the answer needs of a page once its cards are spliced: not its bytes, which the walk lets go. */
 export type WalkedPage = Pick<ServedPage, 'requestId' | 'ageSeconds' | 'maxAgeSeconds' | 'outcome'>
 
 export interface Walk {
-  /** `{"data":[…],"total_count":N}`, every card as WeChat Pay's bytes. */
   body: Buffer
   totalCount: number
-  /** The pages of the walk that succeeded, in order: what Cache-Status, Age and max-age come from. */
+  /** What Cache-Status, Age and max-age come from. */
   pages: WalkedPage[]
   restarted: boolean
 }
 
-/** The list is longer than CARDS_ALL_MAX. */
 export class TooManyCardsError extends Error {
   constructor (readonly totalCount: number, readonly maxCards: number) {
     super(`the list has ${totalCount} cards, over the limit of ${maxCards}`)
@@ -43,7 +35,6 @@ export class TooManyCardsError extends Error {
   }
 }
 
-/** One page failed upstream; `error` is what the page cache threw. */
 export class PageFailedError extends Error {
   constructor (readonly page: number, readonly pageCount: number | undefined, readonly error: UpstreamError) {
     super(`page ${page} failed: ${error.message}`, { cause: error })
@@ -51,7 +42,6 @@ export class PageFailedError extends Error {
   }
 }
 
-/** A page did not fit page 0's `total_count`: the list changed between the two reads. */
 export class CardsChangedError extends Error {
   constructor (readonly page: number, message: string) {
     super(message)
@@ -60,12 +50,8 @@ export class CardsChangedError extends Error {
 }
 
 /**
- * Reads every page of a card list and splices the cards, each as WeChat Pay sent it, into one
- * document. Page 0 gives `total_count`; the other pages follow with bounded concurrency. Pages may
- * come from the cache at different ages, so a page that disagrees with page 0 (another total, or
- * not the number of cards the total implies) restarts the walk once with every page re-read;
- * a second disagreement means the list really is changing, and the walk fails rather than
- * return a list that is not one WeChat Pay ever held.
+ * Pages may come from the cache at different ages, so a page that disagrees with page 0 restarts the walk once
+ * with every page re-read; a second disagreement fails rather than return a list WeChat Pay never held.
  */
 export async function walkAllCards (options: WalkOptions): Promise<Walk> {
   try {
@@ -77,8 +63,7 @@ export async function walkAllCards (options: WalkOptions): Promise<Walk> {
   return await walkOnce(options, true, true)
 }
 
-// A page's cards are views of its bytes: the page is held until the body is put together, and never
-// decoded into strings (a list of Chinese titles is a two-byte string, twice the bytes).
+// Never decoded into strings: Chinese titles would take two bytes a character.
 interface ReadPage { served: WalkedPage, totalCount: number, cards: Buffer[] }
 
 async function walkOnce (options: WalkOptions, noCache: boolean, restarted: boolean): Promise<Walk> {
@@ -135,7 +120,6 @@ async function walkOnce (options: WalkOptions, noCache: boolean, restarted: bool
   }
 }
 
-/** Page bytes (verified, shape-checked JSON) → total_count and each card's exact bytes. */
 function splitPage (body: Buffer): { totalCount: number, cards: Buffer[] } {
   const { data, totalCount } = rawPage(body)
   // The client checked every page's shape before it was served or stored: this is a bug to hear about.
@@ -146,7 +130,6 @@ function splitPage (body: Buffer): { totalCount: number, cards: Buffer[] } {
 const OPEN = Buffer.from('{"data":[')
 const COMMA = Buffer.from(',')
 
-/** The combined document, in one allocation of its exact size. */
 function splice (cards: Buffer[], total: number): Buffer {
   const parts: Buffer[] = [OPEN]
   for (const [i, card] of cards.entries()) {

@@ -10,22 +10,14 @@ const MINUS = 0x2d
 const isWhitespace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
 const isDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x30 && byte <= 0x39
 
-/** What a page splice needs of a JSON object: its top-level `data` elements and `total_count`. */
 export interface RawPage {
-  /** Each element of the `data` array as a view of the input's bytes (no copy); undefined without such an array. */
   data: Buffer[] | undefined
-  /** `total_count`, when it is a number. */
   totalCount: number | undefined
 }
 
 /**
- * Finds the elements of a JSON object's top-level `data` array, each as the exact bytes it has in
- * `json` (spacing, key order, escapes and number spellings included), so cards can be spliced into a
- * new document without being decoded or re-serialized, and reads its `total_count`. Working on the
- * bytes is safe for UTF-8: every byte of a multi-byte character is 0x80 or above, never a quote,
- * backslash or delimiter. `json` must already be valid JSON (the client checked the page's shape):
- * this scanner only finds boundaries, it does not validate. Like JSON.parse, a repeated key counts
- * with its last value.
+ * Each card keeps its exact bytes, so it is spliced without being decoded or re-serialized. Safe for UTF-8: every
+ * byte of a multi-byte character is 0x80 or above. Finds boundaries only: the client already checked the shape.
  */
 export function rawPage (json: Buffer): RawPage {
   const scan = new Scanner(json)
@@ -72,7 +64,6 @@ class Scanner {
     while (isWhitespace(this.#bytes[this.#at])) this.#at++
   }
 
-  /** After a member or element: true at `close`, false at a comma; anything else is not JSON. */
   separator (close: number): boolean {
     this.skipWhitespace()
     const byte = this.next()
@@ -81,7 +72,6 @@ class Scanner {
     return false
   }
 
-  /** A string token, quotes included, as written. */
   string (): Buffer {
     const start = this.#at
     this.expect(QUOTE)
@@ -93,7 +83,6 @@ class Scanner {
     }
   }
 
-  /** One value of any kind, as written. */
   value (): Buffer {
     const start = this.#at
     const byte = this.peek()
@@ -123,7 +112,6 @@ class Scanner {
     return this.#bytes.subarray(start, this.#at)
   }
 
-  /** At `[`: each element's bytes, without the whitespace around it. */
   arrayElements (): Buffer[] {
     const elements: Buffer[] = []
     this.expect(OPEN_BRACKET)

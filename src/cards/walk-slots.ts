@@ -1,13 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { ProblemError } from '../problems/problem-error.js'
 
-/**
- * The /cards/all walks running in this process, in all and per caller. Each walk holds a whole
- * list in memory until its answer is sent, so how many run at once is what bounds that memory.
- * The counts are this replica's own, kept in memory: a limit that costs no Redis round trip and
- * cannot be left holding places for a replica that died. A caller whose calls are spread over n
- * replicas may run n times `perCaller` walks in all, which is still bounded.
- */
+/** Each walk holds a whole list in memory, so the count bounds that memory; in memory, so no dead replica holds places. */
 export class WalkSlots {
   readonly #perReplica: number
   readonly #perCaller: number
@@ -19,13 +13,7 @@ export class WalkSlots {
     this.#perCaller = perCaller
   }
 
-  /**
-   * Counts one walk of `caller`, or refuses it: `too-many-walks` when the caller runs as many as
-   * one caller may (checked first: it is the caller's own doing), `walks-busy` when the replica
-   * runs as many as it allows. The walk is counted until both it and its response are over, and
-   * what is returned is to be called once the walk is over: an answer a slow caller is still
-   * reading holds the whole list, and a walk whose caller went away holds its pages until it ends.
-   */
+  /** Counted until its response is over too: a slow reader holds the whole list. */
   admit (caller: string, response: ServerResponse): () => void {
     const mine = this.#byCaller.get(caller) ?? 0
     if (mine >= this.#perCaller) {

@@ -4,19 +4,12 @@ import { callerName } from './caller-auth.js'
 import { loggedUrl } from './logged-url.js'
 
 /**
- * The access line is built from fields chosen here, none of them secret, so it skips the wildcard
- * paths (`*.headers.authorization`…), which cost pino about ten times the rest of the line: a
- * tenth of a hot hit's CPU. The plain paths stay, but they only catch top-level fields: keep this
- * line flat and scalar (a test pins its keys), and log anything richer through request.log. With
- * tracing on, the logger's mixin adds `trace_id` and `span_id`, scalars too.
+ * Skips the wildcard redact paths, which cost a tenth of a hot hit's CPU: keep this line flat and scalar
+ * (a test pins its keys), and log anything richer through request.log.
  */
 const ACCESS_REDACT = { paths: REDACT_PATHS.filter((path) => !path.includes('*')), censor: '[redacted]' }
 
-/**
- * One access line per request instead of Fastify's two ("incoming request" + "request
- * completed"), carrying what an operator searches by, WeChat Pay's Request-ID included.
- * Fastify calls requestCompleted once the response is sent, error or not.
- */
+/** One line per request instead of Fastify's two. */
 export class AccessLogController extends LogController {
   #access: FastifyBaseLogger | undefined
 
@@ -31,9 +24,7 @@ export class AccessLogController extends LogController {
       url: loggedUrl(request.url),
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-      // Who asked: a configured caller's name, or anonymous; never a token.
       caller: callerName(request),
-      // pino leaves out fields that are undefined.
       cache: request.cacheOutcome?.outcome,
       upstream_ms: request.upstreamMs === undefined ? undefined : Math.round(request.upstreamMs * 100) / 100,
       wechat_request_id: request.wechatRequestId

@@ -3,32 +3,24 @@ import { ANONYMOUS, type Caller, type CallerDirectory } from '../callers/caller-
 import { ProblemError } from '../problems/problem-error.js'
 import type { WindowLimit } from './window-limit.js'
 
-/** Which callers a route takes: those that may call the internal API, or those that may purge. */
 export type RouteAccess = 'internal' | 'admin'
 
 export interface CallerAuthOptions {
   directory: CallerDirectory
-  /** Whether the internal API takes only callers with a token (INTERNAL_API_TOKENS or CALLERS_FILE set). */
   apiGuarded: boolean
-  /** AUTH_FAILURES_PER_MINUTE, per client address. */
   failures: WindowLimit
 }
 
 export interface CallerAuth {
-  /** The instance-wide onRequest hook: names the caller of a valid token, counts a wrong one. */
   identify: onRequestHookHandler
-  /** The onRequest hook that refuses a route to a caller it does not take; undefined: the route is open. */
   hookFor: (access: RouteAccess) => onRequestHookHandler | undefined
 }
 
 const REALM = { 'www-authenticate': 'Bearer realm="wxpay-cards-bff"' }
 
 /**
- * Bearer tokens. A valid one names its caller (request.caller) on every route, so logs, metrics
- * and limits know who asked; the guarded routes then refuse callers without the right. Every failed
- * authentication (a wrong token on any route, none on a guarded one) counts against the client's
- * address, and past AUTH_FAILURES_PER_MINUTE it is refused with a 429 on every route, /readyz and
- * /metrics included: a wrong token otherwise gets exactly what no token gets. Tokens are never logged.
+ * Past AUTH_FAILURES_PER_MINUTE an address is refused on every route, /readyz and /metrics included: a wrong
+ * token otherwise gets exactly what no token gets. Tokens are never logged.
  */
 export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptions): CallerAuth {
   // Counted once per request, whichever hook sees the failure first.
@@ -82,7 +74,6 @@ export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptio
   }
 }
 
-/** The caller's name as logs, spans and metrics carry it: a configured name, or `anonymous`, never a token. */
 export function callerName (request: FastifyRequest): string {
   return request.caller?.name ?? ANONYMOUS
 }
@@ -94,13 +85,10 @@ function bearerToken (header: string): string | undefined {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Which callers the route takes; unset: anyone (health, docs, metrics, problem pages). */
     access?: RouteAccess
   }
   interface FastifyRequest {
-    /** The caller of a valid bearer token; undefined: anonymous. */
     caller: Caller | undefined
-    /** This request's failed authentication has been counted. */
     authFailed: boolean
   }
 }

@@ -4,7 +4,6 @@ import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import { PROBLEM_CONTENT_TYPE, problemInstance } from './problem.js'
 
-/** What Node's HTTP parser and timers report, by the status a caller gets for it. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   ERR_HTTP_REQUEST_TIMEOUT: 408,
   HPE_HEADER_OVERFLOW: 431
@@ -16,12 +15,7 @@ const DETAIL_BY_STATUS: Readonly<Record<number, string>> = Object.freeze({
   431: 'The request\'s headers are too large.'
 })
 
-/**
- * Fastify's clientErrorHandler: errors Node's HTTP parser raises before any route runs (headers too
- * large, a malformed request, a request that trickles in past REQUEST_TIMEOUT_MS) answer an
- * `about:blank` problem with an X-Request-Id like everything else, and close the connection. Only
- * the error's code is logged: the raw bytes may hold anything, a token included.
- */
+/** Only the error's code is logged: the raw bytes may hold anything, a token included. */
 export function answerClientError (log: FastifyBaseLogger, error: Error & { code?: string }, socket: Socket): void {
   // A reset connection has nobody left to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return
@@ -32,8 +26,7 @@ export function answerClientError (log: FastifyBaseLogger, error: Error & { code
     socket.destroy()
     return
   }
-  // Ended, not destroyed at once: bytes the caller is still sending would otherwise meet a reset,
-  // which can make its side drop the answer unread. It gets a second to take it and hang up.
+  // Ended, not destroyed: a reset could make the caller drop the answer unread.
   socket.end(rawProblem(status, requestId))
   setTimeout(() => { socket.destroy() }, 1_000).unref()
 }

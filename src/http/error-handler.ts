@@ -7,12 +7,7 @@ import { sendProblem, sendStatusProblem } from './problem.js'
 import { RouteMethods } from './route-methods.js'
 import { validationProblem } from './validation-problem.js'
 
-/**
- * The one place where failures become responses: every non-2xx this service sends is
- * application/problem+json, and none carries a stack trace or an upstream body.
- */
 async function errorHandling (app: FastifyInstance): Promise<void> {
-  // The one matcher of paths to the methods their routes take, for the 405 here and CORS's preflights.
   // A catch-all OPTIONS (CORS's own preflight route) takes every path, so it says nothing about one.
   const routes = new RouteMethods()
   app.addHook('onRoute', (route) => { if (route.method !== 'OPTIONS') routes.add(route.method, route.url) })
@@ -30,7 +25,6 @@ async function errorHandling (app: FastifyInstance): Promise<void> {
         'The service failed unexpectedly; quote instance (the request id) to the operators.')
       return sendProblem(request, reply, internal)
     }
-    // Fastify's own client errors (bad content type, body too large, …) keep their status and message.
     return sendStatusProblem(request, reply, status, error.message)
   })
 
@@ -80,11 +74,9 @@ function sendUpstreamProblem (error: UpstreamError, request: FastifyRequest, rep
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Which methods the routes take on a path: what a 405 allows, and what a CORS preflight may. */
     routeMethods: RouteMethods
   }
   interface FastifyRequest {
-    /** WeChat Pay's Request-ID for the upstream call this request made, for the access log. */
     wechatRequestId?: string
   }
 }

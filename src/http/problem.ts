@@ -5,11 +5,7 @@ import { problemType } from '../problems/registry.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-/**
- * RFC 9457 problem details, with two members of ours: `code` (WeChat Pay's error code, verbatim) and
- * `request_id` (WeChat Pay's Request-ID). `instance` names this occurrence by our request id.
- * @see https://www.rfc-editor.org/rfc/rfc9457
- */
+/** @see https://www.rfc-editor.org/rfc/rfc9457 */
 export interface Problem {
   type: string
   title: string
@@ -21,15 +17,11 @@ export interface Problem {
   invalid_params?: InvalidParam[]
 }
 
-/**
- * The request id as a URI (`urn:request:<X-Request-Id>`): `instance` must be a URI reference, and a bare
- * id such as `1:2` is not one. Every character a request id may hold is valid in a URN.
- */
+/** `instance` must be a URI reference, and a bare id such as `1:2` is not one. */
 export function problemInstance (requestId: string): string {
   return `urn:request:${requestId}`
 }
 
-/** Sends a problem of the registry, with its headers and its Retry-After. */
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ProblemError): FastifyReply {
   reply.headers(error.headers)
   if (error.retryAfterSeconds !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(error.retryAfterSeconds))
@@ -43,10 +35,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, error
   })
 }
 
-/**
- * An `about:blank` problem, for client errors Fastify or Node detect before any route runs (a
- * malformed URL, a bad content type): RFC 9457 §4.2.1 makes the title the status's own phrase.
- */
+/** RFC 9457 §4.2.1 makes the title the status's own phrase. */
 export function sendStatusProblem (request: FastifyRequest, reply: FastifyReply, status: number, detail: string): FastifyReply {
   return send(request, reply, {
     type: 'about:blank',

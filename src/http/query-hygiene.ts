@@ -2,22 +2,13 @@ import type { preValidationHookHandler } from 'fastify'
 
 interface ObjectSchema { properties: Record<string, { type?: unknown }> }
 
-// An array fails every scalar type check, so the field is still reported by the validator,
-// with the clearer reason noted here.
+// An array fails every scalar type check, so the validator still reports the field.
 const REJECT: unknown[] = []
 const DECIMAL = /^\d{1,15}$/
 
-/** WECHATPAY_APPIDS, for the routes that take an appid; empty: any. */
 export interface MerchantAppids { appids: readonly string[] }
 
-/**
- * Runs before schema validation, where ajv would otherwise be lenient in ways a caller would not
- * expect: `limit=` would become 0, `offset=0x10` 16, `offset=1e3` 1000, and `limit=1&limit=2`
- * would only say "must be integer". Empty parameters are dropped (then missing, or absent if
- * optional); repeated parameters and non-decimal integers are refused with their own reason, and so
- * is an appid that is not the merchant's when WECHATPAY_APPIDS lists them: one 400 names every bad
- * parameter, and none of them costs a call to WeChat Pay.
- */
+/** ajv would be lenient: `limit=` becomes 0, `offset=0x10` 16, and `limit=1&limit=2` only "must be integer". */
 export function queryHygiene (schema: ObjectSchema, appids: readonly string[] = []): preValidationHookHandler {
   const integers = new Set(Object.entries(schema.properties).filter(([, s]) => s.type === 'integer').map(([name]) => name))
   const merchant = new Set(appids)
@@ -47,7 +38,6 @@ export function queryHygiene (schema: ObjectSchema, appids: readonly string[] = 
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Reasons found before validation, which replace the validator's terser ones. */
     queryNotes?: Map<string, string>
   }
 }

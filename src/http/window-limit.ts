@@ -1,22 +1,15 @@
-/** Counts in fixed windows across the fleet (implemented on Redis in src/redis/window-counter.ts). */
 export interface WindowCounter {
   /** The key's count in its current window, this one included, and the window's milliseconds left; undefined when Redis could not say. */
   window: (key: string, windowMs: number) => Promise<{ current: number, ttl: number } | undefined>
 }
 
-/** Whether one more use fits, and when the window that refused it ends. */
 export interface WindowVerdict { allowed: boolean, retryAfterSeconds: number }
 
 const WINDOW_MS = 60_000
 // Keys counted in this process while the shared counter is away; more are forgotten, not grown.
 const LOCAL_KEYS = 10_000
 
-/**
- * At most `perMinute` uses a minute per key (a caller, an address), counted fleet-wide when the
- * shared counter answers and in this process while it does not: a limit that holds across
- * replicas without ever blocking on Redis' absence. Refused uses are counted too, so hammering
- * a limit does not wear it down.
- */
+/** Counted in this process while the shared counter is away; refused uses count too, so hammering does not wear it down. */
 export class WindowLimit {
   readonly #perMinute: number
   readonly #shared: WindowCounter | undefined

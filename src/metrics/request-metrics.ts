@@ -1,27 +1,18 @@
-import type { Metric, Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
+import { registerScrapedMetric, type Sample } from '../internals/scraped-metric.js'
 
 export type RequestLabels = Record<'route' | 'method' | 'status' | 'caller', string>
 
-/** The running totals of one (route, method, status, caller). */
 export interface RequestSeries {
   readonly labels: RequestLabels
   count: number
   sum: number
-  /** Observations per bucket (not cumulative), in the order of the bounds. */
   readonly perBucket: Float64Array
 }
 
 interface MetricName { name: string, help: string }
-interface Sample { labels: Record<string, string | number>, sharedLabels?: RequestLabels, value: number, metricName?: string }
-interface Exported { name: string, help: string, type: 'counter' | 'histogram', values: Sample[], aggregator: 'sum' }
 
-/**
- * http_requests_total and http_request_duration_seconds, kept by the service and read by the
- * registry at scrape time, exactly as prom-client's Counter and Histogram print them. prom-client's
- * own would validate, hash and look up the labels on every observation, for both metrics: a
- * twentieth of a cache hit's CPU. Here a series is found once (see RequestRecorder) and an
- * observation is three additions; the counter is the histogram's count under its own name.
- */
+/** prom-client's own would look up the labels on every observation: a twentieth of a cache hit's CPU. */
 export class RequestMetrics {
   readonly #series: RequestSeries[] = []
   readonly #bounds: readonly number[]
@@ -29,8 +20,9 @@ export class RequestMetrics {
   constructor (registry: Registry, names: Record<'requests' | 'duration', MetricName>, bounds: readonly number[]) {
     this.#bounds = bounds
     const reset = (): void => { this.#reset() }
-    register(registry, { ...names.requests, type: 'counter', values: () => this.#countSamples() }, reset)
-    register(registry, { ...names.duration, type: 'histogram', values: () => this.#durationSamples(names.duration.name) }, reset)
+    registerScrapedMetric(registry, { ...names.requests, type: 'counter', values: () => this.#countSamples(), reset })
+    const duration = names.duration
+    registerScrapedMetric(registry, { ...duration, type: 'histogram', values: () => this.#durationSamples(duration.name), reset })
   }
 
   series (labels: RequestLabels): RequestSeries {
@@ -77,26 +69,4 @@ export class RequestMetrics {
     }
     return samples
   }
-}
-
-/**
- * Registers a metric read at scrape time: the registry asks any metric for getForPromString() or
- * get() (the JSON form, shared labels spread), and reset().
- */
-function register (
-  registry: Registry,
-  metric: { name: string, help: string, type: Exported['type'], values: () => Sample[] },
-  reset: () => void
-): void {
-  const exported = (values: Sample[]): Exported => ({ name: metric.name, help: metric.help, type: metric.type, values, aggregator: 'sum' })
-  registry.registerMetric({
-    name: metric.name,
-    help: metric.help,
-    type: metric.type,
-    aggregator: 'sum',
-    getForPromString: async () => exported(metric.values()),
-    get: async () => exported(metric.values().map(({ labels, sharedLabels, value, metricName }) =>
-      ({ labels: { ...labels, ...sharedLabels }, value, metricName }))),
-    reset
-  } as unknown as Metric)
 }

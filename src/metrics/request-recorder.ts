@@ -2,12 +2,7 @@ import type { Counter } from 'prom-client'
 import type { RequestSeries } from './request-metrics.js'
 import type { ServiceMetrics } from './service-metrics.js'
 
-/**
- * Counts answered requests into http_requests_total and http_request_duration_seconds, and /cards
- * outcomes. Each (route, method, status, caller) gets its series once and keeps it: a request
- * allocates no label object. `caller` is a configured caller's name or `anonymous`, so its values
- * are as few as the callers an operator configured, and never a token.
- */
+/** Each series is found once and kept: a request allocates no label object. */
 export class RequestRecorder {
   readonly #metrics: ServiceMetrics
   readonly #outcomes = new Map<string, Counter.Internal>()
@@ -16,10 +11,7 @@ export class RequestRecorder {
     this.#metrics = metrics
   }
 
-  /**
-   * What records one route's requests. `route` is its pattern (never the raw URL, so label values
-   * stay few), or `unmatched`. Series are found by method, status, then caller: no key string per request.
-   */
+  /** Never the raw URL, so label values stay few. */
   forRoute (route: string): (method: string, status: number, caller: string, seconds: number) => void {
     const byMethod = new Map<string, Map<number, Map<string, RequestSeries>>>()
     return (method, status, caller, seconds) => {

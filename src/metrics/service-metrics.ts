@@ -8,23 +8,17 @@ import { RequestMetrics } from './request-metrics.js'
 interface RedisReading { topology: string, state: string, primaries: string[] }
 interface Reading { labels?: Record<string, string>, value: number }
 
-/** What the metrics read from the running service at scrape time (no bookkeeping on hot paths). */
 export interface MetricSources {
   redis: () => RedisReading | undefined
   breakers: () => Array<{ host: string, state: 'open' | 'closed' }>
   certificateExpiry: () => Date | undefined
 }
 
-/** Prefix of the gauges about the service itself, whose bare names other exporters use. */
 export const SERVICE_PREFIX = `${SERVICE_NAME.replaceAll('-', '_')}_`
 
 const VERIFICATION_REASONS = new Set<string>(VERIFICATION_FAILURES)
 
-/**
- * Every metric the service exposes at /metrics, on a registry of its own (one per app, so tests
- * and several apps in one process never collide). Names follow Prometheus conventions: `_total`
- * counters, `_seconds` histograms, base units.
- */
+/** A registry per app, so tests and several apps in one process never collide. */
 export class ServiceMetrics {
   readonly registry = new Registry()
   readonly requests = new RequestMetrics(this.registry, {
@@ -107,7 +101,6 @@ export class ServiceMetrics {
       })
   }
 
-  /** A gauge read from the running service at scrape time, so hot paths keep no bookkeeping for it. */
   #scraped (name: string, help: string, labelNames: string[], read: () => Reading[]): void {
     // eslint-disable-next-line no-new -- registered on construction, read at scrape time
     new Gauge({

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
-/** How /docs is served: Swagger UI's options, fixed by the docs plugin. */
 export interface SwaggerUiOptions {
   routePrefix: string
   uiConfig: Record<string, unknown>
@@ -12,13 +11,7 @@ export interface SwaggerUiOptions {
 // Hop-by-hop or recomputed by Fastify when it sends the forwarded body.
 const NOT_FORWARDED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date'])
 
-/**
- * Swagger UI (its plugin, @fastify/static and their files) is loaded the first time someone opens
- * /docs, not at start-up: production replicas mostly never serve it, and loading it cost about a
- * tenth of a start-up and several MB. It runs in an app of its own that shares this app's OpenAPI
- * document, and requests under the prefix are handed to it in-process. They pass this app's hooks
- * first (request id, access log, metrics, CORS), and an unknown path gets this app's 404 problem.
- */
+/** Loaded on first use: it cost about a tenth of a start-up and several MB, for a page production rarely serves. */
 export function swaggerUiOnDemand (app: FastifyInstance, options: SwaggerUiOptions): void {
   let ui: Promise<FastifyInstance> | undefined
   const forward = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
@@ -33,7 +26,6 @@ export function swaggerUiOnDemand (app: FastifyInstance, options: SwaggerUiOptio
     for (const [name, value] of Object.entries(res.headers)) {
       if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value)
     }
-    // No body (a 304, a redirect): nothing to send, so no Content-Type of Fastify's choosing either.
     return await reply.code(res.statusCode).send(res.rawPayload.length === 0 ? undefined : res.rawPayload)
   }
   const hidden = { schema: { hide: true } }

@@ -12,17 +12,12 @@ import { ENDPOINTS } from '../wechatpay/endpoints/index.js'
 
 export interface CachePluginOptions {
   config: CacheConfig
-  /** How long a request waits for another replica's fetch of the same page: the upstream deadline. */
   fillWaitMs: number
   now?: (() => number) | undefined
-  /** With tracing on: told of every wait for another replica's fetch. */
   fleetWait?: PageStoreOptions['observeFleetWait']
 }
 
-/**
- * The page cache: Redis shared by every replica when one is configured, else a bounded LRU in this
- * process. Either way it fails open: the service starts and serves without Redis.
- */
+/** Fails open: the service starts and serves without Redis. */
 async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait }: CachePluginOptions): Promise<void> {
   const { redis } = app
   const stores = createPageStores({
@@ -49,7 +44,6 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
 
   const mchid = app.merchantId
   const policy = { ttlMs: config.ttlSeconds * 1000, staleMs: config.staleSeconds * 1000 }
-  // One cache of answers per endpoint, all on the same store, lock, budget and shares.
   const caches = new Map(ENDPOINTS.map((endpoint) => [endpoint, new CachedPages({
     store: stores.store,
     keysOf: (query) => REDIS_KEYS.page(mchid, endpoint.cacheKey(query)),
@@ -86,9 +80,7 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The cache of one endpoint's answers. */
     pagesOf: <Q>(endpoint: Endpoint<Q>) => CachedPages<Q>
-    /** Drops what every endpoint caches for these purge parameters, on every replica; false when the store could not be reached. */
     purgeAnswers: (purge: PurgeQuery) => Promise<boolean>
     pageStore: PageStore
   }

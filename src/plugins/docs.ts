@@ -6,11 +6,7 @@ import { withSandboxFaultParameter } from '../openapi/sandbox-fault-parameter.js
 import { swaggerUiOnDemand } from '../openapi/swagger-ui-on-demand.js'
 import { SERVICE_VERSION } from '../version.js'
 
-/**
- * OpenAPI 3.1 generated from the route schemas, served at /docs/json, and Swagger UI at /docs.
- * The one server is `/`, relative to where the document was loaded from: the UI and generated
- * clients call the host that served it, wherever that is, and no environment's host is baked in.
- */
+/** The one server is `/`, so no environment's host is baked in. */
 async function docs (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -21,8 +17,7 @@ async function docs (app: FastifyInstance): Promise<void> {
         description: 'Internal, unsigned access to the merchant\'s WeChat Pay member-card templates. ' +
           'This service signs every call with the merchant\'s API private key, verifies every answer, and reports ' +
           'every failure as RFC 9457 application/problem+json.',
-        // An internal service: no licence is granted outside the merchant. SPDX has no identifier for
-        // that, so it is a LicenseRef, SPDX's form for a licence of one's own.
+        // No licence is granted outside the merchant: SPDX has no identifier for that.
         license: { name: 'Proprietary: internal use only', identifier: 'LicenseRef-Proprietary' }
       },
       servers: [{ url: '/' }],
@@ -45,7 +40,6 @@ async function docs (app: FastifyInstance): Promise<void> {
       ? withSandboxFaultParameter(withRequestIdHeader(document.openapiObject))
       : document.swaggerObject,
     refResolver: {
-      // Name components after their $id ("Problem") instead of def-0, def-1.
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
     }
   })

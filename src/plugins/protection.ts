@@ -21,12 +21,7 @@ export const RATE_LIMIT_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', 'Ra
 // Liveness and metrics must keep answering while the service sheds load.
 const ALWAYS_OPEN = new Set(['/healthz', '/metrics'])
 
-/**
- * Guards in front of the routes, cheapest first: an over-long query, overload, then on each route
- * the caller's rate, the caller's token and a body nobody takes. All run in onRequest, before a
- * byte of a body is read, so a caller trickling one in is refused at once. Every refusal is a
- * problem with a Retry-After where waiting helps.
- */
+/** All in onRequest, before a byte of a body is read, so a caller trickling one in is refused at once. */
 async function protection (app: FastifyInstance, config: ProtectionConfig): Promise<void> {
   app.addHook('onRequest', refuseLongQuery)
 
@@ -64,8 +59,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
   app.decorateRequest('authFailed', false)
   // Before the rate limit, so that it counts a named caller by name; a wrong token is counted here.
   app.addHook('onRequest', auth.identify)
-  // A named caller is limited by name, whichever of its tokens it sends; anyone else is their
-  // address as TRUST_PROXY sees it.
+  // Anyone without a token is their address as TRUST_PROXY sees it.
   const callerOf = (request: FastifyRequest): string => request.caller === undefined ? `ip:${request.ip}` : `caller:${request.caller.name}`
   app.decorate('callerOf', callerOf)
   const noCache = new WindowLimit(config.noCachePerMinute, window(REDIS_KEYS.noCachePrefix))
@@ -89,8 +83,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     })
   }
 
-  // Added to each route after the rate limit's own hook (onRoute hooks run in order): wrong tokens
-  // are counted too, so guessing tokens is as limited as any other traffic.
+  // After the rate limit's own hook, so guessing tokens is as limited as any other traffic.
   app.addHook('onRoute', (route) => {
     const access = route.config?.access
     const hooks = [access === undefined ? undefined : auth.hookFor(access), refuseBody].filter((hook) => hook !== undefined)
@@ -100,9 +93,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Who is asking, for per-caller limits: `caller:<name>` for a valid token, else `ip:<address>`. */
     callerOf: (request: FastifyRequest) => string
-    /** Whether this caller may force a fetch now (NO_CACHE_PER_MINUTE), and when it may again; counts it. */
     noCacheAllowance: (request: FastifyRequest) => Promise<WindowVerdict>
   }
 }

@@ -5,18 +5,13 @@ import { hasBody } from '../http/has-body.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
-/** Fastify's genReqId: a caller's well-formed X-Request-Id, so one id follows a request through several services; else a new UUID. */
+/** One id follows a request through several services. */
 export function requestIdOf (request: RawRequestDefaultExpression): string {
   const given = request.headers['x-request-id']
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
 }
 
-/**
- * What every request goes through besides its route: its id in the answer's X-Request-Id, nosniff, and,
- * once shutdown begins, `Connection: close` on answers to requests in flight, so their keep-alive
- * sockets end with them and shutdown does not wait for idle connections to time out. Tracks
- * "closing" once, for readiness too (`app.isClosing()`).
- */
+/** `Connection: close` once shutdown begins, so shutdown does not wait for idle keep-alive sockets to time out. */
 async function requestLifecycle (app: FastifyInstance): Promise<void> {
   let closing = false
   app.decorate('isClosing', () => closing)
@@ -37,7 +32,6 @@ async function requestLifecycle (app: FastifyInstance): Promise<void> {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** True once shutdown has begun: readiness answers shutting-down, answers close their connections. */
     isClosing: () => boolean
   }
 }

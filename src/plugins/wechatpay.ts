@@ -18,9 +18,7 @@ import { USER_AGENT } from '../version.js'
 
 export interface WechatpayPluginOptions {
   config: WechatpayConfig
-  /** Milliseconds since the epoch, for signing and for the verifier's skew check. */
   now?: (() => number) | undefined
-  /** With tracing on: told of every attempt and every wait for the budget. */
   attempts?: AttemptObserver | undefined
   budgetWait?: BudgetOptions['observeWait']
 }
@@ -34,11 +32,7 @@ interface Peer {
   extraHeaders?: () => Record<string, string> | undefined
 }
 
-/**
- * Builds the signed, verifying WeChat Pay client once and shares it as `app.wechatpay`, with the
- * keys that verify answers: the public key, platform certificates (downloaded and refreshed by
- * `app.certificates`), or both during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4).
- */
+/** Public key, platform certificates, or both during WeChat Pay's migration (docs/wechatpay-protocol.md §2.4). */
 async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions): Promise<void> {
   const { config, now, attempts, budgetWait } = options
   const { credentials, baseUrl, backupBaseUrl, extraHeaders } = await peerOf(app, config)
@@ -92,7 +86,6 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
     connectTimeoutMs: config.connectTimeoutMs,
     connections: config.maxConnections,
     budget,
-    // Every business call is refused while no key can verify its answer.
     keys: () => certificates.health(),
     now,
     observer: attempts,
@@ -141,12 +134,10 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   }))
   app.decorate('merchantId', credentials.mchid)
   app.decorate('certificates', certificates)
-  // A fill takes its first turn with the fleet lock, in one script: not on a Cluster, where the
-  // budget's key and the page's lock live in different slots.
+  // Not on a Cluster: the budget's key and the page's lock live in different slots.
   app.decorate('upstreamTurn', redis === undefined || redis.topology === 'cluster'
     ? undefined
     : { key: REDIS_KEYS.budget(credentials.mchid), ...budget.params })
-  // Read by the metrics plugin at scrape time; undefined while no platform certificate is held.
   app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
 }
 
@@ -168,13 +159,9 @@ async function peerOf (app: FastifyInstance, config: WechatpayConfig): Promise<P
 declare module 'fastify' {
   interface FastifyInstance {
     wechatpay: WechatpayClient
-    /** UPSTREAM_CALLER_SHARE: each caller's share of the merchant's budget. */
     callerShare: CallerShare
-    /** The merchant whose pages this service serves: part of every cache key. */
     merchantId: string
-    /** Key mode, key health and platform certificates (their newest expiry for metrics). */
     certificates: CertificateManager
-    /** The merchant's budget, for a Redis script that takes a turn with something else; undefined: not in reach. */
     upstreamTurn: UpstreamTurn | undefined
   }
 }

@@ -6,21 +6,16 @@ export interface InvalidParam {
   reason: string
 }
 
-/** Members a problem may carry besides RFC 9457's own: WeChat Pay's code and Request-ID, bad parameters. */
+/** Members besides RFC 9457's own. */
 export interface ProblemMembers {
   code?: string | undefined
   request_id?: string | undefined
   invalid_params?: InvalidParam[]
 }
 
-/**
- * A problem this service answers with, named from the registry: status and title come from there,
- * never from the site that raises it. Thrown from a hook or a handler (or handed to sendProblem), it
- * reaches the one error handler, which sends it as application/problem+json.
- */
+/** Status and title come from the registry, never from the site that raises it. */
 export class ProblemError extends Error {
   readonly problem: ProblemName
-  /** What went wrong this time, for the caller: the problem's `detail`. */
   readonly detail: string
   readonly headers: Record<string, string>
   readonly members: ProblemMembers

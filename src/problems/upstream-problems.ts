@@ -116,10 +116,11 @@ export const UPSTREAM_PROBLEMS = {
       'the host clock; any proxy that rewrites bodies.'
   },
   'upstream-bad-response': {
-    title: 'WeChat Pay\'s answer was not a card page',
+    title: 'WeChat Pay\'s answer was not what the endpoint returns',
     status: 502,
     retryable: false,
-    what: 'A verified 2xx answer was not a JSON object with a `data` array and a numeric `total_count`.',
+    what: 'A verified 2xx answer did not have the endpoint\'s shape: for a page, a JSON object with a `data` array and a ' +
+      'numeric `total_count`; for a template, a JSON object whose `card_id` is the one asked for.',
     retry: NO_RETRY,
     operator: 'Whether WeChat Pay changed the endpoint\'s format; the log has WeChat Pay\'s Request-ID.'
   },

@@ -7,19 +7,12 @@ import { REDIS_KEYS } from './keys.js'
 import { CLAIM_OR_TELL_HOLDER, RELEASE_IF_OWNER, runScript } from './scripts.js'
 
 export interface CertificateStoreOptions {
-  /** How long a routine claim stands: the fleet makes at most one routine download per this. */
   claimMs?: number
   pollMs?: number
   now?: () => number
 }
 
-/**
- * Shares certificate refreshes between replicas so a fleet that meets a new serial at once makes
- * one download: the replica that wins the claim downloads and publishes the answer's body; the
- * others read it. The body is stored still encrypted: each replica decrypts it with its own APIv3
- * key, so whoever can write to Redis still cannot slip in a certificate. Every call fails open:
- * without Redis each replica refreshes on its own.
- */
+/** Stored still encrypted: whoever can write to Redis still cannot slip in a certificate. */
 export class RedisCertificateStore implements CertificateSharing {
   readonly #redis: RedisConnection
   readonly #guard: RedisGuard

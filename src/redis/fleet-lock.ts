@@ -18,7 +18,6 @@ const RECENT_MS = 2_000
 
 interface Recent { at: number, holder: string, outcome: FillOutcome }
 
-/** The merchant's upstream budget, for a fill that takes its turn with the lock: its key and GCRA parameters. */
 export interface UpstreamTurn extends GcraParams { key: string }
 
 export interface FleetLockOptions {
@@ -27,13 +26,9 @@ export interface FleetLockOptions {
 }
 
 /**
- * One replica fetches a page while the others wait for its result. The lock is `SET NX PX` with a
- * random token; it expires on its own if its holder dies. The holder announces the outcome on a
- * pub/sub channel; waiters also poll, because pub/sub drops messages across reconnects.
- * Announcements name the holder's token and are remembered for two seconds, so a waiter that was
- * between two polls when one arrived still sees it. A waiter only takes the outcome of a holder it
- * saw holding the lock: a failure is never served to a request that came after it (errors are
- * never cached), whatever the clocks say.
+ * Waiters also poll, because pub/sub drops messages across reconnects. Announcements are remembered for two
+ * seconds for a waiter between two polls. A waiter only takes the outcome of a holder it saw holding the lock:
+ * a failure is never served to a request that came after it (errors are never cached), whatever the clocks say.
  */
 export class FleetLock implements FillLock, PurgeChannel {
   readonly #redis: RedisConnection
@@ -43,14 +38,10 @@ export class FleetLock implements FillLock, PurgeChannel {
   readonly #now: () => number
   readonly #waiters = new Map<string, Set<(outcome: FillOutcome, holder: string) => void>>()
   readonly #recent = new Map<string, Recent>()
-  /** Tokens of fills this process announced: it dropped its own copies of those pages as it stored them. */
   readonly #own = new Set<string>()
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined
-  /**
-   * Taken with the lock when set: never on a Cluster, where the budget's key lives in another slot
-   * than the page's, so there a miss pays one more round trip for it.
-   */
+  /** Never on a Cluster, where the budget's key lives in another slot than the page's. */
   readonly turn: UpstreamTurn | undefined
 
   constructor (redis: RedisConnection, guard: RedisGuard, options: FleetLockOptions = {}) {
@@ -58,10 +49,8 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#guard = guard
     this.#now = options.now ?? Date.now
     this.turn = options.turn
-    // It subscribes on every 'ready' (below), handling failure. ioredis' own resubscription after a
-    // reconnect would send a second SUBSCRIBE that nobody awaits: if it outlasts the command timeout
-    // (a slow Redis, a loaded host), its rejection goes unhandled, and the server shuts down on
-    // that. A Cluster's subscriber resubscribes without a timeout and handles its failures.
+    // Subscribes on every 'ready' itself: ioredis' own resubscription sends a SUBSCRIBE nobody awaits, whose
+    // timeout rejection would go unhandled and shut the server down.
     this.#subscriber = redis instanceof Cluster ? redis.duplicate() : redis.duplicate({ autoResubscribe: false })
     this.#subscriber.on('error', () => {}) // reconnects by itself; the command client reports health
     // A copy of a Sentinel client can be abandoned by ioredis as the original can: start it again too.
@@ -73,11 +62,6 @@ export class FleetLock implements FillLock, PurgeChannel {
     })
   }
 
-  /**
-   * Takes the page's lock or names its holder, in one round trip that also reads the page (unless it
-   * was stored before `storedSince`) and, when no such page is stored and the budget's key is in
-   * reach, takes the upstream turn the fetch will need.
-   */
   async acquire (keys: PageKeys, ttlMs: number, storedSince = 0): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
     const { turn } = this
@@ -96,7 +80,6 @@ export class FleetLock implements FillLock, PurgeChannel {
     return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), turn: prepaid }
   }
 
-  /** Keeps a lock we hold alive for `ttlMs` more; false once it is no longer ours (or Redis failed). */
   async renew (lockKey: string, token: string, ttlMs: number): Promise<boolean> {
     return await this.#guard.call(async () => await runScript(this.#redis, RENEW_IF_OWNER, [lockKey], [token, ttlMs]) === 1, false)
   }
@@ -110,7 +93,6 @@ export class FleetLock implements FillLock, PurgeChannel {
     await this.#guard.call(async () => await this.#redis.publish(fillChannel, message), undefined)
   }
 
-  /** The announcement and the release in one script; on a Cluster, one after the other. */
   async settle (keys: PageKeys, holder: string, outcome: FillOutcome): Promise<void> {
     if (this.#redis instanceof Cluster) {
       await this.announce(keys.page, holder, outcome)
@@ -123,7 +105,6 @@ export class FleetLock implements FillLock, PurgeChannel {
     await this.#guard.call(announce, undefined)
   }
 
-  /** Tells every replica (this one included) that these purge generations were bumped. */
   async announcePurge (generationKeys: string[]): Promise<void> {
     await this.#guard.call(async () => await this.#redis.publish(purgeChannel, JSON.stringify(generationKeys)), undefined)
   }
@@ -132,18 +113,15 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#onPurge = handler
   }
 
-  /** Called for every page any replica filled, so in-process copies of it can be dropped. */
   onFill (handler: (pageKey: string) => void): void {
     this.#onFill = handler
   }
 
-  /** The remembered outcome of one of the holders this waiter saw, if any. */
   recentOutcome (pageKey: string, holders: Set<string>): FillOutcome | undefined {
     const recent = this.#recent.get(pageKey)
     return recent !== undefined && holders.has(recent.holder) ? recent.outcome : undefined
   }
 
-  /** Resolves with the outcome of a holder in `holders`, or undefined after `ms` without one. */
   async waitForFill (pageKey: string, ms: number, holders: Set<string>): Promise<FillOutcome | undefined> {
     const known = this.recentOutcome(pageKey, holders)
     if (known !== undefined) return known
@@ -170,7 +148,6 @@ export class FleetLock implements FillLock, PurgeChannel {
     this.#closeSubscriber()
   }
 
-  /** What a fill's outcome is announced as; the holder is remembered so its own echo is recognised. */
   #announcement (pageKey: string, holder: string, outcome: FillOutcome): string {
     // Emptied as our own announcements come back; bounded in case the subscriber is away.
     if (this.#own.size > 1_000) this.#own.clear()

@@ -1,10 +1,7 @@
 import type { PageKeys } from '../cache/page-store.js'
 import type { CacheKey, PurgeScope } from '../wechatpay/endpoint.js'
 
-/**
- * Bump whenever the layout or the entry format changes: new code then never reads old entries,
- * which simply expire.
- */
+/** Bump whenever the layout or the entry format changes: old entries are then never read, and expire. */
 export const KEY_VERSION = 'v1'
 const PREFIX = `wxcards:${KEY_VERSION}`
 
@@ -14,25 +11,10 @@ const generationKey = (tag: string, scope: string): string => (scope === '' ? `$
 const merchantTag = (mchid: string): string => `${PREFIX}:{${mchid}}`
 
 /**
- * Every Redis key and channel of the service, in one map. Every key of one cache group (an appid's
- * pages, say: the endpoint names its groups, src/wechatpay/endpoints/) shares the hash tag
- * {<mchid>:<group>}, and the merchant-wide keys the tag {<mchid>}, so a Redis Cluster keeps each
- * group in one slot and one MGET, transaction or script can touch it.
- *
- *   wxcards:v1:{mchid:group}:page:<item>                        a verified answer (binary frame), e.g. <brand|~>:<offset>:<limit>
- *   wxcards:v1:{mchid:group}:gen, …:gen:<scope>                 purge generations of the group / one scope of it
- *   wxcards:v1:{mchid:group}:lock:<item>                        fleet fill lock of one answer
- *   wxcards:v1:{mchid}:budget                                  the merchant's upstream budget (GCRA)
- *   wxcards:v1:{mchid}:certs-refresh, …:certs                  certificate refresh claim, the last list downloaded
- *   wxcards:v1:{mchid}:certs-unknown-serial                    claim on the minute's download for an unknown serial
- *   wxcards:v1:ratelimit:<mchid>:<METHOD><route>-<caller>      per-caller counters of one route
- *   wxcards:v1:nocache:<mchid>:<caller>                        per-caller count of no-cache requests and purges
- *   wxcards:v1:authfail:<mchid>:ip:<address>                   per-address count of failed authentications
- *   wxcards:v1:{mchid}:share:<caller>                          one caller's share of the upstream budget (GCRA)
- *   wxcards:v1:fill, wxcards:v1:purge                          pub/sub channels announcing fills and purges
+ * Every key of one cache group shares the hash tag {<mchid>:<group>}, and merchant-wide keys {<mchid>}, so a
+ * Redis Cluster keeps each group in one slot and one MGET, transaction or script can touch it.
  */
 export const REDIS_KEYS = Object.freeze({
-  /** An endpoint's answer: the same keys for the same query however the caller spelled it. */
   page (mchid: string, key: CacheKey): PageKeys {
     const tag = groupTag(mchid, key.group)
     return {
@@ -41,7 +23,6 @@ export const REDIS_KEYS = Object.freeze({
       generations: key.scopes.map((scope) => generationKey(tag, scope))
     }
   },
-  /** The generations one purge scope bumps: one key, in its group's slot. */
   purge (mchid: string, { group, scope }: PurgeScope): string {
     return generationKey(groupTag(mchid, group), scope)
   },
@@ -64,6 +45,5 @@ export const REDIS_KEYS = Object.freeze({
   /** Beside the merchant's budget, in its slot, so one script could take both turns. */
   callerShare: (mchid: string, caller: string): string => `${merchantTag(mchid)}:share:${caller}`,
   fillChannel: `${PREFIX}:fill`,
-  /** Purges, announced so every replica drops its in-process copies at once. */
   purgeChannel: `${PREFIX}:purge`
 })

@@ -7,18 +7,12 @@ import { READ_UNLESS_HELD, runScript } from './scripts.js'
 // Generation counters outlive every entry (retention is at most two days), then go away unused.
 const GENERATION_TTL_MS = 7 * 24 * 3600 * 1000
 
-/** A page frame and its generation counters as Redis answered them (nil: never written). */
 export function storedRead (frame: Buffer | null | undefined, counters: ReadonlyArray<Buffer | null | undefined>): StoredRead {
   const generation = generationOf(counters.map((counter) => counter?.toString()))
   const entry = frame === null || frame === undefined ? undefined : decodeEntry(frame)
   return { entry: currentEntry(entry, generation), generation }
 }
 
-/**
- * Pages in Redis, shared by every replica. A read is one MGET of the page's purge generations and
- * the page (one slot, thanks to the hash tag), or, for a replica holding a copy, one script that
- * sends the page only if it changed; the page stays a binary frame end to end.
- */
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #redis: RedisConnection
@@ -35,7 +29,6 @@ export class RedisPageStore implements PageStore {
     return values === undefined ? undefined : storedRead(values.at(-1), values.slice(0, -1))
   }
 
-  /** One script: the held copy back when Redis still holds it (a few bytes on the wire), else the page as stored. */
   async #readUnlessHeld (keys: PageKeys, held: CacheEntry): Promise<StoredRead | undefined> {
     const values = await this.#guard.call(async () => await runScript(
       this.#redis, READ_UNLESS_HELD, [keys.page, ...keys.generations], [frameHeader(held)], true

@@ -3,34 +3,24 @@ import { gcraLua } from '../budget/gcra.js'
 import { frameStoredSinceLua } from '../cache/cache-entry.js'
 import type { RedisConnection } from './connection.js'
 
-/**
- * The Lua scripts the service runs on Redis. Each touches keys of one hash tag only, so each runs on
- * one Cluster slot; the budget's GCRA block is written beside its TypeScript twin in src/budget/gcra.ts.
- */
+// Each script touches keys of one hash tag only, so it runs on one Cluster slot.
 
-/** Takes a claim, or says what its holder stored and how many milliseconds it still stands. */
 export const CLAIM_OR_TELL_HOLDER = 'if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {1} end ' +
   'return {0, redis.call("get", KEYS[1]), redis.call("pttl", KEYS[1])}'
 
-/** Extends a lock only while it still holds our token. */
 export const RENEW_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) ' +
   'else return 0 end'
 
-/** Deletes a lock or claim only while it still holds our token: one re-taken by another replica survives. */
+/** One re-taken by another replica survives. */
 export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end'
 
 /**
- * A fill's settlement in one round trip: its outcome announced, then its lock released while it is
- * still ours. Used off Cluster only: there the announcement stays a plain PUBLISH, which the
- * cluster bus is documented to carry to every shard's subscribers.
+ * Off Cluster only: there the announcement stays a plain PUBLISH, which the cluster bus carries to every shard.
  *   KEYS: lock     ARGV: token, channel, message
  */
 export const ANNOUNCE_AND_RELEASE = `redis.call("publish", ARGV[2], ARGV[3]) ${RELEASE_IF_OWNER}`
 
-/**
- * One fixed window per key: the first request sets the expiry; a counter that somehow lost its
- * expiry gets it back instead of limiting its caller for ever. Returns {count, ms left}.
- */
+/** A counter that somehow lost its expiry gets it back instead of limiting its caller for ever. Returns {count, ms left}. */
 export const COUNT_IN_WINDOW = `
 local current = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -41,14 +31,9 @@ end
 return {current, ttl}`
 
 /**
- * A miss's one round trip before WeChat Pay: takes the page's fill lock or says who holds it; once
- * taken, reads the page and its purge generations (all of one hash tag), and, when no page the fill
- * could use is stored and a budget key is given, takes the merchant's upstream turn too. On a
- * Cluster the budget's key lives in another slot, so it is left out there.
- * A page stored before ARGV[4] (ms since the epoch, the stamp in its frame, src/cache/cache-entry.ts)
- * is one the fill would refuse: it is left out of the answer, so a forced refresh (or one of a stale
- * page) neither carries the page back for nothing nor pays a round trip of its own for the turn.
- * Anything that is not a frame is left out too, as the reader would refuse it.
+ * A miss's one round trip: the fill lock, the page and its generations, and the upstream turn when no usable page
+ * is stored (not on a Cluster: the budget key lives in another slot). A page stored before ARGV[4] is left out, so
+ * a forced refresh does not carry it back for nothing.
  *   KEYS: lock, page, the n generations, [budget]     ARGV: token, ttl ms, n, stored-at floor, [interval ms, burst]
  *   returns {0, holder} or {1, page|nil, generation…, granted (1 or 0)}
  */
@@ -70,10 +55,7 @@ result[n + 3] = granted
 return result`
 
 /**
- * A page read by a replica that holds a copy of it: the page's purge generations, and the page
- * itself only when Redis no longer holds that very copy (its frame does not begin with the copy's
- * header, src/cache/cache-entry.ts); when it does, 1 instead of the page's bytes.
- *   KEYS: page, the generations…     ARGV: the held copy's frame header
+ * The page only when Redis no longer holds the copy whose frame header is ARGV[1]; 1 instead when it does.
  *   returns {1|page|nil, generation…}
  */
 export const READ_UNLESS_HELD = `

@@ -5,27 +5,22 @@ import { RedisGuard } from './guard.js'
 
 export type RedisTopology = RedisSettings['topology']
 
-/** What readiness and the metrics say about Redis. */
 export interface RedisStatus {
   topology: RedisTopology
-  /** Where Redis is, without credentials. */
+  /** Without credentials. */
   location: string
-  /**
-   * ok: answering; connecting: no connection yet, or between primaries during a failover;
-   * failing-open: connected but failing, so the cache is skipped for a few seconds.
-   */
+  /** connecting: also between primaries during a failover. */
   state: 'ok' | 'connecting' | 'failing-open'
-  /** The primaries in use: the one Redis, Sentinel's current primary, or a Cluster's primaries. */
   primaries: string[]
 }
 
 export interface SharedRedis {
   client: RedisConnection
-  /** Shared by every Redis user, so one stalled Redis opens one circuit for all of them. */
+  /** So one stalled Redis opens one circuit for all of its users. */
   guard: RedisGuard
   topology: RedisTopology
   status: () => RedisStatus
-  /** Closes the connection for good (anything else that closes it is reconnected). */
+  /** Anything else that closes it is reconnected. */
   close: () => void
 }
 
@@ -35,11 +30,6 @@ interface Log {
   debug: (fields: object, message: string) => void
 }
 
-/**
- * The Redis connection of this process (cache, fleet lock, budget, rate limit, certificates) with
- * its guard, for a single Redis, Sentinel or Cluster. It logs each outage once, says when Sentinel
- * moved the primary, and lets the guard probe at once after every reconnection.
- */
 export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: number, log: Log): SharedRedis {
   const client = createRedisConnection(settings, commandTimeoutMs)
   const guard = new RedisGuard({
@@ -56,7 +46,6 @@ export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: nu
     warned = false
     guard.reconnected()
     const primaries = primariesOf(client, settings).join(',')
-    // After a Sentinel failover the same client reconnects to another server: say so.
     if (lastPrimaries !== '' && primaries !== lastPrimaries) log.warn({ primaries, previous: lastPrimaries }, 'Redis primary changed')
     else log.info({ primaries }, 'Redis connected')
     lastPrimaries = primaries
@@ -89,7 +78,6 @@ export function createSharedRedis (settings: RedisSettings, commandTimeoutMs: nu
 
 function primariesOf (client: RedisConnection, settings: RedisSettings): string[] {
   if (client instanceof Redis) {
-    // Sentinel: whichever server the sentinels pointed us to last.
     const address = client.stream?.remoteAddress
     const port = client.stream?.remotePort
     if (settings.topology === 'single' || address === undefined || port === undefined) {
@@ -100,10 +88,7 @@ function primariesOf (client: RedisConnection, settings: RedisSettings): string[
   return client.nodes('master').map((node) => hostPort({ host: node.options.host ?? '?', port: node.options.port ?? 0 })).sort()
 }
 
-/**
- * Gives Redis a moment to connect so the first requests after start-up already share the cache,
- * but never waits long: a refused connection answers at once, a silent host after a second.
- */
+/** Never waits long: a refused connection answers at once, a silent host after a second. */
 export async function firstContact (redis: RedisConnection): Promise<void> {
   await new Promise<void>((resolve) => {
     const done = (): void => {

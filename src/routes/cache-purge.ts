@@ -4,7 +4,7 @@ import { sendProblem } from '../http/problem.js'
 import { ProblemError, type InvalidParam } from '../problems/problem-error.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { PurgeQuerySchema } from '../schemas/purge-query.js'
-import { ADMIN_ROUTE, GUARD_PROBLEMS, TOKEN_REQUIRED, problemResponses } from './problem-responses.js'
+import { ADMIN_ROUTE, ADMIN_ROUTE_PROBLEMS, TOKEN_REQUIRED, routeResponses } from './problem-responses.js'
 
 /**
  * DELETE /cards/cache: what every endpoint caches for the given parameters stops being served, on
@@ -21,18 +21,9 @@ export default async function cachePurgeRoutes (app: FastifyInstance, { appids }
       tags: ['cards'],
       security: TOKEN_REQUIRED,
       querystring: PurgeQuerySchema,
-      response: {
-        204: { description: 'Dropped: the next request for those pages goes to WeChat Pay.', type: 'null' },
-        ...GUARD_PROBLEMS,
-        ...problemResponses({
-          400: 'Invalid parameters; every bad one is listed.',
-          401: 'The bearer token is missing or is not one this service accepts.',
-          403: 'No caller may purge (no CACHE_ADMIN_TOKENS, INTERNAL_API_TOKENS or CALLERS_FILE line with `purge`), ' +
-            'or this caller may not.',
-          429: 'This caller passed RATE_LIMIT_PER_MINUTE, or NO_CACHE_PER_MINUTE, which purges count against; see Retry-After.',
-          503: 'The cache could not be reached; nothing was dropped. Retry later.'
-        })
-      }
+      response: routeResponses({
+        204: { description: 'Dropped: the next request for those pages goes to WeChat Pay.', type: 'null' }
+      }, [...ADMIN_ROUTE_PROBLEMS, 'refresh-limited', 'cache-unavailable'])
     },
     config: ADMIN_ROUTE,
     preValidation: queryHygiene(PurgeQuerySchema, appids)

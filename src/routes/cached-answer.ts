@@ -4,12 +4,6 @@ import { markForwardFailure, noCacheOf, sendCached } from '../http/cached-reply.
 import type { Endpoint } from '../wechatpay/endpoint.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 
-/**
- * The one handler of every cached route: the caller's no-cache within its allowance, the answer
- * from the endpoint's cache (a signed, verified WeChat Pay call on a miss, within the caller's
- * share), then WeChat Pay's bytes as they came, with Cache-Status, ETag, Age and a 304 when the
- * caller has them. Nothing here parses or re-serializes an answer.
- */
 export async function sendCachedAnswer<Q> (
   app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, endpoint: Endpoint<Q>, query: Q
 ): Promise<FastifyReply> {
@@ -34,7 +28,6 @@ export async function sendCachedAnswer<Q> (
   return sendCached(request, reply, page, asked)
 }
 
-/** How a route that reads many answers for one request (GET /cards/all) reads each: its caller's, through the same cache. */
 export function answerReader<Q> (
   app: FastifyInstance, request: FastifyRequest, endpoint: Endpoint<Q>, options: Omit<PageRequest, 'noCache'> = {}
 ): (query: Q, pageOptions: { noCache: boolean }) => Promise<ServedPage> {
@@ -45,9 +38,7 @@ export function answerReader<Q> (
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** What the cache did for this request, and for which endpoint: the access log, metrics and spans. */
     cacheOutcome?: { endpoint: string, outcome: string }
-    /** Milliseconds this request spent on WeChat Pay, for the access log. */
     upstreamMs?: number
   }
 }

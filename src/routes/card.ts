@@ -6,7 +6,7 @@ import { queryHygiene } from '../http/query-hygiene.js'
 import { CARD_ENDPOINT, CARD_ID_PATTERN, CARD_ROUTE } from '../wechatpay/endpoints/card.js'
 import { sendCachedAnswer } from './cached-answer.js'
 import {
-  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+  INTERNAL_ROUTE, INTERNAL_ROUTE_PROBLEMS, INTERNAL_TOKEN_NOTES, TOKEN_OPTIONAL, UPSTREAM_READ_PROBLEMS, cacheHeaders, routeResponses
 } from './problem-responses.js'
 
 const CardParamsSchema = Type.Object({
@@ -34,24 +34,14 @@ export default async function cardRoutes (app: FastifyInstance): Promise<void> {
       security: TOKEN_OPTIONAL,
       params: CardParamsSchema,
       querystring: NoQuerySchema,
-      response: {
+      response: routeResponses({
         200: {
           description: 'The verified template, byte for byte as WeChat Pay sent it.',
           headers: cacheHeaders,
           content: { 'application/json': { schema: { $ref: 'Card#' } } }
         },
-        304: { description: 'The template still matches `If-None-Match`.', headers: cacheHeaders },
-        ...GUARD_PROBLEMS,
-        ...CARD_UPSTREAM_PROBLEMS,
-        ...problemResponses({
-          400: 'An invalid card_id or an unknown parameter, or WeChat Pay rejected the request (PARAM_ERROR, INVALID_REQUEST).',
-          404: 'WeChat Pay knows no template with this id (`/problems/card-not-found`).',
-          502: 'WeChat Pay failed, refused our signature, or sent an answer that did not verify.',
-          503: 'The fleet\'s upstream budget is used up with nothing cached, the service is shedding load, ' +
-            'or no key can verify answers; see Retry-After.',
-          504: 'WeChat Pay did not answer in time.'
-        })
-      }
+        304: { description: 'The template still matches `If-None-Match`.', headers: cacheHeaders }
+      }, [...INTERNAL_ROUTE_PROBLEMS, ...UPSTREAM_READ_PROBLEMS, 'card-not-found'], INTERNAL_TOKEN_NOTES)
     },
     config: INTERNAL_ROUTE,
     preValidation: queryHygiene(NoQuerySchema),

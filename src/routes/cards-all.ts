@@ -11,36 +11,32 @@ import { CARDS_ALL_PER_CALLER } from '../config/variables/wechatpay.js'
 import { acceptsGzip } from '../http/accept-encoding.js'
 import { markForwardFailure, markUncached, noCacheOf, sendCached } from '../http/cached-reply.js'
 import { ProblemError } from '../problems/problem-error.js'
+import type { ProblemName } from '../problems/registry.js'
 import { queryHygiene, type MerchantAppids } from '../http/query-hygiene.js'
 import { CardsAllQuerySchema } from '../schemas/cards-all-query.js'
 import { CARDS_ENDPOINT } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { answerReader } from './cached-answer.js'
 import {
-  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+  INTERNAL_ROUTE, INTERNAL_ROUTE_PROBLEMS, INTERNAL_TOKEN_NOTES, TOKEN_OPTIONAL, UPSTREAM_READ_PROBLEMS, cacheHeaders, routeResponses
 } from './problem-responses.js'
 
 const gzipAsync = promisify(gzipCallback)
-// As long as a page waits for the merchant's budget: the caller's share then paces a long walk
-// without failing it.
+// As long as a page waits for the budget: the caller's share then paces a long walk without failing it.
 const SHARE_WAIT_MS = BUDGET_MAX_WAIT_MS
 
 export interface CardsAllOptions extends MerchantAppids {
-  /** CARDS_ALL_MAX. */
   maxCards: number
-  /** Pages in flight at once; kept at or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
+  /** At or under UPSTREAM_MAX_RPS so no page waits past the budget's 1 s. */
   concurrency: number
-  /** CARDS_ALL_CONCURRENCY: walks this replica runs at once. */
   walksPerReplica: number
 }
+
+const WALK_PROBLEMS: readonly ProblemName[] = ['too-many-walks', 'walks-busy', 'too-many-cards', 'cards-changed-during-walk']
 
 // One X-Wechatpay-Request-Id cannot name several calls: the pages' ids are in the debug log instead.
 const { 'X-Wechatpay-Request-Id': _perPage, ...walkHeaders } = cacheHeaders
 
-/**
- * GET /cards/all: every card template of an appid in one answer, read page by page through the
- * same cache, single flight and upstream budget as /cards (see src/cards/page-walk.ts).
- */
 export default async function cardsAllRoutes (app: FastifyInstance, options: CardsAllOptions): Promise<void> {
   const slots = new WalkSlots(options.walksPerReplica, CARDS_ALL_PER_CALLER)
   app.withTypeProvider<TypeBoxTypeProvider>().get('/cards/all', {
@@ -57,29 +53,15 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
       tags: ['cards'],
       security: TOKEN_OPTIONAL,
       querystring: CardsAllQuerySchema,
-      response: {
+      response: routeResponses({
         200: {
           description: 'Every card template. `Cache-Status` is `wxpay-cards-bff; hit; ttl=<least ttl>` when every page was a fresh hit, ' +
             'else e.g. `wxpay-cards-bff; fwd=miss; detail=pages-1/3-hit`; `Age` is the oldest page\'s, `max-age` the least freshness left.',
           headers: walkHeaders,
           content: { 'application/json': { schema: { $ref: 'CardsAll#' } } }
         },
-        304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders },
-        ...GUARD_PROBLEMS,
-        ...CARD_UPSTREAM_PROBLEMS,
-        ...problemResponses({
-          400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them on a page (PARAM_ERROR, INVALID_REQUEST).',
-          422: 'The list has more than CARDS_ALL_MAX cards (`/problems/too-many-cards`): page through it with GET /cards.',
-          429: `This caller already runs ${CARDS_ALL_PER_CALLER} of these calls on this replica (\`/problems/too-many-walks\`), ` +
-            'WeChat Pay is limiting the merchant\'s request rate, or this caller passed RATE_LIMIT_PER_MINUTE; see Retry-After.',
-          502: 'A page failed upstream: WeChat Pay failed, refused our signature, or sent an answer that did not verify. ' +
-            '`detail` names the page.',
-          503: 'The replica already runs CARDS_ALL_CONCURRENCY of these calls (`/problems/walks-busy`), the upstream budget ' +
-            'had no room for a page, or the list kept changing while it was read (`/problems/cards-changed-during-walk`); ' +
-            'see Retry-After.',
-          504: 'WeChat Pay did not answer a page in time.'
-        })
-      }
+        304: { description: 'The combined list still matches `If-None-Match`.', headers: walkHeaders }
+      }, [...INTERNAL_ROUTE_PROBLEMS, ...UPSTREAM_READ_PROBLEMS, ...WALK_PROBLEMS], INTERNAL_TOKEN_NOTES)
     },
     config: INTERNAL_ROUTE,
     preValidation: queryHygiene(CardsAllQuerySchema, options.appids),
@@ -89,7 +71,6 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
     const walkOver = slots.admit(app.callerOf(request), reply.raw)
     try {
       const { appid, brand_id: brandId } = request.query
-      // One walk, one count against NO_CACHE_PER_MINUTE, however many pages it refreshes.
       const asked = await noCacheOf(request)
       const { noCache } = asked
       let walk
@@ -97,7 +78,6 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         walk = await walkAllCards({
           appid,
           brandId,
-          // A walk's pages wait for the caller's share as they wait for the budget, rather than fail the walk.
           getPage: answerReader(app, request, CARDS_ENDPOINT, { shareWaitMs: SHARE_WAIT_MS }),
           maxCards: options.maxCards,
           concurrency: options.concurrency,
@@ -112,8 +92,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         throw walkProblem(err, options.maxCards)
       }
       const fresh = walkFreshness(walk.pages, noCache)
-      // One outcome for the whole walk, for the access line and the cache metric: a hit only when
-      // every page was; a no-cache walk is a bypass however many pages it forced.
+      // A hit only when every page was; a no-cache walk is a bypass however many pages it forced.
       request.cacheOutcome = {
         endpoint: CARDS_ENDPOINT.label,
         outcome: noCache ? 'bypass' : fresh.hits === walk.pages.length ? 'hit' : 'miss'
@@ -124,8 +103,7 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
         restarted: walk.restarted,
         wechat_request_ids: walk.pages.map((p) => p.requestId)
       }, 'cards/all: walked')
-      // The whole list is put together per call, so it is compressed per call too, off the event loop,
-      // and only for a caller that takes gzip.
+      // Put together per call, so compressed per call, off the event loop.
       const gzip = acceptsGzip(request.headers['accept-encoding']) ? await gzipAsync(walk.body, { level: 6 }) : undefined
       return sendCached(request, reply, { ...fresh, body: walk.body, gzip, etag: strongEtag(walk.body) }, asked)
     } finally {
@@ -134,10 +112,8 @@ export default async function cardsAllRoutes (app: FastifyInstance, options: Car
   })
 }
 
-/** What a failed walk tells the caller; anything unrecognized goes on to the error handler as is. */
 function walkProblem (err: unknown, maxCards: number): unknown {
   if (err instanceof PageFailedError) {
-    // The page's own problem (type, status, WeChat Pay's code and Request-ID), with the page named.
     const { error, page, pageCount } = err
     const which = `page ${page} (offset=${page}, limit=${WALK_PAGE_SIZE}${pageCount === undefined ? '' : ` of ${pageCount} pages`})`
     return new UpstreamError(error.problem, `${which} failed: ${error.wechatMessage ?? error.message}`, {

@@ -6,7 +6,7 @@ import { CardsQuerySchema } from '../schemas/cards-query.js'
 import { CARDS_ENDPOINT } from '../wechatpay/endpoints/cards.js'
 import { sendCachedAnswer } from './cached-answer.js'
 import {
-  CARD_UPSTREAM_PROBLEMS, GUARD_PROBLEMS, INTERNAL_ROUTE, TOKEN_OPTIONAL, cacheHeaders, problemResponses
+  INTERNAL_ROUTE, INTERNAL_ROUTE_PROBLEMS, INTERNAL_TOKEN_NOTES, TOKEN_OPTIONAL, UPSTREAM_READ_PROBLEMS, cacheHeaders, routeResponses
 } from './problem-responses.js'
 
 /**
@@ -25,23 +25,14 @@ export default async function cardsRoutes (app: FastifyInstance, { appids }: Mer
       tags: ['cards'],
       security: TOKEN_OPTIONAL,
       querystring: CardsQuerySchema,
-      response: {
+      response: routeResponses({
         200: {
           description: 'A verified page, byte for byte as WeChat Pay sent it.',
           headers: cacheHeaders,
           content: { 'application/json': { schema: { $ref: 'CardsPage#' } } }
         },
-        304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders },
-        ...GUARD_PROBLEMS,
-        ...CARD_UPSTREAM_PROBLEMS,
-        ...problemResponses({
-          400: 'Invalid parameters (every bad one is listed), or WeChat Pay rejected them (PARAM_ERROR, INVALID_REQUEST).',
-          502: 'WeChat Pay failed, refused our signature, or sent an answer that did not verify.',
-          503: 'The fleet\'s upstream budget is used up with no cached page, the service is shedding load, ' +
-            'or no key can verify answers; see Retry-After.',
-          504: 'WeChat Pay did not answer in time.'
-        })
-      }
+        304: { description: 'The page still matches `If-None-Match`.', headers: cacheHeaders }
+      }, [...INTERNAL_ROUTE_PROBLEMS, ...UPSTREAM_READ_PROBLEMS], INTERNAL_TOKEN_NOTES)
     },
     config: INTERNAL_ROUTE,
     preValidation: queryHygiene(CardsQuerySchema, appids),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { TOKEN_OPTIONAL } from './problem-responses.js'
+import { EVERY_ROUTE_PROBLEMS, SHED_ROUTE_PROBLEMS, TOKEN_OPTIONAL, routeResponses } from './problem-responses.js'
 
 const HealthSchema = Type.Object({ status: Type.String() }, { additionalProperties: true })
 
@@ -22,17 +22,13 @@ const ReadinessSchema = Type.Object({
   }, { description: 'Present when a Redis is configured, for callers with a valid token.' }))
 }, { additionalProperties: true })
 
-// The probes' answers are sent as JSON text, not through their response schemas' serializer: its
-// first compile (fast-json-stringify and an Ajv of its own) takes about 60 ms, which the first
-// probe of a starting replica would wait for. The objects sent hold exactly the schemas' fields.
+const READINESS = { 'application/json': { schema: ReadinessSchema } }
+
+// Sent as JSON text: the schema serializer's first compile takes about 60 ms, which the first probe would wait for.
 const JSON_TYPE = 'application/json; charset=utf-8'
 const LIVE = JSON.stringify({ status: 'ok' })
 
-/**
- * Liveness says the process runs; readiness says it can serve /cards right now. Readiness tells
- * anyone its status and each check's state; where Redis is, which keys and what is wrong with them
- * only a caller with a valid token sees, and the log, each time the answer changes.
- */
+/** Details (where Redis is, which keys) only for a caller with a valid token, and the log. */
 export default async function healthRoutes (app: FastifyInstance): Promise<void> {
   let lastLogged = ''
   app.get('/healthz', {
@@ -42,7 +38,10 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       tags: ['operations'],
       // Open to anyone: probes carry no token.
       security: [],
-      response: { 200: HealthSchema }
+      // Kept open while the service sheds load: liveness must not fail for being busy.
+      response: routeResponses({
+        200: { description: 'The process is up.', content: { 'application/json': { schema: HealthSchema } } }
+      }, EVERY_ROUTE_PROBLEMS)
     }
   }, async (_request, reply) => await reply.type(JSON_TYPE).send(LIVE))
 
@@ -54,15 +53,16 @@ export default async function healthRoutes (app: FastifyInstance): Promise<void>
       operationId: 'checkReadiness',
       tags: ['operations'],
       security: TOKEN_OPTIONAL,
-      response: { 200: ReadinessSchema, 503: ReadinessSchema }
+      response: routeResponses({
+        200: { description: 'Ready, or degraded: serving, with Redis down or WeChat Pay unreachable.', content: READINESS },
+        503: { description: 'Not ready: no key verifies answers, or shutting down.', content: READINESS }
+      }, SHED_ROUTE_PROBLEMS)
     }
   }, async (request, reply) => {
-    // Keys: some key must verify answers; a wrong APIv3 key or no certificate yet is not ready.
     const keyHealth = app.certificates.health()
     const keys = keyHealth.check
     // The cache fails open, so a Redis outage degrades the service but does not stop it serving.
     const cache = app.pageStore.health()
-    // Every WeChat Pay host cooling down after connection failures: cached pages still serve.
     const upstream = app.wechatpay.breakerStates().some((host) => host.state === 'closed') ? 'ok' : 'unreachable'
     // Load balancers should stop sending work as soon as shutdown begins, before the port closes.
     const closing = app.isClosing()

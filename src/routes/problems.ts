@@ -13,11 +13,7 @@ const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2r
   'h1{font-size:1.4rem}h2{font-size:1.05rem;margin-top:1.5rem}code{background:#f3f3f3;padding:0 .2em}' +
   '.status{color:#555}li{margin:.3rem 0}a{color:#0b57d0}'
 
-/**
- * GET /problems/<name>: every problem `type` this service sends resolves to a short page for the
- * person who met it, as RFC 9457 §3.1.1 suggests. HTML by default, JSON when Accept prefers it.
- * Hidden from the OpenAPI document: these are documentation, not API.
- */
+/** RFC 9457 §3.1.1. Hidden from the OpenAPI document: documentation, not API. */
 export default async function problemRoutes (app: FastifyInstance): Promise<void> {
   app.get('/problems', { schema: { hide: true } }, async (request, reply) => {
     const entries = PROBLEM_NAMES.map((name) => ({ type: problemType(name), doc: problemDefinition(name) }))
@@ -78,13 +74,11 @@ async function sendJson (reply: FastifyReply, body: unknown): Promise<FastifyRep
   return await withCommonHeaders(reply).type('application/json; charset=utf-8').send(body)
 }
 
-/** The same page for everyone, HTML or JSON by Accept; added to Vary, which holds Origin when CORS is on. */
 function withCommonHeaders (reply: FastifyReply): FastifyReply {
   addVary(reply, 'Accept')
   return reply.headers({ 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' })
 }
 
-/** Escapes, then renders `code` spans, the only markup the catalogue's text uses. */
 function inline (text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
 }
@@ -93,10 +87,7 @@ function escapeHtml (text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-/**
- * True when the Accept header ranks JSON above HTML. Each type takes the q of its most specific
- * matching range (RFC 9110 §12.5.1); a tie, or no header, means HTML.
- */
+/** RFC 9110 §12.5.1: each type takes the q of its most specific range; a tie, or no header, means HTML. */
 export function prefersJson (request: FastifyRequest): boolean {
   const header = request.headers.accept
   if (header === undefined || header === '') return false

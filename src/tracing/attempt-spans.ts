@@ -7,13 +7,7 @@ import { loggedUrl } from '../http/logged-url.js'
 import type { AttemptEnd, AttemptObserver } from '../wechatpay/client.js'
 import { WECHATPAY_ATTEMPT, WECHATPAY_ENDPOINT, WECHATPAY_ERROR_CODE, WECHATPAY_REQUEST_ID, WECHATPAY_VERIFICATION } from './attributes.js'
 
-/**
- * A client span for each WeChat Pay attempt, retries and certificate downloads included, made by
- * the service rather than by an HTTP instrumentation: it knows the attempt number, WeChat Pay's
- * Request-ID and error code and whether the answer verified, and it sends WeChat Pay no trace
- * header (a third party has no use for our trace ids). Nothing of the request's headers is kept:
- * they hold the signature and its nonce.
- */
+/** Made by the service, not an HTTP instrumentation: WeChat Pay gets no trace header, and the signature is not kept. */
 export function attemptSpans (tracer: Tracer): AttemptObserver {
   return {
     attemptStarted ({ origin, attempt, target, endpoint, route }) {

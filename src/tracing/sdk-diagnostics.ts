@@ -1,24 +1,15 @@
 import type { DiagLogger } from '@opentelemetry/api'
 
-// An unreachable collector fails every export, one every few seconds: say so once a minute.
 const REPEAT_AFTER_MS = 60_000
-// What the SDK says before the app's logger exists (a sampler setting it refuses), kept until it does.
 const KEPT_BEFORE_LOG = 20
 // The SDK has a few dozen distinct warnings: a flood of others must not grow the memory of what was said.
 const REMEMBERED = 200
-// What differs between two sayings of the same warning: UUIDs, trace (32 hex) and span (16 hex) ids,
-// numbers. Left in, every warning about a span would be new and none would be held back.
 const VARYING = /\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b(?:[0-9a-f]{32}|[0-9a-f]{16})\b|\d+/gi
 
 type WarnLog = { warn: (fields: object, message: string) => void }
 
-/**
- * The SDK's own warnings and errors (an export that failed, a sampler setting it did not take) as
- * warnings in the service's log, each message at most once a minute. The SDK speaks from the start,
- * the log exists once the app is built: what comes before `attach` waits for it.
- */
+/** The SDK speaks before the log exists: what comes before `attach` waits for it. */
 export class SdkDiagnostics implements DiagLogger {
-  /** By the message with its ids left out, in the order last said: the first is the oldest. */
   readonly #lastSaid = new Map<string, number>()
   readonly #now: () => number
   #log: WarnLog | undefined

@@ -16,22 +16,12 @@ import { serverSpans } from './server-spans.js'
 import { spanExporter } from './span-exporter.js'
 import { waitSpans } from './wait-spans.js'
 
-/**
- * Starts OpenTelemetry: a tracer provider exporting over OTLP/HTTP in batches, W3C trace context
- * taken from callers, and Redis commands traced by the ioredis instrumentation. server.ts calls it
- * before it imports the app, and only when an endpoint is configured: the instrumentation patches
- * ioredis as it is first loaded (redis-spans.ts).
- *
- * What the SDK reads from the environment itself: the sampler (OTEL_TRACES_SAMPLER, _ARG; parent-
- * based, always on, by default), the batch processor (OTEL_BSP_*), the exporter's headers, timeout,
- * compression and TLS files, and the resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
- */
+/** Called before the app is imported: the instrumentation patches ioredis as it is first loaded. */
 export async function startTracing (config: { tracesUrl: string, protocol: TracingConfig['protocol'] }): Promise<AppTracing> {
   const diagnostics = new SdkDiagnostics()
   diag.setLogger(diagnostics, DiagLogLevel.WARN)
 
   const provider = new NodeTracerProvider({
-    // The service's name and version unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
     resource: defaultResource()
       .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: SERVICE_NAME, [ATTR_SERVICE_VERSION]: SERVICE_VERSION }))
       .merge(detectResources({ detectors: [hostDetector, envDetector] })),
@@ -53,7 +43,7 @@ export async function startTracing (config: { tracesUrl: string, protocol: Traci
   }
 }
 
-/** Waits for `work`, or for `ms` at most: shutdown must not outlast its grace for a collector that is away. */
+/** Shutdown must not outlast its grace for a collector that is away. */
 async function within (work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, ms)) })

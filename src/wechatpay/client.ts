@@ -12,23 +12,18 @@ import { HostTransport, type RawAnswer, type TransportNotice } from './transport
 import { UpstreamError } from './upstream-error.js'
 
 export interface UpstreamBudget {
-  /**
-   * Resolves when this attempt may go out; throws an UpstreamError when it cannot before `deadline`.
-   * `turn`: taken already, atomically with the fleet lock, and only to be counted.
-   */
+  /** Throws an UpstreamError when no turn comes before `deadline`; a `turn` the fleet lock took is only counted. */
   take: (deadline: number, turn?: PrepaidTurn) => Promise<void>
 }
 
 /** Whether some key can verify answers now; when not, business calls are refused before they go out. */
 export interface KeyReadiness {
   usable: boolean
-  /** Why not, for the problem's detail (e.g. `apiv3-key-rejected`). */
   check: string
 }
 
 export interface AttemptReport {
   host: string
-  /** The endpoint's label, or `certificates` for the key downloads. */
   endpoint: string
   attempt: number
   outcome: string
@@ -38,31 +33,21 @@ export interface AttemptReport {
 
 interface RequestOptions { keyCheck: boolean, turn: PrepaidTurn | undefined, verifies: boolean, label: string, route: string }
 
-/** The label of calls that are no endpoint's: the downloads of WeChat Pay's keys. */
 const CERTIFICATES_LABEL = 'certificates'
 
-/** How an attempt ended, as far as a trace cares. */
 export interface AttemptEnd {
-  /** `ok`, or what went wrong: a verification failure, a WeChat Pay code, `timeout`, `unreachable`… */
   outcome: string
-  /** The HTTP status, when WeChat Pay answered. */
   status?: number | undefined
-  /** WeChat Pay's `Request-ID`, when it sent one. */
   requestId?: string | undefined
-  /** WeChat Pay's error code, verbatim. */
   code?: string | undefined
   /** `ok` when the answer's signature verified, the reason when it was refused; absent when none was checked. */
   verification?: string | undefined
 }
 
-/**
- * Told when each attempt goes out and how it ended, in the caller's async context: the tracing side
- * makes a client span of each. Declared here so the protocol layer needs no tracing library.
- */
+/** Declared here so the protocol layer needs no tracing library. */
 export interface AttemptStart { origin: string, attempt: number, target: string, endpoint: string, route: string }
 
 export interface AttemptObserver {
-  /** `route`: the upstream path with its parameters as names (`…/cards/{card_id}`), for the span's name. */
   attemptStarted: (attempt: AttemptStart) => (end: AttemptEnd) => void
 }
 
@@ -72,10 +57,7 @@ export interface WechatpayClientOptions {
   backupBaseUrl?: string
   sign: RequestSigner
   verify: ResponseVerifier
-  /**
-   * Sent as Wechatpay-Serial: it makes WeChat Pay sign answers with our public key (docs/wechatpay-protocol.md §2.4 B).
-   * A function when it changes (the newest platform certificate); undefined: the header is not sent.
-   */
+  /** Sent as Wechatpay-Serial so answers are signed with our public key (docs/wechatpay-protocol.md §2.4 B); undefined: not sent. */
   acceptSerial: string | (() => string | undefined)
   userAgent: string
   /** Headers for the peer besides the protocol's, read on each attempt: sandbox mode's requested fault. */
@@ -86,12 +68,10 @@ export interface WechatpayClientOptions {
   connections?: number
   maxRetries?: number
   budget?: UpstreamBudget
-  /** Checked before every call but the key downloads themselves; absent: keys are always usable. */
   keys?: () => KeyReadiness
   /**
-   * Awaited when an answer names a key we do not hold, perhaps a certificate rotation
-   * (docs/wechatpay-protocol.md §2.4 A): true once one is held, and the same bytes are verified
-   * again. The wait ends by the call's deadline. Must never reject.
+   * Awaited when an answer names a key we do not hold, perhaps a rotation (docs/wechatpay-protocol.md §2.4 A):
+   * true once one is held, and the same bytes are verified again. Must never reject.
    */
   followUnknownSerial?: (serial: string) => Promise<boolean>
   now?: () => number
@@ -106,14 +86,12 @@ export interface WechatpayClientOptions {
 export interface VerifiedPage {
   body: Buffer
   requestId: string | undefined
-  /** The serial of the key that verified the page. */
   serial: string
 }
 
 /**
- * WeChat Pay over undici, within one deadline: each attempt freshly signed, bounded retries with
- * backoff for what can heal, failover to the backup host when the primary cannot be reached, and a
- * per-host breaker so a dead host is skipped instead of costing every request a connect timeout.
+ * Per-host breaker so a dead host is skipped instead of costing every request a connect timeout;
+ * failover to the backup host when the primary cannot be reached.
  */
 export class WechatpayClient {
   readonly #options: WechatpayClientOptions
@@ -132,10 +110,6 @@ export class WechatpayClient {
     }))
   }
 
-  /**
-   * One business call: the endpoint's target, signed; its answer verified, then shape-checked.
-   * `turn`: the first attempt's upstream turn, when the fleet lock took it.
-   */
   async call<Q> (endpoint: Endpoint<Q>, query: Q, turn?: PrepaidTurn): Promise<VerifiedPage> {
     try {
       return await this.#request(endpoint.target(query), (answer) => {
@@ -151,7 +125,6 @@ export class WechatpayClient {
     }
   }
 
-  /** A 2xx whose signature verifies, or an UpstreamError saying why not. Non-2xx are mapped, not verified. */
   verified (answer: RawAnswer): VerifiedPage {
     const { status, headers, body, requestId } = answer
     if (status < 200 || status > 299) throw errorFromAnswer(status, body, requestId, header(headers, 'retry-after'))
@@ -165,19 +138,14 @@ export class WechatpayClient {
   }
 
   /**
-   * One signed GET of `target`, retried within the deadline. `interpret` turns an answer into the
-   * result or throws an UpstreamError; the retry policy decides from that error. While no key can
-   * verify answers the call is refused at once (a 503 instead of an answer that could only be
-   * refused), unless it is the download of those keys: `keyCheck: false`, which also never waits
-   * for a download of keys (it would be waiting for itself). Each attempt takes its own turn of the
-   * upstream budget.
+   * `keyCheck: false` is for the key downloads themselves: they are not refused while no key verifies,
+   * and never wait for a download of keys (it would be waiting for itself).
    */
   async request<T> (target: string, interpret: (answer: RawAnswer) => T, { keyCheck = true } = {}): Promise<T> {
     const route = target.split('?', 1)[0] ?? target
     return await this.#request(target, interpret, { keyCheck, turn: undefined, verifies: false, label: CERTIFICATES_LABEL, route })
   }
 
-  /** `verifies`: `interpret` accepts only answers whose signature it verified, so a success is a verification too. */
   async #request<T> (
     target: string, interpret: (answer: RawAnswer) => T,
     { keyCheck, turn, verifies, label, route }: RequestOptions
@@ -245,11 +213,7 @@ export class WechatpayClient {
     await Promise.all(this.#hosts.map(async (h) => { await h.close() }))
   }
 
-  /**
-   * `interpret`, and once more when it refused an unknown serial that the keys hold by now: a
-   * rotation is followed on the very answer that revealed it. Past the deadline the refusal stands,
-   * and the download goes on for later answers.
-   */
+  /** A rotation is followed on the very answer that revealed it; past the deadline the refusal stands. */
   async #interpretFollowing<T> (interpret: (answer: RawAnswer) => T, answer: RawAnswer, deadline: number): Promise<T> {
     try {
       return interpret(answer)
@@ -297,7 +261,6 @@ export class WechatpayClient {
   }
 }
 
-/** What `work` resolves to, or false once `ms` have passed. */
 async function within (work: Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<boolean>((resolve) => { timer = setTimeout(resolve, Math.max(0, ms), false) })
@@ -313,7 +276,6 @@ function header (headers: IncomingHttpHeaders, name: string): string | undefined
   return Array.isArray(value) ? value[0] : value
 }
 
-/** An error answer as the endpoint reads it: the same error, under the endpoint's own problem if it has one. */
 function endpointProblem<Q> (endpoint: Endpoint<Q>, error: UpstreamError): UpstreamError {
   const problem = endpoint.problemFor?.(error)
   if (problem === undefined || problem === error.problem) return error

@@ -1,11 +1,8 @@
 import type { ProblemName } from '../problems/registry.js'
 
 /**
- * WeChat Pay's error codes and what each becomes for our callers: a problem name of the registry,
- * which holds its status, title and docs. Codes come from the endpoint's page (including its
- * spelling `PARAM ERROR`) and the common APIv3 codes (docs/wechatpay-protocol.md §3.2). Upstream
- * 4xx that the caller can fix keep their status; anything that is our fault or WeChat's (a signing
- * error, a 5xx) is a 502, because the caller cannot fix it.
+ * Codes come from the endpoint's page (including its spelling `PARAM ERROR`) and the common APIv3 codes
+ * (docs/wechatpay-protocol.md §3.2). What the caller cannot fix (a signing error, a 5xx) is a 502.
  */
 export const WECHATPAY_ERROR_CODES: Readonly<Record<string, ProblemName>> = Object.freeze({
   PARAM_ERROR: 'upstream-param-error',
@@ -21,13 +18,9 @@ export const WECHATPAY_ERROR_CODES: Readonly<Record<string, ProblemName>> = Obje
   SERVICE_UNAVAILABLE: 'upstream-unavailable'
 })
 
-/**
- * Codes whose wait differs from their problem's default when WeChat Pay sends no Retry-After:
- * FREQUENCY_LIMITED is a business-level limit, and WeChat's own guides wait about a minute (§3.2).
- */
+/** FREQUENCY_LIMITED is a business-level limit: WeChat's own guides wait about a minute (§3.2). */
 const RETRY_AFTER_BY_CODE: Readonly<Record<string, number>> = Object.freeze({ FREQUENCY_LIMITED: 60 })
 
-/** For codes not in the table, WeChat's HTTP status decides. */
 const BY_STATUS: Readonly<Record<number, ProblemName>> = Object.freeze({
   400: 'upstream-bad-request',
   401: 'upstream-sign-error',
@@ -36,7 +29,6 @@ const BY_STATUS: Readonly<Record<number, ProblemName>> = Object.freeze({
   429: 'upstream-rate-limited'
 })
 
-/** Maps a non-2xx WeChat Pay answer to what our caller gets. Code first, then HTTP status. */
 export function classifyWechatpayError (httpStatus: number, code: string | undefined): ProblemName {
   // hasOwn: a code is text from the network, and "constructor" must not find Object's prototype.
   if (code !== undefined && Object.hasOwn(WECHATPAY_ERROR_CODES, code)) return WECHATPAY_ERROR_CODES[code] as ProblemName
@@ -44,16 +36,12 @@ export function classifyWechatpayError (httpStatus: number, code: string | undef
   return httpStatus >= 500 ? 'upstream-error' : 'upstream-unexpected-status'
 }
 
-/**
- * A code as a metric label: the known ones as they are, anything else `other`, so an upstream (or
- * something posing as one) cannot create label values at will.
- */
+/** Anything unknown is `other`, so an upstream (or something posing as one) cannot create label values at will. */
 export function codeLabel (code: string | undefined): string | undefined {
   if (code === undefined) return undefined
   return Object.hasOwn(WECHATPAY_ERROR_CODES, code) ? code : 'other'
 }
 
-/** The wait for a code when WeChat Pay's answer named none; undefined: the problem's default. */
 export function retryAfterForCode (code: string | undefined): number | undefined {
   return code !== undefined && Object.hasOwn(RETRY_AFTER_BY_CODE, code) ? RETRY_AFTER_BY_CODE[code] : undefined
 }

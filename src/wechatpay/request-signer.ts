@@ -6,10 +6,7 @@ export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
 const NONCE_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const NONCE_LENGTH = 32
 
-/**
- * 32 characters of [0-9A-Za-z] from the CSPRNG, as every official SDK sends (docs/wechatpay-protocol.md §1.4).
- * Bytes >= 248 are rejected so each character is equally likely (248 = 62 * 4).
- */
+/** Bytes >= 248 are rejected so each character is equally likely (docs/wechatpay-protocol.md §1.4). */
 export function generateNonce (): string {
   let nonce = ''
   while (nonce.length < NONCE_LENGTH) {
@@ -21,10 +18,7 @@ export function generateNonce (): string {
   return nonce
 }
 
-/**
- * The APIv3 signature message: five lines, each ending in "\n", the last one the body
- * (empty for GET, so a GET message ends in "\n\n"). @see docs/wechatpay-protocol.md §1.1
- */
+/** @see docs/wechatpay-protocol.md §1.1 */
 export function buildSignatureMessage (method: string, pathAndQuery: string, timestamp: string, nonce: string, body: string): string {
   return `${method.toUpperCase()}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`
 }
@@ -33,18 +27,14 @@ export interface RequestSignerOptions {
   mchid: string
   merchantSerialNo: string
   privateKey: KeyObject
-  /** Milliseconds since the epoch; injected so tests can pin the clock. */
+  /** Injected so tests can pin the clock. */
   now?: () => number
   nonce?: () => string
 }
 
 export type RequestSigner = (method: string, pathAndQuery: string, body?: string) => string
 
-/**
- * Returns a function producing the Authorization value for one attempt. Each call takes a fresh
- * nonce and timestamp, so a retry is never a replay. `pathAndQuery` must be the exact bytes that
- * go on the wire: WeChat Pay rebuilds the message from the request line it received.
- */
+/** A fresh nonce and timestamp per call, so a retry is never a replay; `pathAndQuery` must be the exact wire bytes. */
 export function createRequestSigner (options: RequestSignerOptions): RequestSigner {
   const { mchid, merchantSerialNo, privateKey } = options
   const now = options.now ?? Date.now

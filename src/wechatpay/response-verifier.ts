@@ -2,7 +2,6 @@ import { createVerify } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { KeyStore } from './key-store.js'
 
-/** Why an answer can be refused; also the label values of the verification-failure metric. */
 export const VERIFICATION_FAILURES = [
   'missing-headers',
   'unknown-serial',
@@ -20,7 +19,6 @@ export type VerificationResult =
 
 export interface ResponseVerifierOptions {
   keys: KeyStore
-  /** Milliseconds since the epoch. */
   now?: () => number
   /** Every official SDK allows 5 minutes either way (docs/wechatpay-protocol.md §2.3). */
   maxSkewSeconds?: number
@@ -35,9 +33,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const UNIX_SECONDS = /^\d{1,12}$/
 
 /**
- * Checks a WeChat Pay answer over its raw bytes: SHA256withRSA over "timestamp\nnonce\nbody\n",
- * with the key the answer names. It returns a verdict and never throws, whatever the headers hold:
- * a probe or garbage signature is an ordinary refusal, not a crash (WxJava#3288).
+ * Never throws: a probe or garbage signature is an ordinary refusal, not a crash (WxJava#3288).
  * @see https://pay.weixin.qq.com/doc/v3/merchant/4013053420 (签名验证)
  */
 export function createResponseVerifier (options: ResponseVerifierOptions): ResponseVerifier {

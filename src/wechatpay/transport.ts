@@ -3,7 +3,6 @@ import { Pool } from 'undici'
 import type { CircuitBreaker } from '../circuit-breaker.js'
 import { UpstreamError } from './upstream-error.js'
 
-/** An answer as it came off the wire, before anything trusts it. */
 export interface RawAnswer {
   status: number
   headers: IncomingHttpHeaders
@@ -11,7 +10,6 @@ export interface RawAnswer {
   requestId: string | undefined
 }
 
-/** What an operator should hear of even when a retry or a stale page hides it from callers. */
 export type TransportNotice =
   | { kind: 'request-id-dropped', host: string, length: number }
   | { kind: 'tls-failure', host: string, reason: string }
@@ -24,27 +22,19 @@ export interface HostTransportOptions {
   onNotice?: ((notice: TransportNotice) => void) | undefined
 }
 
-// A page of 20 cards is about 20 KB; anything near this is not a card page.
 const MAX_BODY_BYTES = 1024 * 1024
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
-// What WeChat Pay's Request-IDs look like (docs/wechatpay-protocol.md §2.1), with room to spare.
+// docs/wechatpay-protocol.md §2.1, with room to spare.
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/
-// Node's and OpenSSL's codes for a handshake or certificate that failed.
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/
 
-/**
- * One undici Pool per WeChat Pay host. Idle sockets are dropped after 4 s, under WeChat Pay's
- * `Keep-Alive: timeout=8`, so we never reuse a socket the server is closing (the Java SDK keeps
- * 7 s); connections are bounded; TLS verification stays on (undici's default, never disabled).
- */
+/** Idle sockets dropped after 4 s, under WeChat Pay's `Keep-Alive: timeout=8`, so we never reuse one the server is closing. */
 export class HostTransport {
   readonly host: string
-  /** scheme://host[:port] */
   readonly origin: string
   readonly breaker: CircuitBreaker
   readonly #pool: Pool
   readonly #onNotice: HostTransportOptions['onNotice']
-  /** The TLS failure last reported: each new reason is reported once, until an answer clears it. */
   #tlsReason: string | undefined
 
   constructor (baseUrl: string, options: HostTransportOptions) {
@@ -61,7 +51,6 @@ export class HostTransport {
     })
   }
 
-  /** Throws UpstreamError: `unreachable` when the host could not be reached, `timeout` past `timeoutMs`. */
   async send (target: string, headers: Record<string, string>, timeoutMs: number): Promise<RawAnswer> {
     // A timer of our own, cleared when the attempt ends: AbortSignal.timeout's would fire seconds
     // after every answer, and build a DOMException each time, for nothing.
@@ -96,10 +85,7 @@ export class HostTransport {
     await this.#pool.close()
   }
 
-  /**
-   * WeChat Pay's Request-ID, only when it looks like one: it is echoed to callers, logged and cached,
-   * so an upstream (or a proxy) cannot make it carry kilobytes, or anything but an id.
-   */
+  /** Echoed, logged and cached: an upstream (or proxy) must not make it carry kilobytes, or anything but an id. */
   #requestIdOf (header: string | string[] | undefined): string | undefined {
     const value = Array.isArray(header) ? header[0] : header
     if (value === undefined || REQUEST_ID.test(value)) return value
@@ -122,7 +108,6 @@ async function readCapped (body: AsyncIterable<Buffer> & { destroy: () => unknow
   return Buffer.concat(chunks, size)
 }
 
-/** undici wraps socket errors; the code that says what happened may sit on the cause. */
 function errorCode (err: unknown): string | undefined {
   const direct = (err as { code?: unknown } | null)?.code
   if (typeof direct === 'string' && direct !== 'UND_ERR_SOCKET') return direct

@@ -75,6 +75,8 @@ describe('the client package (clients/typescript)', () => {
     const seen = JSON.parse(await sh(process.execPath, ['run.mjs', url, TOKEN], scratch)) as Record<string, any>
     expect(seen.page).toMatchObject({ total: 23, cards: 5, first: 'wxea9c30890f48d5ae', requestId: expect.any(String) })
     expect(seen.misspelt).toBeUndefined()
+    expect(seen.card).toEqual({ same: true, title: true })
+    expect(seen.unknown).toMatchObject({ ok: false, status: 404, type: '/problems/card-not-found', code: 'INVALID_REQUEST' })
     expect(seen.bad).toEqual({ ok: false, status: 400, type: '/problems/invalid-request', advice: 'fix the query', params: ['appid'] })
     expect(seen.all).toEqual({ total: 23, cards: 23 })
     expect(seen.faulted)

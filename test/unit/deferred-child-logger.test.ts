@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { DeferredChildLogger } from '../../src/http/deferred-child-logger.js'
+import { DeferredChildLogger } from '../../src/internals/deferred-child-logger.js'
 
 function capture (): { logger: pino.Logger, lines: () => Array<Record<string, unknown>> } {
   const out: string[] = []

@@ -83,6 +83,15 @@ describe('module boundaries', () => {
     expect(cycles).toEqual([])
   })
 
+  it('keeps copies of libraries\' internals in src/internals/, which imports no other part of src/', () => {
+    expect([...importedFolders('internals')].filter((folder) => folder !== 'internals')).toEqual([])
+    // Fastify's compilers, a metric registered by hand, a prototype patched: each relies on what a library does not promise.
+    const internal = /from '@fastify\/(ajv-compiler|fast-json-stringify-compiler)'|\.registerMetric\(|\.prototype\[/
+    const outside = [...importGraph().keys()]
+      .filter((file) => !file.startsWith('internals/') && internal.test(readFileSync(new URL(file, src), 'utf8')))
+    expect(outside).toEqual([])
+  })
+
   it('keeps arrows pointing down: http and routes never reach into plugins or Redis; only server.ts builds the app', () => {
     expect([...importedFolders('http')].filter((folder) => ['plugins', 'routes', 'redis'].includes(folder))).toEqual([])
     expect([...importedFolders('routes')].filter((folder) => ['plugins', 'redis'].includes(folder))).toEqual([])

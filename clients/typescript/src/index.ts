@@ -16,9 +16,12 @@ export type CardsPage = components['schemas']['CardsPage']
 export type CardsAll = components['schemas']['CardsAll']
 export type CardsQuery = operations['listCards']['parameters']['query']
 export type CardsAllQuery = operations['listAllCards']['parameters']['query']
+export type CardPath = operations['getCard']['parameters']['path']
 export type PurgeQuery = operations['purgeCardsCache']['parameters']['query']
 export type Liveness = operations['checkLiveness']['responses'][200]['content']['application/json']
 export type Readiness = operations['checkReadiness']['responses'][200]['content']['application/json']
+/** A 503 from /readyz: the report saying what is not ready, or a problem when the replica sheds load. */
+export type Unready = operations['checkReadiness']['responses'][503]['content'][keyof operations['checkReadiness']['responses'][503]['content']]
 /** Sandbox mode only: the WeChat Pay failure to simulate for this one call. */
 export type SandboxFault = NonNullable<operations['listCards']['parameters']['header']>['X-Sandbox-Fault']
 
@@ -45,12 +48,14 @@ export interface CardsClient {
   listCards: (query: CardsQuery, options?: CallOptions) => Promise<Outcome<CardsPage>>
   /** GET /cards/all: every card template. */
   listAllCards: (query: CardsAllQuery, options?: CallOptions) => Promise<Outcome<CardsAll>>
-  /** DELETE /cards/cache: drops the cached pages of an appid (a purging token). */
+  /** GET /cards/{card_id}: one card template; an unknown id is a 404 `card-not-found`. */
+  getCard: (path: CardPath, options?: CallOptions) => Promise<Outcome<Card>>
+  /** DELETE /cards/cache: drops cached pages of an appid, or one template (a purging token). */
   purgeCardsCache: (query: PurgeQuery, options?: Pick<CallOptions, 'retry'>) => Promise<Outcome<null>>
   /** GET /healthz. */
   checkLiveness: () => Promise<Outcome<Liveness>>
-  /** GET /readyz: a 503 is not a problem but the same report, saying what is not ready. */
-  checkReadiness: () => Promise<Outcome<Readiness, Readiness>>
+  /** GET /readyz: a 503 is the same report, saying what is not ready (or a problem, while the replica sheds load). */
+  checkReadiness: () => Promise<Outcome<Readiness, Unready>>
   /** The openapi-fetch client underneath, for anything else (If-None-Match, your own headers). */
   raw: Client<paths>
 }
@@ -79,6 +84,8 @@ export function createCardsClient (options: CardsClientOptions): CardsClient {
       outcomeOf(await raw.GET('/cards', { params: { query, header: headersOf(call) } })), retryOf(call)),
     listAllCards: async (query, call) => await withRetry(async () =>
       outcomeOf(await raw.GET('/cards/all', { params: { query, header: headersOf(call) } })), retryOf(call)),
+    getCard: async (path, call) => await withRetry(async () =>
+      outcomeOf(await raw.GET('/cards/{card_id}', { params: { path, header: headersOf(call) } })), retryOf(call)),
     purgeCardsCache: async (query, call) => await withRetry(async () =>
       outcomeOf<null, components['schemas']['Problem']>(await raw.DELETE('/cards/cache', { params: { query } }), null), retryOf(call)),
     checkLiveness: async () => outcomeOf(await raw.GET('/healthz')),

@@ -1,12 +1,9 @@
 import { createDecipheriv } from 'node:crypto'
 
-/** The 16-byte GCM tag WeChat Pay appends to every ciphertext (docs/wechatpay-protocol.md §2.4 A). */
+/** docs/wechatpay-protocol.md §2.4 A */
 const TAG_BYTES = 16
 
-/**
- * The APIv3 key did not open a certificate: the GCM tag does not verify. With a genuine answer
- * that means the configured key is not the merchant's APIv3 key (or it was reset since).
- */
+/** With a genuine answer, the configured key is not the merchant's APIv3 key (or it was reset). */
 export class Apiv3KeyRejectedError extends Error {
   constructor () {
     super('WECHATPAY_APIV3_KEY does not decrypt WeChat Pay\'s platform certificates (the AES-256-GCM tag does not verify): ' +
@@ -15,13 +12,7 @@ export class Apiv3KeyRejectedError extends Error {
   }
 }
 
-/**
- * AEAD_AES_256_GCM decryption as WeChat Pay uses it for certificates and notifications: key = the
- * 32 bytes of the APIv3 key, IV = the `nonce` string's bytes, AAD = `associated_data`, and the
- * last 16 bytes of the Base64-decoded `ciphertext` are the tag. Returns the plaintext, or throws
- * Apiv3KeyRejectedError when the tag fails (a RangeError for input too short to hold a tag); a
- * wrong tag never yields unauthenticated bytes. @see docs/wechatpay-protocol.md §2.4 A; wechatpay-go `utils/aes.go`.
- */
+/** A wrong tag never yields unauthenticated bytes. @see docs/wechatpay-protocol.md §2.4 A; wechatpay-go `utils/aes.go`. */
 export function decryptAead (apiv3Key: Buffer, nonce: string, associatedData: string, ciphertextBase64: string): Buffer {
   const sealed = Buffer.from(ciphertextBase64, 'base64')
   // A ciphertext of exactly one tag is an empty plaintext, which is valid AEAD_AES_256_GCM.

@@ -8,27 +8,22 @@ import { parseCertificateList, type CertificateList } from './certificate-list.j
 
 export const CERTIFICATES_PATH = '/v3/certificates'
 
-/** What one download found: a list (perhaps empty), or WeChat Pay saying the merchant has none. */
 export type Download =
   | { kind: 'listed', body: Buffer, list: CertificateList, trust: 'signature' | 'gcm-tag' }
   | { kind: 'none', reason: string }
 
 export interface DownloadOptions {
   client: WechatpayClient
-  /** The keys answers verify with now: the public key and the certificates held. */
   keys: KeyStore
   apiv3Key: Buffer
-  /** Whether a platform certificate is already trusted; until one is, the GCM tag is the trust. */
+  /** Until one is, the GCM tag is the trust. */
   holdsCertificates: () => boolean
   now?: () => number
 }
 
 /**
- * `GET /v3/certificates` through the client's signed request path (retries, deadline, budget).
- * The answer's signature must verify with a key we hold, or with a certificate of the list itself
- * (a rotation: WeChat Pay signs with the new one), whose authenticity is the GCM tag under the
- * APIv3 key. Only the first download, before any certificate is trusted, may lack a verifiable
- * signature altogether: like the official SDKs it then relies on the tag alone (docs/wechatpay-protocol.md §2.4 A).
+ * The signature must verify with a key we hold or a certificate of the list itself (a rotation). Only the first
+ * download may rely on the GCM tag alone, like the official SDKs (docs/wechatpay-protocol.md §2.4 A).
  */
 export function createCertificateDownload (options: DownloadOptions): () => Promise<Download> {
   const { client, apiv3Key } = options
@@ -39,10 +34,8 @@ export function createCertificateDownload (options: DownloadOptions): () => Prom
       if (error.code === 'RESOURCE_NOT_EXISTS') return { kind: 'none', reason: `GET ${CERTIFICATES_PATH} answered 404 RESOURCE_NOT_EXISTS` }
       throw error
     }
-    // Any other non-2xx becomes the usual UpstreamError (and retry decision).
     if (answer.status < 200 || answer.status > 299) client.verified(answer)
-    // Signed with a key we hold: verified before anything is decrypted, so a tampered body is
-    // refused as such rather than taken for a wrong APIv3 key.
+    // Verified before decrypting, so a tampered body is not taken for a wrong APIv3 key.
     const serial = answer.headers['wechatpay-serial']
     const held = typeof serial === 'string' && options.keys.get(serial) !== undefined
     if (held) refuseUnless(createResponseVerifier({ keys: options.keys, now: options.now })(answer.headers, answer.body), answer)
@@ -60,7 +53,6 @@ function refuseUnless (verdict: VerificationResult, answer: RawAnswer): void {
   })
 }
 
-/** Signed with a key we do not hold: a certificate of the list itself, or (first download only) the GCM tag alone. */
 function checkWithList (answer: RawAnswer, list: CertificateList, options: DownloadOptions): 'signature' | 'gcm-tag' {
   const now = options.now ?? Date.now
   const candidates = new KeyStore()

@@ -1,9 +1,8 @@
 import { X509Certificate, type KeyObject } from 'node:crypto'
 import { Apiv3KeyRejectedError, decryptAead } from './aead.js'
 
-/** One WeChat Pay platform certificate, decrypted and parsed. */
 export interface PlatformCertificate {
-  /** Uppercase hex, as answers name it in Wechatpay-Serial. */
+  /** As answers name it in Wechatpay-Serial. */
   serial: string
   publicKey: KeyObject
   effectiveAt: Date
@@ -13,11 +12,9 @@ export interface PlatformCertificate {
 
 export interface CertificateList {
   certificates: PlatformCertificate[]
-  /** Entries left out, and why; the rest of the list is still usable. */
   skipped: Array<{ serial: string, reason: string }>
 }
 
-/** The answer is not the certificate list WeChat Pay documents. */
 export class CertificateListError extends Error {
   constructor (message: string) {
     super(`GET /v3/certificates: ${message}`)
@@ -27,13 +24,7 @@ export class CertificateListError extends Error {
 
 type Entry = Record<string, unknown>
 
-/**
- * Reads a `GET /v3/certificates` body (docs/wechatpay-protocol.md §2.4 A): `{data: [{serial_no, effective_time,
- * expire_time, encrypt_certificate: {algorithm, nonce, associated_data, ciphertext}}]}`. Every
- * certificate is decrypted under the APIv3 key; one that does not decrypt fails the whole list
- * with Apiv3KeyRejectedError, since all share the key. Expired certificates are returned too:
- * what to keep is the caller's decision, at its own clock.
- */
+/** docs/wechatpay-protocol.md §2.4 A. One certificate that does not decrypt fails the whole list, since all share the key. */
 export function parseCertificateList (body: Buffer, apiv3Key: Buffer): CertificateList {
   let parsed: unknown
   try {

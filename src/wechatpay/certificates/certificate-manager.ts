@@ -6,16 +6,13 @@ import { CertificateSet } from './certificate-set.js'
 import { CertificateSource, type CertificateSharing, type Obtained } from './certificate-source.js'
 import { RefreshSchedule } from './refresh-schedule.js'
 
-/** How answers can be verified: WeChat Pay's public key, platform certificates, or both (the migration). */
 export type KeyMode = 'public-key' | 'platform-certificate' | 'both'
 
 export type KeyCheck = 'ok' | 'apiv3-key-rejected' | 'no-platform-certificates' | 'certificates-unavailable' | 'certificates-pending'
 
 export interface KeyHealth {
-  /** Whether answers can be verified now; false: /cards answers 503 and /readyz is not ready. */
   usable: boolean
   check: KeyCheck
-  /** For operators: what is wrong and what to set. */
   detail?: string
 }
 
@@ -29,18 +26,14 @@ interface Log {
 export interface CertificateManagerOptions {
   mchid: string
   publicKeyId: string | undefined
-  /** Undefined: public-key mode only, nothing is downloaded. */
   apiv3Key: Buffer | undefined
-  /** Where verification looks keys up; the manager adds and removes certificates there. */
   keys: KeyStore
   download: () => Promise<Download>
   sharing?: CertificateSharing | undefined
   refreshIntervalMs: number
-  /** Longest wait for another replica's download before giving up on it. */
   sharedWaitMs: number
   log: Log
   now?: () => number
-  /** How long start-up waits for the first download before going on without it. */
   startupWaitMs?: number
 }
 
@@ -48,14 +41,11 @@ const NEAR_EXPIRY_MS = 30 * 86_400_000
 const PUBLIC_KEY_SETTINGS = 'set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE (or WECHATPAY_PUBLIC_KEY), ' +
   'the WeChat Pay public key from merchant platform > Account > API security (微信支付公钥)'
 
-/** A refresh under way: routine (start-up, periodic, retry, expiry) or for an answer's unknown serial. */
 interface Flight { kind: 'routine' | 'unknown-serial', done: Promise<void> }
 
 /**
- * The platform certificates of platform-certificate mode (docs/wechatpay-protocol.md §2.4 A), and the key health of
- * every mode. Certificates are downloaded at start-up, every refresh interval, and when an answer
- * names a serial we do not hold (single flight, one such download a minute for the fleet through
- * Redis, which routine refreshes do not spend), so a rotation is followed without a restart.
+ * Platform-certificate mode (docs/wechatpay-protocol.md §2.4 A): an unknown serial triggers a download (one a minute
+ * for the fleet, which routine refreshes do not spend), so a rotation is followed without a restart.
  */
 export class CertificateManager {
   readonly #options: CertificateManagerOptions
@@ -87,7 +77,6 @@ export class CertificateManager {
     return this.#options.publicKeyId === undefined ? 'platform-certificate' : 'both'
   }
 
-  /** The first download. Throws only when the merchant has no certificate and no public key is configured. */
   async start (): Promise<void> {
     if (this.#options.apiv3Key === undefined) return
     this.#problem = { check: 'certificates-pending', detail: 'the first download of the platform certificates has not finished' }
@@ -100,7 +89,7 @@ export class CertificateManager {
     if (this.#problem?.check === 'no-platform-certificates') throw new Error(this.#problem.detail)
   }
 
-  /** Wechatpay-Serial for requests: the public key ID, else the newest certificate in use (docs/wechatpay-protocol.md §1.5). */
+  /** The public key ID, else the newest certificate in use (docs/wechatpay-protocol.md §1.5). */
   acceptSerial (): string | undefined {
     if (this.#options.publicKeyId !== undefined) return this.#options.publicKeyId
     this.prune()
@@ -127,7 +116,6 @@ export class CertificateManager {
     return { usable: false, ...problem }
   }
 
-  /** Drops certificates past their expiry; with none left, a refresh looks for successors. */
   prune (): void {
     const expired = this.#held.prune(this.#now())
     for (const cert of expired) {
@@ -141,13 +129,7 @@ export class CertificateManager {
     }
   }
 
-  /**
-   * An answer named a serial we hold no key for: a rotation, or a forgery. Resolves true once a key
-   * for it is held, so the answer can be verified again. The refresh under way is joined; else the
-   * list is downloaded, unless an unknown-serial download already ran within the minute (here or in
-   * the fleet): until the minute is over, a serial its list lacked stays unknown, so forged serials
-   * cost one download a minute at most. Never rejects.
-   */
+  /** A rotation or a forgery: forged serials cost one download a minute at most. Never rejects. */
   async followUnknownSerial (serial: string): Promise<boolean> {
     if (this.#options.apiv3Key === undefined) return false
     if (serial.startsWith('PUB_KEY_ID_')) {
@@ -170,7 +152,6 @@ export class CertificateManager {
     return held()
   }
 
-  /** Single flight: a refresh already running is joined, never doubled. Never throws. */
   async refresh (reason: string): Promise<void> {
     await this.#start('routine', reason, async () => await this.#source.obtain()).done
   }

@@ -1,11 +1,7 @@
 import type { KeyStore } from '../key-store.js'
 import type { PlatformCertificate } from './certificate-list.js'
 
-/**
- * The platform certificates trusted now, mirrored into the KeyStore that verification reads, so an
- * answer finds its key by serial next to the public key. Only certificates are ever removed from the
- * store here: the public key's entry is never touched.
- */
+/** Only certificates are ever removed from the store here: the public key's entry is never touched. */
 export class CertificateSet {
   readonly #keys: KeyStore
   #held = new Map<string, PlatformCertificate>()
@@ -26,7 +22,7 @@ export class CertificateSet {
     return [...this.#held.values()]
   }
 
-  /** Replaces the set: the list is authoritative, so a certificate no longer listed is no longer trusted. */
+  /** The list is authoritative, so a certificate no longer listed is no longer trusted. */
   replace (certificates: PlatformCertificate[]): { added: string[], dropped: string[] } {
     const before = new Set(this.#held.keys())
     const after = new Map(certificates.map((cert) => [cert.serial, cert]))
@@ -37,7 +33,6 @@ export class CertificateSet {
     return { added: [...after.keys()].filter((serial) => !before.has(serial)), dropped }
   }
 
-  /** Removes what has expired by `now` and returns it. */
   prune (now: number): PlatformCertificate[] {
     const expired = this.list().filter((cert) => cert.expiresAt.getTime() <= now)
     for (const cert of expired) {
@@ -53,10 +48,7 @@ export class CertificateSet {
     return newest
   }
 
-  /**
-   * The certificate to name in Wechatpay-Serial: the latest to take effect, preferring those in
-   * effect already, since a successor is listed before WeChat Pay uses it (docs/wechatpay-protocol.md §2.4 A).
-   */
+  /** Prefers those in effect: a successor is listed before WeChat Pay uses it (docs/wechatpay-protocol.md §2.4 A). */
   newest (now: number): PlatformCertificate | undefined {
     const all = this.list()
     const effective = all.filter((cert) => cert.effectiveAt.getTime() <= now)

@@ -12,12 +12,10 @@ export type Obtained =
   | { kind: 'none', reason: string }
   | { kind: 'skipped' }
 
-/** A list one replica downloaded; `body` null: WeChat Pay has no certificate for the merchant. */
 export interface SharedListing { fetchedAt: number, body: string | null }
 
 export type Claim = 'won' | 'taken' | 'unavailable'
 
-/** The fleet's unknown-serial download of the minute: ours, or another replica's claimed at `since` (its clock). */
 export type UnknownSerialClaim =
   | { kind: 'won' }
   | { kind: 'taken', since: number, remainingMs: number }
@@ -26,21 +24,14 @@ export type UnknownSerialClaim =
 /** Downloads for answers naming an unknown serial: at most one per this, for the fleet (docs/key-modes.md). */
 const UNKNOWN_SERIAL_DOWNLOAD_INTERVAL_MS = 60_000
 
-/**
- * What refreshes share across the fleet (implemented on Redis in src/redis/certificate-store.ts):
- * a claim that lets one replica download per minute, another for the one download a minute that
- * answers naming an unknown serial may cause, and the list last downloaded. Every call fails open:
- * without the store each replica refreshes on its own.
- */
+/** Every call fails open: without the store each replica refreshes on its own. */
 export interface CertificateSharing {
-  /** For start-up, periodic and retry refreshes: one download a minute, the others read its list. */
   claim: () => Promise<Claim>
-  /** After a failed download: the next replica (or our own retry) need not wait out the minute. */
+  /** After a failed download, so the fleet need not wait out the minute. */
   release: () => Promise<void>
   publish: (listing: SharedListing) => Promise<void>
-  /** The shared list once it is newer than `than`, or undefined after `ms` (its downloader failed or is slow). */
   waitForNewer: (than: number, ms: number) => Promise<SharedListing | undefined>
-  /** Made at `at`, standing `ms`; never released, so a failed download spends its minute too. */
+  /** Never released, so a failed download spends its minute too. */
   claimUnknownSerialDownload: (at: number, ms: number) => Promise<UnknownSerialClaim>
 }
 
@@ -48,19 +39,12 @@ export interface CertificateSourceOptions {
   download: () => Promise<Download>
   sharing: CertificateSharing | undefined
   apiv3Key: Buffer
-  /** Longest wait for another replica's download. */
   sharedWaitMs: number
   now: () => number
 }
 
-/**
- * Where a refresh gets the list: a download of its own, or, while another replica's claim stands
- * (it downloaded within the minute, or is downloading), that replica's list from Redis. A failed
- * download releases the claim, so the fleet need not wait out the minute to try again.
- */
 export class CertificateSource {
   readonly #options: CertificateSourceOptions
-  /** When the list last applied here was fetched: a shared list must be newer to be used. */
   #appliedAt = 0
   /** Before this an unknown serial downloads nothing: one such download ran, here or in the fleet. */
   #unknownSerialDownloadsFrom = Number.NEGATIVE_INFINITY
@@ -69,7 +53,6 @@ export class CertificateSource {
     this.#options = options
   }
 
-  /** For start-up, periodic and retry refreshes. */
   async obtain (): Promise<Obtained> {
     const { sharing } = this.#options
     if (sharing !== undefined && await sharing.claim() === 'taken') {
@@ -84,16 +67,13 @@ export class CertificateSource {
     }
   }
 
-  /** Whether an unknown serial may still send us to WeChat Pay this minute, as far as this replica knows. */
   mayDownloadForUnknownSerial (): boolean {
     return this.#options.now() >= this.#unknownSerialDownloadsFrom
   }
 
   /**
-   * For an answer naming a serial we do not hold. The shared list cannot settle that, as it may
-   * predate the rotation, so WeChat Pay is asked, once a minute for the fleet: the replica that
-   * wins the claim downloads and publishes, the others wait for a list fetched after that claim.
-   * `skipped`: the minute's download has been spent, or its list did not come in time.
+   * The shared list cannot settle an unknown serial, as it may predate the rotation: WeChat Pay is asked, once
+   * a minute for the fleet.
    */
   async obtainForUnknownSerial (): Promise<Obtained> {
     const { sharing, now } = this.#options
@@ -112,7 +92,7 @@ export class CertificateSource {
   }
 
   async #download (): Promise<Obtained> {
-    // Stamped when asked for, not when answered: a list stamped after a claim was asked for after it.
+    // Stamped when asked for: a list stamped after a claim was asked for after it.
     const fetchedAt = this.#options.now()
     const download = await this.#options.download()
     await this.#options.sharing?.publish({ fetchedAt, body: download.kind === 'listed' ? download.body.toString('utf8') : null })

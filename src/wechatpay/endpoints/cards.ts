@@ -4,10 +4,9 @@ import { checkCardPageShape } from './card-page-shape.js'
 /** 查询会员卡模板列表 (docs/wechatpay-protocol.md §0). */
 export const CARDS_PATH = '/v3/marketing/membercard-open/cards'
 
-/** WeChat Pay's largest page (the endpoint page: limit 最大20). */
+/** limit 最大20 on the endpoint page. */
 export const CARDS_PAGE_MAX = 20
 
-/** A validated /cards query: the same four parameters WeChat Pay takes. */
 export interface CardsQuery {
   appid: string
   /** A page index from 0, not an item offset (the endpoint page: "页码从0开始"). */
@@ -16,10 +15,7 @@ export interface CardsQuery {
   brand_id?: string | undefined
 }
 
-/**
- * The request target, built once per query in one fixed order and encoded once: this exact
- * string is both signed and sent, so the two can never disagree (docs/wechatpay-protocol.md §1.1, §7.1).
- */
+/** One fixed order, encoded once: the signed and the sent string can never disagree (docs/wechatpay-protocol.md §1.1, §7.1). */
 export function buildCardsTarget (query: CardsQuery): string {
   const params: Array<[string, string]> = []
   if (query.brand_id !== undefined) params.push(['brand_id', query.brand_id])
@@ -31,18 +27,13 @@ export function buildCardsTarget (query: CardsQuery): string {
 // key or hash tag; `~` (never a brand) stands for the unfiltered list. appid is [A-Za-z0-9_].
 const brandScope = (brand: string | undefined): string => (brand === undefined ? '~' : encodeURIComponent(brand))
 
-/**
- * Pages are grouped by appid, so every page of an appid shares a Cluster slot and a purge. A page
- * is dropped by a purge of its appid or of its brand filter; a purge of one brand also drops the
- * unfiltered pages, which hold that brand's cards too.
- */
+/** A purge of one brand also drops the unfiltered pages, which hold that brand's cards too. */
 function purges ({ appid, brand_id: brand }: PurgeQuery): PurgeScope[] {
   if (appid === undefined) return []
   if (brand === undefined) return [{ group: appid, scope: '' }]
   return [{ group: appid, scope: brandScope(brand) }, { group: appid, scope: brandScope(undefined) }]
 }
 
-/** GET /v3/marketing/membercard-open/cards: one page of the merchant's card templates. */
 export const CARDS_ENDPOINT: Endpoint<CardsQuery> = Object.freeze({
   label: 'cards',
   route: CARDS_PATH,

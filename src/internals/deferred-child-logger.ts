@@ -1,16 +1,28 @@
 import type { FastifyBaseLogger, FastifyLogFn } from 'fastify'
 import type { Bindings, ChildLoggerOptions } from 'fastify/types/logger.js'
+import type { ReliedOn } from './relied-on.js'
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+// Library internals, with the versions they were checked against (test/unit/library-internals.test.ts).
+export const RELIES_ON: readonly ReliedOn[] = [
+  {
+    package: 'fastify',
+    checked: '5.12.8',
+    below: '6.0.0',
+    internal: 'childLoggerFactory\'s result is request.log as is, once it has the level methods and child(); ' +
+      'the default factory is logger.child(bindings, options)'
+  },
+  {
+    package: 'pino',
+    checked: '10.4.0',
+    below: '11.0.0',
+    internal: 'the level methods are those of LEVELS, and child(bindings, options) binds as a child made later would'
+  }
+]
+
+export const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 type Level = typeof LEVELS[number]
 
-/**
- * A request's logger (request.log) that becomes a pino child only when something logs through it.
- * Fastify makes a child per request to bind its reqId, and pino serializes (and redacts) the
- * bindings as it does: a tenth of a cache hit's CPU, for a logger a hit never uses, since its one
- * access line is written by the log controller. Lines logged through it are the very lines the child
- * would have written.
- */
+/** A pino child per request cost a tenth of a cache hit's CPU, for a logger a hit never uses. */
 export class DeferredChildLogger implements FastifyBaseLogger {
   readonly #parent: FastifyBaseLogger
   readonly #bindings: Bindings
@@ -23,7 +35,6 @@ export class DeferredChildLogger implements FastifyBaseLogger {
     this.#options = options
   }
 
-  /** The pino child, made on first use. */
   real (): FastifyBaseLogger {
     this.#child ??= this.#parent.child(this.#bindings, this.#options)
     return this.#child
@@ -50,7 +61,6 @@ for (const level of LEVELS) {
   } as FastifyLogFn
 }
 
-/** Fastify's childLoggerFactory: the child, deferred. */
 export function deferredChildLogger (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return new DeferredChildLogger(logger, bindings, options)
 }
