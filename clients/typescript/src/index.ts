@@ -21,7 +21,8 @@ export type PurgeQuery = operations['purgeCardsCache']['parameters']['query']
 export type Liveness = operations['checkLiveness']['responses'][200]['content']['application/json']
 export type Readiness = operations['checkReadiness']['responses'][200]['content']['application/json']
 /** A 503 from /readyz: the report saying what is not ready, or a problem when the replica sheds load. */
-export type Unready = operations['checkReadiness']['responses'][503]['content'][keyof operations['checkReadiness']['responses'][503]['content']]
+type UnreadyContent = operations['checkReadiness']['responses'][503]['content']
+export type Unready = UnreadyContent[keyof UnreadyContent]
 /** Sandbox mode only: the WeChat Pay failure to simulate for this one call. */
 export type SandboxFault = NonNullable<operations['listCards']['parameters']['header']>['X-Sandbox-Fault']
 
