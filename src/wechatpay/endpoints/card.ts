@@ -1,6 +1,6 @@
-import { isUtf8 } from 'node:buffer'
 import type { Endpoint, ErrorAnswer, PurgeQuery, PurgeScope } from '../endpoint.js'
 import { CARDS_PATH } from './cards.js'
+import { parseJsonObject } from './json-object.js'
 
 /** 查询会员卡模板信息: one template by its id (docs/wechatpay-protocol.md §0). */
 export const CARD_ROUTE = `${CARDS_PATH}/{card_id}`
@@ -16,17 +16,10 @@ const TEMPLATES = '~templates'
 
 /** The wrong template under the right key would be served for a TTL. */
 function checkCardShape (body: Buffer, query: CardQuery): string | undefined {
-  if (!isUtf8(body)) return 'the body is not UTF-8'
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body.toString('utf8'))
-  } catch {
-    return 'the body is not JSON'
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the body is not a JSON object'
-  const { card_id: cardId } = parsed as Record<string, unknown>
-  if (typeof cardId !== 'string') return 'the body has no string card_id'
-  return cardId === query.card_id ? undefined : 'the body is another card template than the one asked for'
+  const card = parseJsonObject(body)
+  if (typeof card === 'string') return card
+  if (typeof card.card_id !== 'string') return 'the body has no string card_id'
+  return card.card_id === query.card_id ? undefined : 'the body is another card template than the one asked for'
 }
 
 function purges ({ appid, card_id: cardId }: PurgeQuery): PurgeScope[] {
