@@ -18,7 +18,7 @@ nginx         nginx         fleet rolling-restart test
 script        bsdutils      production-build test: a terminal, for the pretty log transport
 promtool      prometheus    alert rule tests
 unshare       util-linux    SIGTERM-while-starting test: the service as PID 1 of its own PID namespace
-npm           -             client package test: npm pack and a consumer's install (it comes with Node.js)
+npm           -             client package test: npm pack, and an install in a consumer folder (it comes with Node.js)
 kubectl       -             Kubernetes manifest tests, 1.27 or later for its built-in kustomize v5
 '
 
