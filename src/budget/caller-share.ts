@@ -41,8 +41,10 @@ export class CallerShare {
   }
 
   #takeHere (caller: string, params: GcraParams): number {
-    if (this.#local.size >= LOCAL_CALLERS && !this.#local.has(caller)) this.#local.clear()
     const result = gcra(this.#local.get(caller), this.#now(), params)
+    // The caller goes last; past the bound the one idle longest goes first, so nobody can wipe every share at once.
+    this.#local.delete(caller)
+    if (this.#local.size >= LOCAL_CALLERS) this.#local.delete(this.#local.keys().next().value as string)
     this.#local.set(caller, result.tat)
     return result.allowed ? 0 : result.waitMs
   }

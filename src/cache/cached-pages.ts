@@ -52,6 +52,8 @@ export class CachedPages<Q> {
   readonly #now: () => number
   readonly #flights = new SingleFlight<Filled>()
   readonly #negative: NegativeAnswers | undefined
+  /** Pages whose background refresh is waiting for its caller's share. */
+  readonly #sharing = new Set<string>()
 
   constructor (options: CachedPagesOptions<Q>) {
     this.#options = options
@@ -152,12 +154,18 @@ export class CachedPages<Q> {
   }
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined, caller: string | undefined): void {
-    if (this.#flights.has(keys.page)) return
+    if (this.#flights.has(keys.page) || this.#sharing.has(keys.page)) return
     if (caller !== undefined && this.#options.share !== undefined) {
-      // The refresh is the caller's call, within its share; past it the stale page simply stays.
+      // The refresh is the caller's call, within its share; past it the stale page simply stays. Marked
+      // while the share is asked, so that stale hits arriving meanwhile neither refresh again nor pay.
+      this.#sharing.add(keys.page)
       this.#shareWait(caller, 0).then((waitMs) => {
+        this.#sharing.delete(keys.page)
         if (waitMs === 0) this.#refreshInBackground(keys, query, generation, undefined)
-      }, (err: unknown) => { this.#options.onBackgroundError?.(err, query) })
+      }, (err: unknown) => {
+        this.#sharing.delete(keys.page)
+        this.#options.onBackgroundError?.(err, query)
+      })
       return
     }
     // Any fresh page will do: another replica's refresh may have stored one just before this request read its stale copy.

@@ -39,6 +39,16 @@ export class CallerDirectory {
     return token === undefined ? undefined : this.#all.get(digest(token))
   }
 
+  /** Whether the token is one of INTERNAL_API_TOKENS or CACHE_ADMIN_TOKENS, which a file line must not rename. */
+  isListed (token: string): boolean {
+    return this.#listed.has(digest(token))
+  }
+
+  /** No token configured at all: there is nobody to authenticate, so nothing counts as a failure. */
+  get isEmpty (): boolean {
+    return this.#all.size === 0
+  }
+
   get anyCanPurge (): boolean {
     for (const caller of this.#all.values()) if (caller.purge) return true
     return false

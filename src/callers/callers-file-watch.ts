@@ -8,18 +8,23 @@ export interface CallersFileWatchOptions {
   onCallers: (callers: NamedToken[]) => void
   log: { info: (fields: object, message: string) => void, error: (fields: object, message: string) => void }
   intervalMs?: number
+  /** How the file is read (a test makes each read see what it wants). */
+  readText?: (path: string) => Promise<string>
 }
 
 /** Polling, not fs.watch: a Secret volume swaps a symlink the file sits behind, which inotify on the file never reports. */
 export function watchCallersFile (options: CallersFileWatchOptions): () => void {
   const { path, log } = options
   let last = options.initialText
+  // A new text is applied once two reads in a row agree: a writer that is not atomic (an editor, a
+  // redirect into a bind mount) is never caught half-way, at the cost of one more second.
+  let candidate: string | undefined
   let lastError: string | undefined
   let reading = false
   const check = async (): Promise<void> => {
     let text: string
     try {
-      text = await readFile(path, 'utf8')
+      text = await (options.readText ?? (async (at: string) => await readFile(at, 'utf8')))(path)
     } catch (err) {
       const message = (err as NodeJS.ErrnoException).code ?? String(err)
       if (message !== lastError) {
@@ -28,9 +33,14 @@ export function watchCallersFile (options: CallersFileWatchOptions): () => void 
       lastError = message
       return
     }
-    if (text === last) return
-    last = text
+    if (lastError !== undefined) log.info({ callers_file: path }, 'callers file: readable again')
     lastError = undefined
+    if (text === last || text !== candidate) {
+      candidate = text === last ? undefined : text
+      return
+    }
+    last = text
+    candidate = undefined
     const parsed = parseCallers(text, options.weakness)
     if (!parsed.ok) {
       log.error({ callers_file: path, line: parsed.line, reason: parsed.reason },

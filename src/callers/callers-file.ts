@@ -24,16 +24,16 @@ export function parseCallers (text: string, weakness: (token: string) => string 
     const fields = (lines[i] ?? '').replace(/#.*$/, '').trim().split(/\s+/).filter((field) => field !== '')
     if (fields.length === 0) continue
     const fail = (reason: string): CallersParse => ({ ok: false, line: i + 1, reason })
+    // No reason quotes a field: a line holding only a token, or a token where the name should be,
+    // would otherwise put the token in the log.
     const [name = '', token, flag, ...rest] = fields
+    if (token === undefined) return fail('a line needs a name and a token (NAME TOKEN [purge])')
     if (!CALLER_NAME.test(name)) return fail(`the name must match ${CALLER_NAME.source}`)
-    if (RESERVED_NAME.test(name)) return fail(`the name ${name} is reserved (anonymous, token-<n>)`)
-    if (token === undefined) return fail(`caller ${name} has no token (NAME TOKEN [purge])`)
-    if (rest.length > 0 || (flag !== undefined && flag !== PURGE_FLAG)) {
-      return fail(`caller ${name}: only "${PURGE_FLAG}" may follow the token`)
-    }
+    if (RESERVED_NAME.test(name)) return fail('the name is reserved (anonymous, token-<n>)')
+    if (rest.length > 0 || (flag !== undefined && flag !== PURGE_FLAG)) return fail(`only "${PURGE_FLAG}" may follow the token`)
     const weak = weakness(token)
-    if (weak !== undefined) return fail(`caller ${name}: the token ${weak}`)
-    if (seen.has(token)) return fail(`caller ${name}: this token is already another line's`)
+    if (weak !== undefined) return fail(`the token ${weak}`)
+    if (seen.has(token)) return fail('this token is already another line\'s')
     seen.add(token)
     callers.push({ name, token, purge: flag === PURGE_FLAG })
   }

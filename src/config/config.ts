@@ -152,6 +152,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const host = read.string('HOST', sandbox ? '127.0.0.1' : undefined)
   const wechatpay = readWechatpay(read, production, sandbox)
   const metricsPort = read.optionalInteger('METRICS_PORT')
+  const apiTokens = readTokens(read, 'INTERNAL_API_TOKENS', production)
+  const adminTokens = readTokens(read, 'CACHE_ADMIN_TOKENS', production)
   const config: Config = {
     server: {
       host,
@@ -169,9 +171,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     },
     wechatpay,
     protection: {
-      apiTokens: readTokens(read, 'INTERNAL_API_TOKENS', production),
-      adminTokens: readTokens(read, 'CACHE_ADMIN_TOKENS', production),
-      callersFile: readCallersFile(read, production),
+      apiTokens,
+      adminTokens,
+      callersFile: readCallersFile(read, production, [...apiTokens, ...adminTokens]),
       authFailuresPerMinute: read.integer('AUTH_FAILURES_PER_MINUTE'),
       noCachePerMinute: read.integer('NO_CACHE_PER_MINUTE'),
       rateLimitPerMinute: read.optionalInteger('RATE_LIMIT_PER_MINUTE'),

@@ -44,7 +44,8 @@ export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptio
 
   const identify: onRequestHookHandler = (request, _reply, done) => {
     const header = request.headers.authorization
-    if (header === undefined) {
+    // With no token configured, a header is nobody's guess at one: a gateway may forward its own.
+    if (header === undefined || directory.isEmpty) {
       done()
       return
     }
@@ -58,7 +59,10 @@ export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptio
   }
   const internal: onRequestHookHandler = (request, _reply, done) => {
     if (request.caller?.api === true) done()
-    else refuse(request, done)
+    // A valid token that may only purge: refused, but no guess to count.
+    else if (request.caller !== undefined) {
+      done(new ProblemError('unauthorized', 'This token may purge the cache, not call the API.', REALM))
+    } else refuse(request, done)
   }
   const admin: onRequestHookHandler = (request, _reply, done) => {
     if (!directory.anyCanPurge) {

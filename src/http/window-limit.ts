@@ -32,7 +32,9 @@ export class WindowLimit {
     const now = this.#now()
     const window = this.#local.get(key)
     if (window !== undefined && now - window.start < WINDOW_MS) return { current: ++window.count, ttl: window.start + WINDOW_MS - now }
-    if (this.#local.size >= LOCAL_KEYS) this.#local.clear()
+    // A new window goes last; past the bound the oldest goes first, so nobody can wipe every count at once.
+    this.#local.delete(key)
+    if (this.#local.size >= LOCAL_KEYS) this.#local.delete(this.#local.keys().next().value as string)
     this.#local.set(key, { start: now, count: 1 })
     return { current: 1, ttl: WINDOW_MS }
   }

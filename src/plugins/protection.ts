@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
 import { CallerDirectory, listedCallers } from '../callers/caller-directory.js'
 import { watchCallersFile } from '../callers/callers-file-watch.js'
-import { tokenRule } from '../config/caller-tokens.js'
+import { callersFileRule } from '../config/callers.js'
 import { callerAuth } from '../http/caller-auth.js'
 import { WindowLimit, type WindowVerdict } from '../http/window-limit.js'
 import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
@@ -42,7 +42,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     const stop = watchCallersFile({
       path: callersFile.path,
       initialText: callersFile.text,
-      weakness: tokenRule(callersFile.production),
+      weakness: callersFileRule(callersFile.production, (token) => directory.isListed(token)),
       onCallers: (callers) => { directory.replaceFileCallers(callers) },
       log: app.log
     })

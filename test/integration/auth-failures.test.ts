@@ -52,4 +52,26 @@ describe('AUTH_FAILURES_PER_MINUTE', () => {
     for (let i = 0; i < 3; i++) statuses.push((await fetch(`${app.url}/cards?appid=wx1&offset=0&limit=1`)).status)
     expect(statuses).toEqual([401, 401, 429])
   })
+
+  it('counts nothing while no token is configured: a gateway\'s own Authorization header is not a guess', async () => {
+    const app = await startTestApp(fake, { protection: { authFailuresPerMinute: 1, apiTokens: [], adminTokens: [] } })
+    opened.push(app)
+    const forwarded = { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.a-gateway-jwt.signature' }
+    const statuses = []
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await fetch(`${app.url}/readyz`, { headers: forwarded })).status)
+      statuses.push((await fetch(`${app.url}/cards?appid=wx1&offset=0&limit=1`, { headers: forwarded })).status)
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200])
+  })
+
+  it('refuses a token that may only purge on the API without counting it as a guess', async () => {
+    const app = await startTestApp(fake, {
+      protection: { authFailuresPerMinute: 1, apiTokens: ['auth-failures-api-token-0123456789'] }
+    })
+    opened.push(app)
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${app.url}/cards?appid=wx1&offset=0&limit=1`, { headers: ADMIN })).status)
+    expect(statuses).toEqual([401, 401, 401])
+  })
 })

@@ -168,3 +168,34 @@ describe('CachedPages', () => {
     expect(results[1]).toMatchObject({ outcome: 'collapsed', cacheStatus: 'wxpay-cards-bff; fwd=miss; collapsed' })
   })
 })
+
+describe('CachedPages and the caller\'s share', () => {
+  it('charges one share for one background refresh, however many stale hits ask for it at once', async () => {
+    const clock = { now: 1_000_000 }
+    const up = upstream()
+    const asked: string[] = []
+    let release: (waitMs: number) => void = () => {}
+    const store = new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now: () => clock.now })
+    const pages = new CachedPages<CardsQuery>({
+      store,
+      keysOf: (query) => cardsPageKeys('m', query),
+      fetch: up.fetch,
+      policy: { ttlMs: 60_000, staleMs: 300_000 },
+      // The first answer is the miss's; the refresh's share is held until the test lets it go.
+      share: async (caller) => {
+        asked.push(caller)
+        return asked.length === 1 ? 0 : await new Promise<number>((resolve) => { release = resolve })
+      },
+      now: () => clock.now
+    })
+    await pages.getPage(QUERY, { caller: 'caller:a' })
+    clock.now += 61_000
+    const stale = await Promise.all(Array.from({ length: 5 }, async () => await pages.getPage(QUERY, { caller: 'caller:a' })))
+    expect(stale.map((page) => page.outcome)).toEqual(['stale', 'stale', 'stale', 'stale', 'stale'])
+    expect(asked).toHaveLength(2)
+    release(0)
+    await settle()
+    await settle()
+    expect(up.state.calls).toBe(2)
+  })
+})

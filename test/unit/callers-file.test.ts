@@ -19,19 +19,23 @@ describe('parseCallers', () => {
     ['Frontend TOKEN-0123456789abcdef', /must match/],
     ['-frontend TOKEN-0123456789abcdef', /must match/],
     [`${'a'.repeat(33)} TOKEN-0123456789abcdef`, /must match/],
-    ['frontend', /has no token/],
+    ['frontend', /needs a name and a token/],
     ['frontend TOKEN-0123456789abcdef admin', /only "purge"/],
     ['frontend TOKEN-0123456789abcdef purge extra', /only "purge"/],
     ['anonymous TOKEN-0123456789abcdef', /reserved/],
     ['token-3 TOKEN-0123456789abcdef', /reserved/],
     ['frontend short', /shorter than 16 characters/],
-    ['frontend aaaaaaaaaaaaaaaaaaaaaaaa', /fewer than 10 distinct characters/]
+    ['frontend aaaaaaaaaaaaaaaaaaaaaaaa', /fewer than 10 distinct characters/],
+    // A token alone on its line, or where the name goes: it looks like a name, and must not be quoted as one.
+    ['0123456789abcdef0123456789abcdef', /needs a name and a token/],
+    ['0123456789abcdef0123456789abcdef frontend', /shorter than 16 characters/]
   ])('refuses %j, naming the line and never the token', (line, reason) => {
     const parsed = parseCallers(`# callers\nok-caller ${SYNC}\n${line}\n`, tokenRule(true))
     expect(parsed).toMatchObject({ ok: false, line: 3 })
     if (parsed.ok) return
     expect(parsed.reason).toMatch(reason)
     expect(parsed.reason).not.toContain('TOKEN-0123456789abcdef')
+    expect(parsed.reason).not.toContain('0123456789abcdef')
   })
 
   it('takes a name on two lines (a rotation in progress) but not one token for two lines', () => {

@@ -73,11 +73,11 @@ describe('tokens under production\'s rules', () => {
       PORT: 'eighty'
     }))
     const advice = 'a guessable token is no protection (make one with `openssl rand -hex 24`)'
-    expect(found).toEqual([
-      'PORT must be an integer from 0 to 65535 (got "eighty")',
-      `INTERNAL_API_TOKENS token 2 has fewer than 10 distinct characters: ${advice}`,
+    expect(found.sort()).toEqual([
       `CACHE_ADMIN_TOKENS token 1 has fewer than 10 distinct characters: ${advice}`,
-      `CACHE_ADMIN_TOKENS token 2 is shorter than 16 characters: ${advice}`
+      `CACHE_ADMIN_TOKENS token 2 is shorter than 16 characters: ${advice}`,
+      `INTERNAL_API_TOKENS token 2 has fewer than 10 distinct characters: ${advice}`,
+      'PORT must be an integer from 0 to 65535 (got "eighty")'
     ])
     expect(JSON.stringify(found)).not.toMatch(/aaaa|1212|short-secret/)
   })
@@ -115,7 +115,11 @@ describe('start-up warnings under production\'s rules', () => {
       expect(loadConfig(env({ INTERNAL_API_TOKENS: '', CALLERS_FILE: file })).warnings).toEqual([])
       writeFileSync(file, 'frontend 8f2c1e0b7d6a4f3e9c5b2a1d\nsync abababababababababab\n')
       expect(() => loadConfig(env({ CALLERS_FILE: file })))
-        .toThrow(/CALLERS_FILE line 2: caller sync: the token has fewer than 10 distinct/)
+        .toThrow(/CALLERS_FILE line 2: the token has fewer than 10 distinct/)
+      // A line must not rename a token of the variables, nor change what it may do.
+      writeFileSync(file, 'frontend 8f2c1e0b7d6a4f3e9c5b2a1d\n')
+      expect(() => loadConfig(env({ CALLERS_FILE: file, INTERNAL_API_TOKENS: '8f2c1e0b7d6a4f3e9c5b2a1d' })))
+        .toThrow(/CALLERS_FILE line 1: the token is one of INTERNAL_API_TOKENS or CACHE_ADMIN_TOKENS already/)
     } finally {
       rmSync(dir, { recursive: true })
     }
