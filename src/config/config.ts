@@ -9,8 +9,7 @@ import { createConfigReader, type ConfigReader } from './reader.js'
 import { readRedisSettings, type RedisSettings } from './redis.js'
 import { readTrustProxy } from './trust-proxy.js'
 import type { OTLP_PROTOCOLS } from './variables/tracing.js'
-import { CARDS_PAGE_MAX } from '../wechatpay/endpoints/cards.js'
-import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from './variables/wechatpay.js'
+import { CARDS_PAGE_MAX, DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from './variables/wechatpay.js'
 
 const APPID = /^[A-Za-z0-9_]{1,32}$/
 /** WeChat Pay's merchant numbers (商户号) are digits, e.g. 1900009191; the API takes up to 32. */

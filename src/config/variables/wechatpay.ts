@@ -5,6 +5,12 @@ export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com'
 export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com'
 const BASE_URL_PROTOCOLS = ['http:', 'https:']
 /**
+ * WeChat Pay's largest page of card templates (查询会员卡模板列表: limit 最大20, docs/wechatpay-protocol.md §0):
+ * here, beside the settings whose limits follow from it (CARDS_ALL_MAX's pages, the longest request),
+ * so the configuration reads no part of the protocol code; the cards endpoint takes it from here.
+ */
+export const CARDS_PAGE_MAX = 20
+/**
  * `GET /cards/all` calls one caller may run at once on a replica: a caller gets a list's worth of
  * memory twice over, and one caller cannot take every one of CARDS_ALL_CONCURRENCY's places.
  */

@@ -4,8 +4,7 @@ import { checkCardPageShape } from './card-page-shape.js'
 /** 查询会员卡模板列表 (docs/wechatpay-protocol.md §0). */
 export const CARDS_PATH = '/v3/marketing/membercard-open/cards'
 
-/** limit 最大20 on the endpoint page. */
-export const CARDS_PAGE_MAX = 20
+export { CARDS_PAGE_MAX } from '../../config/variables/wechatpay.js'
 
 export interface CardsQuery {
   appid: string
