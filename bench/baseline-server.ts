@@ -2,18 +2,31 @@
  * The ceilings: bare Fastify, no logging, no hooks, sending from memory the very bytes the service
  * serves. GET /cards answers the identity page (the file named by argv[2]); GET /cards.gz the
  * service's own gzip form of it (argv[3]) with content-encoding: gzip, so a compressed hit is
- * compared with sending the same compressed bytes. Listens on argv[4].
+ * compared with sending the same compressed bytes. Listens on argv[4]. With argv[5] `access-log`:
+ * (a3), the same with one pino access line per request from an onResponse hook (to /dev/null),
+ * what any Fastify service that logs its requests pays.
  */
 import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
+import pino from 'pino'
 
-const [pageFile, gzipFile, port] = process.argv.slice(2)
+const [pageFile, gzipFile, port, mode] = process.argv.slice(2)
 if (pageFile === undefined || gzipFile === undefined || port === undefined) {
   throw new Error('usage: baseline-server <page file> <gzip page file> <port>')
 }
 const page = readFileSync(pageFile)
 const gzipped = readFileSync(gzipFile)
-const app = Fastify({ logger: false })
+const logged = mode === 'access-log'
+const app = Fastify(logged
+  ? { loggerInstance: pino(pino.destination({ dest: '/dev/null', sync: false })), disableRequestLogging: true }
+  : { logger: false })
+if (logged) {
+  app.addHook('onResponse', (request, reply, done) => {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, duration_ms: reply.elapsedTime }
+    request.log.info(line, 'request completed')
+    done()
+  })
+}
 app.get('/cards', async (_request, reply) => await reply.type('application/json; charset=utf-8').send(page))
 app.get('/cards.gz', async (_request, reply) =>
   await reply.type('application/json; charset=utf-8').header('content-encoding', 'gzip').send(gzipped))

@@ -40,6 +40,8 @@ const UPSTREAM_DELAY_MS = 20
 const SIMULATOR_CONTROL = 'http://127.0.0.1:19100'
 const BASE = 'http://127.0.0.1:19101'
 const CEILING = 'http://127.0.0.1:19102'
+const LOGGED_CEILING = 'http://127.0.0.1:19106'
+const MINIMAL = 'http://127.0.0.1:19105'
 const HOT_APPID = 'wxbenchhot'
 const HOT = `/cards?appid=${HOT_APPID}&offset=0&limit=20`
 // Full pages (an appid has 23 demo cards): the hot page's size, so (c) differs from (b) only in
@@ -116,6 +118,12 @@ try {
   writeFileSync(join(work, 'page.json.gz'), compressed.body)
   const ceiling = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), '19102'])
   await waitFor(`${CEILING}/cards`)
+  const loggedCeiling = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), '19106',
+    'access-log'])
+  await waitFor(`${LOGGED_CEILING}/cards`)
+  const minimal = start(['--import', 'tsx', 'bench/minimal-miss-server.ts', credentialsFile, '19105', REDIS_URL],
+    { ...trust, ...runtime.env })
+  await waitFor(`${MINIMAL}${SPREAD[0] ?? HOT}`)
   for (const path of SPREAD) await get(`${BASE}${path}`)
   const redis = await measureRedisBytes(REDIS_URL, credentials.WECHATPAY_MCHID, HOT_APPID)
 
@@ -126,6 +134,8 @@ try {
     }
   }
   await loadOn(ceiling, `${CEILING}/cards`, { seconds: WARM_UP_SECONDS })
+  await loadOn(loggedCeiling, `${LOGGED_CEILING}/cards`, { seconds: WARM_UP_SECONDS })
+  await loadOn(minimal, MINIMAL, { seconds: WARM_UP_SECONDS, connections: MISS_CALLERS, paths: SPREAD })
   await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: WARM_UP_SECONDS, headers: GZIP })
   await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS })
   await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS, headers: GZIP })
@@ -136,6 +146,7 @@ try {
     await loadOn(server, url, { seconds: SECONDS, connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD })
   for (let round = 0; round < ROUNDS; round++) {
     const a = await loadOn(ceiling, `${CEILING}/cards`, { seconds: SECONDS })
+    const a3 = await loadOn(loggedCeiling, `${LOGGED_CEILING}/cards`, { seconds: SECONDS })
     const b = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS })
     const c = await loadOn(service, BASE, { seconds: SECONDS, paths: SPREAD })
     const a2 = await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: SECONDS, headers: GZIP })
@@ -146,6 +157,7 @@ try {
     const attemptsBefore = await upstreamAttemptTotals(BASE)
     const d = await forcedMisses(service, BASE)
     const attemptsAfter = await upstreamAttemptTotals(BASE)
+    const m = await loadOn(minimal, MINIMAL, { seconds: SECONDS, connections: MISS_CALLERS, paths: SPREAD })
     // The other build, hot hits and forced misses, in the same round: the same machine and minutes.
     const then = before === undefined
       ? undefined
@@ -156,7 +168,7 @@ try {
     ])
     await setUpstreamDelay(0)
     rounds.push({
-      load: { a, b, c, a2, g, d },
+      load: { a, a3, b, c, a2, g, d, m },
       upstream,
       serviceAttemptMs: (1000 * (attemptsAfter.sum - attemptsBefore.sum)) / Math.max(1, attemptsAfter.count - attemptsBefore.count),
       before: then
