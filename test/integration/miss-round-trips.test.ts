@@ -95,6 +95,10 @@ describe('a miss on a single Redis', () => {
     const stored = (): boolean => seen.some((command) => command.args[0]?.toLowerCase() === 'set' && command.args[1] === page.page)
     await (await fetch(url)).arrayBuffer()
     await expect.poll(stored).toBe(true)
+    // The first fill's settlement (announce and release) follows its SET: let it pass before counting.
+    const settledOnce = (): boolean =>
+      seen.some((command) => command.args.includes(page.lock) && command.args.includes(REDIS_KEYS.fillChannel))
+    await expect.poll(settledOnce).toBe(true)
     seen = []
     const res = await fetch(url, { headers: { 'cache-control': 'no-cache' } })
     expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=request; stored')
