@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gcra, type GcraParams } from './gcra.js'
+import { setNewest } from '../bounded-map.js'
 
 export type SharedShare = (caller: string, params: GcraParams) => Promise<number | undefined>
 
@@ -10,7 +11,7 @@ export interface CallerShareOptions {
   now?: () => number
 }
 
-// Callers whose share this process keeps while Redis is away; more are forgotten, not grown.
+// Callers whose share this process keeps while Redis is away; past it the oldest are forgotten, not grown.
 const LOCAL_CALLERS = 10_000
 
 /** A caller looping over uncached pages runs out of its own share long before the budget, and is told so at once. */
@@ -42,10 +43,7 @@ export class CallerShare {
 
   #takeHere (caller: string, params: GcraParams): number {
     const result = gcra(this.#local.get(caller), this.#now(), params)
-    // The caller goes last; past the bound the one idle longest goes first, so nobody can wipe every share at once.
-    this.#local.delete(caller)
-    if (this.#local.size >= LOCAL_CALLERS) this.#local.delete(this.#local.keys().next().value as string)
-    this.#local.set(caller, result.tat)
+    setNewest(this.#local, caller, result.tat, LOCAL_CALLERS)
     return result.allowed ? 0 : result.waitMs
   }
 }

@@ -1,5 +1,6 @@
 import { entryBytes, type CacheEntry } from './cache-entry.js'
 import { currentEntry, generationOf, type PageKeys, type PageStore, type StoredRead } from './page-store.js'
+import { setNewest } from '../bounded-map.js'
 
 export interface MemoryStoreOptions {
   maxEntries: number
@@ -58,13 +59,7 @@ export class MemoryPageStore implements PageStore {
 
   async purge (generationKeys: string[]): Promise<boolean> {
     for (const key of generationKeys) {
-      this.#generations.delete(key)
-      this.#generations.set(key, ++this.#clock)
-    }
-    for (const [key, value] of this.#generations) {
-      if (this.#generations.size <= this.#options.maxEntries) break
-      this.#generations.delete(key)
-      this.#floor = value
+      for (const [, value] of setNewest(this.#generations, key, ++this.#clock, this.#options.maxEntries)) this.#floor = value
     }
     return true
   }

@@ -1,4 +1,5 @@
 import type { UpstreamError } from '../wechatpay/upstream-error.js'
+import { setNewest } from '../bounded-map.js'
 
 // Answers remembered at once; past this the oldest go first. Each is a few hundred bytes.
 const MAX_ANSWERS = 10_000
@@ -28,8 +29,6 @@ export class NegativeAnswers {
   }
 
   set (key: string, error: UpstreamError): void {
-    this.#answers.delete(key)
-    if (this.#answers.size >= MAX_ANSWERS) this.#answers.delete(this.#answers.keys().next().value as string)
-    this.#answers.set(key, { error, until: this.#now() + this.#ttlMs })
+    setNewest(this.#answers, key, { error, until: this.#now() + this.#ttlMs }, MAX_ANSWERS)
   }
 }

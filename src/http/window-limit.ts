@@ -1,3 +1,5 @@
+import { setNewest } from '../bounded-map.js'
+
 export interface WindowCounter {
   /** The key's count in its current window, this one included, and the window's milliseconds left; undefined when Redis could not say. */
   window: (key: string, windowMs: number) => Promise<{ current: number, ttl: number } | undefined>
@@ -6,7 +8,7 @@ export interface WindowCounter {
 export interface WindowVerdict { allowed: boolean, retryAfterSeconds: number }
 
 const WINDOW_MS = 60_000
-// Keys counted in this process while the shared counter is away; more are forgotten, not grown.
+// Keys counted in this process while the shared counter is away; past it the oldest are forgotten, not grown.
 const LOCAL_KEYS = 10_000
 
 /** Counted in this process while the shared counter is away; refused uses count too, so hammering does not wear it down. */
@@ -32,10 +34,7 @@ export class WindowLimit {
     const now = this.#now()
     const window = this.#local.get(key)
     if (window !== undefined && now - window.start < WINDOW_MS) return { current: ++window.count, ttl: window.start + WINDOW_MS - now }
-    // A new window goes last; past the bound the oldest goes first, so nobody can wipe every count at once.
-    this.#local.delete(key)
-    if (this.#local.size >= LOCAL_KEYS) this.#local.delete(this.#local.keys().next().value as string)
-    this.#local.set(key, { start: now, count: 1 })
+    setNewest(this.#local, key, { start: now, count: 1 }, LOCAL_KEYS)
     return { current: 1, ttl: WINDOW_MS }
   }
 }

@@ -1,4 +1,5 @@
 import { errorAnswer, type Answer } from './answer-writer.js'
+import { setNewest } from '../bounded-map.js'
 
 // Templates remembered at once; the oldest go first. A sandbox lists 23 per appid.
 const MAX_KNOWN = 10_000
@@ -15,9 +16,7 @@ export class KnownCards {
     for (const card of cards) {
       const id = (card as { card_id?: unknown }).card_id
       if (typeof id !== 'string') continue
-      this.#cards.delete(id)
-      if (this.#cards.size >= MAX_KNOWN) this.#cards.delete(this.#cards.keys().next().value as string)
-      this.#cards.set(id, card)
+      setNewest(this.#cards, id, card, MAX_KNOWN)
     }
   }
 

@@ -1,4 +1,5 @@
 import type { DiagLogger } from '@opentelemetry/api'
+import { setNewest } from '../bounded-map.js'
 
 const REPEAT_AFTER_MS = 60_000
 const KEPT_BEFORE_LOG = 20
@@ -39,12 +40,7 @@ export class SdkDiagnostics implements DiagLogger {
     const at = this.#now()
     const kind = message.replace(VARYING, '#')
     if ((this.#lastSaid.get(kind) ?? -Infinity) > at - REPEAT_AFTER_MS) return
-    this.#lastSaid.delete(kind)
-    this.#lastSaid.set(kind, at)
-    for (const oldest of this.#lastSaid.keys()) {
-      if (this.#lastSaid.size <= REMEMBERED) break
-      this.#lastSaid.delete(oldest)
-    }
+    setNewest(this.#lastSaid, kind, at, REMEMBERED)
     this.#log.warn({ otel: message }, 'OpenTelemetry SDK warning: traces may be incomplete')
   }
 }
