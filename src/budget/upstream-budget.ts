@@ -3,6 +3,7 @@ import type { UpstreamBudget } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gcra, type GcraParams } from './gcra.js'
 import type { PrepaidTurn } from './prepaid-turn.js'
+import { secondsToWait } from '../problems/problem-error.js'
 
 /** Undefined when the shared state cannot be reached. */
 export interface SharedRate {
@@ -71,7 +72,7 @@ export class FleetBudget implements UpstreamBudget {
       if (this.#now() + waitMs > giveUpAt) {
         report('refused')
         throw new UpstreamError('upstream-budget-exhausted', `over the ${this.#options.maxRps}/s WeChat Pay budget`, {
-          retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000))
+          retryAfterSeconds: secondsToWait(waitMs)
         })
       }
       waiting ??= this.#options.observeWait?.()

@@ -1,5 +1,5 @@
 import type { PrepaidTurn } from '../budget/prepaid-turn.js'
-import { ProblemError } from '../problems/problem-error.js'
+import { ProblemError, secondsToWait } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
@@ -86,9 +86,9 @@ export class CachedPages<Q> {
       if (held !== undefined && now !== undefined && now.state !== 'expired') {
         return served(held, now, now.state === 'fresh' ? 'hit' : 'stale', hitStatus(now.ttlSeconds, SHARE_EXCEEDED))
       }
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000))
+      const seconds = secondsToWait(waitMs)
       throw new ProblemError('upstream-share-exceeded', 'This caller has used its share of the merchant\'s WeChat Pay budget ' +
-        `(UPSTREAM_CALLER_SHARE) and this page is not cached; retry in ${seconds} s.`, { 'retry-after': String(seconds) })
+        `(UPSTREAM_CALLER_SHARE) and this page is not cached; retry in ${seconds} s.`, {}, {}, seconds)
     }
     try {
       const { value, joined } = await this.#flights.run(

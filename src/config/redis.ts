@@ -179,7 +179,10 @@ function hidePassword (settings: RedisSettings): RedisSettings {
 export function redisLocation (settings: RedisSettings): string {
   const list = (nodes: RedisNode[]): string => nodes.map(hostPort).join(',')
   switch (settings.topology) {
-    case 'single': return `${settings.tls === undefined ? 'redis' : 'rediss'}://${hostPort(settings.node)}${settings.db === 0 ? '' : `/${settings.db}`}`
+    case 'single': {
+      const db = settings.db === 0 ? '' : `/${settings.db}`
+      return `${settings.tls === undefined ? 'redis' : 'rediss'}://${hostPort(settings.node)}${db}`
+    }
     case 'sentinel': return `sentinel://${list(settings.sentinels)}/${settings.name}`
     case 'cluster': return `cluster://${list(settings.nodes)}`
   }

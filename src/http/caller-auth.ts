@@ -31,7 +31,7 @@ export function callerAuth ({ directory, apiGuarded, failures }: CallerAuthOptio
     if (verdict.allowed) return
     request.log.warn({ client: request.ip }, 'auth: too many failed authentications from this address')
     throw new ProblemError('auth-failures-exceeded', 'Too many failed authentications from this address; ' +
-      `retry in ${verdict.retryAfterSeconds} s with a valid token.`, { 'retry-after': String(verdict.retryAfterSeconds) })
+      `retry in ${verdict.retryAfterSeconds} s with a valid token.`, {}, {}, verdict.retryAfterSeconds)
   }
   const refuse = (request: FastifyRequest, done: (err?: Error) => void): void => {
     failed(request).then(() => {

@@ -1,4 +1,5 @@
 import { setNewest } from '../bounded-map.js'
+import { secondsToWait } from '../problems/problem-error.js'
 
 export interface WindowCounter {
   /** The key's count in its current window, this one included, and the window's milliseconds left; undefined when Redis could not say. */
@@ -27,7 +28,7 @@ export class WindowLimit {
   async take (key: string): Promise<WindowVerdict> {
     if (this.#perMinute === 0) return { allowed: false, retryAfterSeconds: WINDOW_MS / 1000 }
     const window = await this.#shared?.window(key, WINDOW_MS) ?? this.#countHere(key)
-    return { allowed: window.current <= this.#perMinute, retryAfterSeconds: Math.max(1, Math.ceil(window.ttl / 1000)) }
+    return { allowed: window.current <= this.#perMinute, retryAfterSeconds: secondsToWait(window.ttl) }
   }
 
   #countHere (key: string): { current: number, ttl: number } {

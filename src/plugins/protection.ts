@@ -5,12 +5,13 @@ import fp from 'fastify-plugin'
 import type { ProtectionConfig } from '../config/config.js'
 import { CallerDirectory, listedCallers } from '../callers/caller-directory.js'
 import { watchCallersFile } from '../callers/callers-file-watch.js'
+import { noCallerTokens } from '../config/caller-tokens.js'
 import { callersFileRule } from '../config/callers.js'
 import { callerAuth } from '../http/caller-auth.js'
 import { WindowLimit, type WindowVerdict } from '../http/window-limit.js'
 import { refuseBody, refuseLongQuery } from '../http/request-guards.js'
 import { withHooks } from '../http/route-hooks.js'
-import { ProblemError } from '../problems/problem-error.js'
+import { ProblemError, secondsToWait } from '../problems/problem-error.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { guardedRateLimitStore } from '../redis/rate-limit-store.js'
 import { RedisWindowCounter } from '../redis/window-counter.js'
@@ -52,7 +53,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
     app.redis === undefined ? undefined : new RedisWindowCounter(app.redis, prefix(app.merchantId))
   const auth = callerAuth({
     directory,
-    apiGuarded: config.apiTokens.length > 0 || callersFile !== undefined,
+    apiGuarded: !noCallerTokens(config),
     failures: new WindowLimit(config.authFailuresPerMinute, window(REDIS_KEYS.authFailuresPrefix))
   })
   app.decorateRequest('caller', undefined)
@@ -78,8 +79,7 @@ async function protection (app: FastifyInstance, config: ProtectionConfig): Prom
       skipOnError: true,
       keyGenerator: callerOf,
       errorResponseBuilder: (_request, context) => new ProblemError('rate-limited',
-        `At most ${context.max} requests a minute; retry in ${context.after}.`,
-        { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) })
+        `At most ${context.max} requests a minute; retry in ${context.after}.`, {}, {}, secondsToWait(context.ttl))
     })
   }
 

@@ -46,3 +46,8 @@ export class ProblemError extends Error {
     return problemDefinition(this.problem).title
   }
 }
+
+/** A wait in milliseconds as Retry-After's whole seconds, never 0: a caller told 0 would ask again at once. */
+export function secondsToWait (ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000))
+}

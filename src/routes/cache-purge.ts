@@ -38,7 +38,7 @@ export default async function cachePurgeRoutes (app: FastifyInstance, { appids }
     const allowance = await app.noCacheAllowance(request)
     if (!allowance.allowed) {
       throw new ProblemError('refresh-limited', 'This caller has used its NO_CACHE_PER_MINUTE allowance, which purges share; ' +
-        `retry in ${allowance.retryAfterSeconds} s.`, { 'retry-after': String(allowance.retryAfterSeconds) })
+        `retry in ${allowance.retryAfterSeconds} s.`, {}, {}, allowance.retryAfterSeconds)
     }
     if (!await app.purgeAnswers(purge)) {
       return sendProblem(request, reply, new ProblemError('cache-unavailable',
