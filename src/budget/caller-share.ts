@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { gcra, type GcraParams } from './gcra.js'
+import { gcra, type GcraParams, type KeyedGcra } from './gcra.js'
 import { setNewest } from '../bounded-map.js'
 
 export type SharedShare = (caller: string, params: GcraParams) => Promise<number | undefined>
@@ -8,7 +7,16 @@ export interface CallerShareOptions {
   maxRps: number
   fraction: number
   shared?: SharedShare | undefined
+  /** The caller's state in Redis when the fill lock's script can take its turn too (one Redis, not a Cluster). */
+  keyOf?: ((caller: string) => string) | undefined
   now?: () => number
+}
+
+/** The caller may not call WeChat Pay for `waitMs` more. */
+export class ShareRefused extends Error {
+  constructor (readonly waitMs: number) {
+    super(`the caller's share of the upstream budget is spent for ${waitMs} ms`)
+  }
 }
 
 // Callers whose share this process keeps while Redis is away; past it the oldest are forgotten, not grown.
@@ -29,16 +37,17 @@ export class CallerShare {
     this.#params = options.fraction >= 1 ? undefined : { intervalMs: 1000 / rps, burst: Math.max(1, Math.floor(rps)) }
   }
 
-  /** `maxWaitMs`: how long the caller would rather wait than be refused. */
-  async take (caller: string, maxWaitMs = 0): Promise<number> {
+  /** 0 when the caller may call WeChat Pay now (its turn is taken), else the ms until it may. */
+  async take (caller: string): Promise<number> {
     const params = this.#params
     if (params === undefined) return 0
-    const giveUpAt = this.#now() + maxWaitMs
-    for (;;) {
-      const waitMs = await this.#options.shared?.(caller, params) ?? this.#takeHere(caller, params)
-      if (waitMs === 0 || this.#now() + waitMs > giveUpAt) return waitMs
-      await sleep(waitMs)
-    }
+    return await this.#options.shared?.(caller, params) ?? this.#takeHere(caller, params)
+  }
+
+  /** The caller's turn for a script to take beside the fill lock, sparing a call of its own; undefined: no limit, or no such script. */
+  turnOf (caller: string): KeyedGcra | undefined {
+    const { keyOf } = this.#options
+    return this.#params === undefined || keyOf === undefined ? undefined : { key: keyOf(caller), ...this.#params }
   }
 
   #takeHere (caller: string, params: GcraParams): number {

@@ -4,6 +4,9 @@ export interface GcraParams {
   burst: number
 }
 
+/** One GCRA state in Redis and its parameters, as a script takes a turn of it beside other work. */
+export interface KeyedGcra extends GcraParams { key: string }
+
 export interface GcraResult {
   allowed: boolean
   waitMs: number

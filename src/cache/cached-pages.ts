@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ShareRefused, type CallerShare } from '../budget/caller-share.js'
 import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { ProblemError, secondsToWait } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
@@ -6,7 +8,7 @@ import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.j
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { Filled, FleetFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
-import type { PageKeys, PageStore } from './page-store.js'
+import type { PageKeys, PageStore, StoredRead } from './page-store.js'
 import { NegativeAnswers } from './negative-answers.js'
 import { SingleFlight } from './single-flight.js'
 
@@ -39,8 +41,8 @@ export interface CachedPagesOptions<Q> {
   fetch: (query: Q, turn: PrepaidTurn | undefined) => Promise<VerifiedPage>
   fleet?: FleetFill
   policy: FreshnessPolicy
-  /** 0 when the caller may fetch, else the ms until it may (waiting at most `maxWaitMs`). */
-  share?: (caller: string, maxWaitMs: number) => Promise<number>
+  /** Each caller's share of the upstream budget, taken right before WeChat Pay would be called for it. */
+  share?: Pick<CallerShare, 'take' | 'turnOf'>
   /** Errors remembered for a few seconds (an unknown id), so a loop on them costs one call per `ttlMs`. */
   negative?: { ttlMs: number, matches: (error: UpstreamError) => boolean } | undefined
   now?: () => number
@@ -52,8 +54,6 @@ export class CachedPages<Q> {
   readonly #now: () => number
   readonly #flights = new SingleFlight<Filled>()
   readonly #negative: NegativeAnswers | undefined
-  /** Pages whose background refresh is waiting for its caller's share. */
-  readonly #sharing = new Set<string>()
 
   constructor (options: CachedPagesOptions<Q>) {
     this.#options = options
@@ -78,44 +78,44 @@ export class CachedPages<Q> {
     }
     const remembered = noCache ? undefined : this.#negative?.get(keys.page)
     if (remembered !== undefined) throw remembered
-    // Joining a fetch already on its way costs the budget nothing, so it costs no share either.
-    const waitMs = caller === undefined || this.#flights.has(keys.page) ? 0 : await this.#shareWait(caller, shareWaitMs)
-    if (waitMs > 0) {
-      const held = deferRead ? (await this.#options.store.read(keys))?.entry : entry
-      const now = held === undefined ? undefined : freshness(held, this.#now(), this.#options.policy)
-      if (held !== undefined && now !== undefined && now.state !== 'expired') {
-        return served(held, now, now.state === 'fresh' ? 'hit' : 'stale', hitStatus(now.ttlSeconds, SHARE_EXCEEDED))
-      }
-      const seconds = secondsToWait(waitMs)
-      throw new ProblemError('upstream-share-exceeded', 'This caller has used its share of the merchant\'s WeChat Pay budget ' +
-        `(UPSTREAM_CALLER_SHARE) and this page is not cached; retry in ${seconds} s.`, {}, {}, seconds)
-    }
-    try {
-      const { value, joined } = await this.#flights.run(
-        keys.page,
-        async () => await this.#fill(keys, query, read?.generation, noCache ? started : undefined)
-      )
-      const collapsed = joined || value.collapsed
-      const status = forwardStatus(noCache ? 'request' : 'miss', {
-        stored: value.stored && !collapsed, collapsed, ...(value.unstamped === true ? { detail: 'cache-unavailable' } : {})
-      })
-      return served(
-        value.entry,
-        freshness(value.entry, this.#now(), this.#options.policy),
-        noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss',
-        status
-      )
-    } catch (err) {
-      if (err instanceof UpstreamError && this.#options.negative?.matches(err) === true) this.#negative?.set(keys.page, err)
-      // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
-      if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
-        const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
-        if (fallback !== undefined) {
-          const now = freshness(fallback, this.#now(), this.#options.policy)
-          if (now.state !== 'expired') return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+    const giveUpAt = started + shareWaitMs
+    for (;;) {
+      // Joining a fetch already on its way costs the budget nothing, so it costs no share either.
+      const joining = this.#flights.has(keys.page)
+      try {
+        const { value, joined } = await this.#flights.run(
+          keys.page,
+          async () => await this.#fill(keys, query, read?.generation, noCache ? started : undefined, caller)
+        )
+        const collapsed = joined || value.collapsed
+        const status = forwardStatus(noCache ? 'request' : 'miss', {
+          stored: value.stored && !collapsed, collapsed, ...(value.unstamped === true ? { detail: 'cache-unavailable' } : {})
+        })
+        return served(
+          value.entry,
+          freshness(value.entry, this.#now(), this.#options.policy),
+          noCache ? 'bypass' : collapsed ? 'collapsed' : 'miss',
+          status
+        )
+      } catch (err) {
+        if (err instanceof ShareRefused) {
+          // Another request's share refused its fetch: this one asks for its own.
+          if (joining) continue
+          if (this.#now() + err.waitMs > giveUpAt) return await this.#pastShare(keys, deferRead ? undefined : read, err.waitMs)
+          await sleep(err.waitMs)
+          continue
         }
+        if (err instanceof UpstreamError && this.#options.negative?.matches(err) === true) this.#negative?.set(keys.page, err)
+        // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
+        if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
+          const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
+          if (fallback !== undefined) {
+            const now = freshness(fallback, this.#now(), this.#options.policy)
+            if (now.state !== 'expired') return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
+          }
+        }
+        throw err
       }
-      throw err
     }
   }
 
@@ -135,42 +135,44 @@ export class CachedPages<Q> {
     return { entry, stored, collapsed: false, unstamped: generation === undefined }
   }
 
-  async #fill (keys: PageKeys, query: Q, generation: string | undefined, notBefore: number | undefined): Promise<Filled> {
+  async #fill (
+    keys: PageKeys, query: Q, generation: string | undefined, notBefore: number | undefined, caller: string | undefined
+  ): Promise<Filled> {
     const { fleet } = this.#options
-    if (fleet === undefined) return await this.fetchAndStore(keys, query, generation)
+    const share = caller === undefined ? undefined : this.#options.share
+    const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined, shareTaken: boolean): Promise<Filled> => {
+      const waitMs = shareTaken || caller === undefined ? 0 : await share?.take(caller) ?? 0
+      if (waitMs > 0) throw new ShareRefused(waitMs)
+      // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
+      return await this.fetchAndStore(keys, query, locked ?? generation, turn)
+    }
+    if (fleet === undefined) return await fetch(undefined, undefined, false)
     const usable = (entry: CacheEntry): boolean => notBefore === undefined
       ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
       : entry.storedAt >= notBefore
     // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
-    // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
-    const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined): Promise<Filled> =>
-      await this.fetchAndStore(keys, query, locked ?? generation, turn)
-    return await fleet.fill(keys, usable, fetch, storedSince)
+    return await fleet.fill(keys, usable, fetch, storedSince, caller === undefined ? undefined : share?.turnOf(caller))
   }
 
-  async #shareWait (caller: string, maxWaitMs: number): Promise<number> {
-    return this.#options.share === undefined ? 0 : await this.#options.share(caller, maxWaitMs)
+  /** Past the caller's share: the copy it may already have, as long as one is stored, else a 429. */
+  async #pastShare (keys: PageKeys, read: StoredRead | undefined, waitMs: number): Promise<ServedPage> {
+    const held = (read ?? await this.#options.store.read(keys))?.entry
+    const now = held === undefined ? undefined : freshness(held, this.#now(), this.#options.policy)
+    if (held !== undefined && now !== undefined && now.state !== 'expired') {
+      return served(held, now, now.state === 'fresh' ? 'hit' : 'stale', hitStatus(now.ttlSeconds, SHARE_EXCEEDED))
+    }
+    const seconds = secondsToWait(waitMs)
+    throw new ProblemError('upstream-share-exceeded', 'This caller has used its share of the merchant\'s WeChat Pay budget ' +
+      `(UPSTREAM_CALLER_SHARE) and this page is not cached; retry in ${seconds} s.`, {}, {}, seconds)
   }
 
   #refreshInBackground (keys: PageKeys, query: Q, generation: string | undefined, caller: string | undefined): void {
-    if (this.#flights.has(keys.page) || this.#sharing.has(keys.page)) return
-    if (caller !== undefined && this.#options.share !== undefined) {
-      // The refresh is the caller's call, within its share; past it the stale page simply stays. Marked
-      // while the share is asked, so that stale hits arriving meanwhile neither refresh again nor pay.
-      this.#sharing.add(keys.page)
-      this.#shareWait(caller, 0).then((waitMs) => {
-        this.#sharing.delete(keys.page)
-        if (waitMs === 0) this.#refreshInBackground(keys, query, generation, undefined)
-      }, (err: unknown) => {
-        this.#sharing.delete(keys.page)
-        this.#options.onBackgroundError?.(err, query)
-      })
-      return
-    }
+    if (this.#flights.has(keys.page)) return
     // Any fresh page will do: another replica's refresh may have stored one just before this request read its stale copy.
-    this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, undefined))
-      .catch((err: unknown) => { this.#options.onBackgroundError?.(err, query) })
+    // The refresh is the caller's call, within its share; past it the stale page simply stays.
+    this.#flights.run(keys.page, async () => await this.#fill(keys, query, generation, undefined, caller))
+      .catch((err: unknown) => { if (!(err instanceof ShareRefused)) this.#options.onBackgroundError?.(err, query) })
   }
 }
 

@@ -1,3 +1,5 @@
+import { ShareRefused } from '../budget/caller-share.js'
+import type { KeyedGcra } from '../budget/gcra.js'
 import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import type { CacheEntry } from './cache-entry.js'
@@ -18,14 +20,20 @@ export type LockResult =
     token: string
     read?: StoredRead | undefined
     turn?: PrepaidTurn | undefined
+    /** The caller's share was taken with the lock. */
+    shareTaken?: boolean
   }
   | { acquired: false, unavailable: true }
   | { acquired: false, unavailable: false, holder: string }
+  | { acquired: false, unavailable: false, shareWaitMs: number }
 
 /** Every call fails open: `unavailable`, `false` or `undefined`. */
 export interface FillLock {
-  /** `storedSince`: a page stored before it is one the fill would refuse, so the lock may leave it out of `read`. */
-  acquire: (keys: PageKeys, ttlMs: number, storedSince?: number) => Promise<LockResult>
+  /**
+   * `storedSince`: a page stored before it is one the fill would refuse, so the lock may leave it out of `read`.
+   * `share`: the caller's turn, which the lock may take when no usable page is stored, or refuse (`shareWaitMs`).
+   */
+  acquire: (keys: PageKeys, ttlMs: number, storedSince?: number, share?: KeyedGcra) => Promise<LockResult>
   renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
   release: (lockKey: string, token: string) => Promise<void>
   announce: (pageKey: string, holder: string, outcome: FillOutcome) => Promise<void>
@@ -72,8 +80,9 @@ export class FleetFill {
   async fill (
     keys: PageKeys,
     usable: (entry: CacheEntry) => boolean,
-    fetch: (turn: PrepaidTurn | undefined, generation: string | undefined) => Promise<Filled>,
-    storedSince?: number
+    fetch: (turn: PrepaidTurn | undefined, generation: string | undefined, shareTaken: boolean) => Promise<Filled>,
+    storedSince?: number,
+    share?: KeyedGcra
   ): Promise<Filled> {
     const { lock, store, waitMs, lockTtlMs } = this.#options
     const pollMs = this.#options.pollMs ?? 50
@@ -85,7 +94,7 @@ export class FleetFill {
       waiting = undefined
     }
     for (;;) {
-      const attempt = await lock.acquire(keys, lockTtlMs, storedSince)
+      const attempt = await lock.acquire(keys, lockTtlMs, storedSince, share)
       let outcome: FillOutcome | undefined
       if (attempt.acquired) {
         // A holder we saw may have just released; its announcement may still be in flight.
@@ -100,12 +109,16 @@ export class FleetFill {
             return { entry: read.entry, stored: false, collapsed: true }
           }
           stopWaiting('fetched-instead')
-          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(attempt.turn, read?.generation))
+          const shareTaken = attempt.shareTaken === true
+          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(attempt.turn, read?.generation, shareTaken))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch(undefined, undefined)
+        return await fetch(undefined, undefined, false)
+      } else if ('shareWaitMs' in attempt) {
+        stopWaiting('failed')
+        throw new ShareRefused(attempt.shareWaitMs)
       } else {
         holders.add(attempt.holder)
         waiting ??= this.#options.observeWait?.()

@@ -50,7 +50,7 @@ async function cache (app: FastifyInstance, { config, fillWaitMs, now, fleetWait
     fetch: async (query, turn) => await app.wechatpay.call(endpoint, query, turn),
     fleet: stores.fleet,
     policy,
-    share: async (caller, maxWaitMs) => await app.callerShare.take(caller, maxWaitMs),
+    share: app.callerShare,
     negative: endpoint.negativeTtlMs === undefined || endpoint.problemFor === undefined
       ? undefined
       : { ttlMs: endpoint.negativeTtlMs, matches: (err) => endpoint.problemFor?.(err) === err.problem },

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CallerShare } from '../budget/caller-share.js'
+import type { KeyedGcra } from '../budget/gcra.js'
 import { FleetBudget, type BudgetOptions } from '../budget/upstream-budget.js'
 import type { WechatpayConfig, WechatpayCredentials } from '../config/config.js'
 import { RedisRate } from '../redis/budget-store.js'
 import { RedisCertificateStore } from '../redis/certificate-store.js'
-import type { UpstreamTurn } from '../redis/fleet-lock.js'
 import { REDIS_KEYS } from '../redis/keys.js'
 import { createCertificateDownload } from '../wechatpay/certificates/certificate-download.js'
 import { CertificateManager } from '../wechatpay/certificates/certificate-manager.js'
@@ -124,20 +124,19 @@ async function wechatpay (app: FastifyInstance, options: WechatpayPluginOptions)
   app.log.info(keyMode.fields, keyMode.message)
 
   app.decorate('wechatpay', client)
+  // Not on a Cluster: the budget's and the callers' keys live in other slots than a page's lock.
+  const beside = redis !== undefined && redis.topology !== 'cluster'
+  const shareKey = (caller: string): string => REDIS_KEYS.callerShare(credentials.mchid, caller)
   app.decorate('callerShare', new CallerShare({
     maxRps: config.upstreamMaxRps,
     fraction: config.upstreamCallerShare,
-    shared: rate === undefined
-      ? undefined
-      : async (caller, params) => await rate.take(params, REDIS_KEYS.callerShare(credentials.mchid, caller)),
+    shared: rate === undefined ? undefined : async (caller, params) => await rate.take(params, shareKey(caller)),
+    keyOf: beside ? shareKey : undefined,
     now
   }))
   app.decorate('merchantId', credentials.mchid)
   app.decorate('certificates', certificates)
-  // Not on a Cluster: the budget's key and the page's lock live in different slots.
-  app.decorate('upstreamTurn', redis === undefined || redis.topology === 'cluster'
-    ? undefined
-    : { key: REDIS_KEYS.budget(credentials.mchid), ...budget.params })
+  app.decorate('upstreamTurn', beside ? { key: REDIS_KEYS.budget(credentials.mchid), ...budget.params } : undefined)
   app.decorate('platformCertificateExpiry', () => certificates.newestExpiry())
 }
 
@@ -162,7 +161,7 @@ declare module 'fastify' {
     callerShare: CallerShare
     merchantId: string
     certificates: CertificateManager
-    upstreamTurn: UpstreamTurn | undefined
+    upstreamTurn: KeyedGcra | undefined
   }
 }
 

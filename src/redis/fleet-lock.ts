@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Cluster } from 'ioredis'
-import type { GcraParams } from '../budget/gcra.js'
+import type { KeyedGcra } from '../budget/gcra.js'
 import type { FillLock, LockResult, PurgeChannel } from '../cache/fleet-fill.js'
 import type { PageKeys } from '../cache/page-store.js'
 import { parseFillMessage, type FillOutcome } from '../cache/fill-outcome.js'
@@ -18,11 +18,9 @@ const RECENT_MS = 2_000
 
 interface Recent { at: number, holder: string, outcome: FillOutcome }
 
-export interface UpstreamTurn extends GcraParams { key: string }
-
 export interface FleetLockOptions {
   now?: (() => number) | undefined
-  turn?: UpstreamTurn | undefined
+  turn?: KeyedGcra | undefined
 }
 
 /**
@@ -42,7 +40,7 @@ export class FleetLock implements FillLock, PurgeChannel {
   #onPurge: ((generationKeys: string[]) => void) | undefined
   #onFill: ((pageKey: string) => void) | undefined
   /** Never on a Cluster, where the budget's key lives in another slot than the page's. */
-  readonly turn: UpstreamTurn | undefined
+  readonly turn: KeyedGcra | undefined
 
   constructor (redis: RedisConnection, guard: RedisGuard, options: FleetLockOptions = {}) {
     this.#redis = redis
@@ -62,22 +60,26 @@ export class FleetLock implements FillLock, PurgeChannel {
     })
   }
 
-  async acquire (keys: PageKeys, ttlMs: number, storedSince = 0): Promise<LockResult> {
+  async acquire (keys: PageKeys, ttlMs: number, storedSince = 0, share?: KeyedGcra): Promise<LockResult> {
     const token = randomBytes(16).toString('hex')
     const { turn } = this
-    const keyList = [keys.lock, keys.page, ...keys.generations, ...(turn === undefined ? [] : [turn.key])]
+    // The share rides only beside the budget's turn: both keys are out of the page's slot on a Cluster.
+    const gcras = turn === undefined ? [] : share === undefined ? [turn] : [turn, share]
+    const keyList = [keys.lock, keys.page, ...keys.generations, ...gcras.map((gcra) => gcra.key)]
     // Whole milliseconds, rounded down: the script only leaves out pages the fill would refuse.
     const floor = Math.max(0, Math.floor(storedSince))
-    const args = [token, ttlMs, keys.generations.length, floor, ...(turn === undefined ? [] : [turn.intervalMs, turn.burst])]
+    const args = [token, ttlMs, keys.generations.length, floor, ...gcras.flatMap((gcra) => [gcra.intervalMs, gcra.burst])]
     const answer = await this.#guard.call(
       async () => await runScript(this.#redis, ACQUIRE_READ_AND_TAKE, keyList, args, true),
       undefined
     )
     if (!Array.isArray(answer)) return { acquired: false, unavailable: true }
+    if (answer[0] === 2) return { acquired: false, unavailable: false, shareWaitMs: Number(answer[1]) }
     if (answer[0] !== 1) return { acquired: false, unavailable: false, holder: String(answer[1]) }
     const counters = answer.slice(2, 2 + keys.generations.length) as Array<Buffer | null>
-    const prepaid = answer.at(-1) === 1 ? prepaidTurn() : undefined
-    return { acquired: true, token, read: storedRead(answer[1] as Buffer | null, counters), turn: prepaid }
+    const prepaid = answer.at(-2) === 1 ? prepaidTurn() : undefined
+    const read = storedRead(answer[1] as Buffer | null, counters)
+    return { acquired: true, token, read, turn: prepaid, shareTaken: answer.at(-1) === 1 }
   }
 
   async renew (lockKey: string, token: string, ttlMs: number): Promise<boolean> {

@@ -31,11 +31,14 @@ end
 return {current, ttl}`
 
 /**
- * A miss's one round trip: the fill lock, the page and its generations, and the upstream turn when no usable page
- * is stored (not on a Cluster: the budget key lives in another slot). A page stored before ARGV[4] is left out, so
- * a forced refresh does not carry it back for nothing.
- *   KEYS: lock, page, the n generations, [budget]     ARGV: token, ttl ms, n, stored-at floor, [interval ms, burst]
- *   returns {0, holder} or {1, page|nil, generation…, granted (1 or 0)}
+ * A miss's one round trip: the fill lock, the page and its generations, and, when no usable page is stored,
+ * the caller's share and the upstream turn (not on a Cluster: their keys live in other slots). A page stored
+ * before ARGV[4] is left out, so a forced refresh does not carry it back for nothing. A refused share leaves
+ * the lock free: this request will not call WeChat Pay.
+ *   KEYS: lock, page, the n generations, [budget, [share]]
+ *   ARGV: token, ttl ms, n, stored-at floor, [interval ms, burst, [share interval ms, share burst]]
+ *   returns {0, holder}, {2, ms until the caller's share allows a call}
+ *   or {1, page|nil, generation…, budget turn taken (1 or 0), share turn taken (1 or 0)}
  */
 export const ACQUIRE_READ_AND_TAKE = `
 local holder = redis.call('get', KEYS[1])
@@ -47,11 +50,21 @@ if page and not ${frameStoredSinceLua('page', 'tonumber(ARGV[4])')} then page = 
 local result = {1, page}
 for i = 1, n do result[i + 2] = redis.call('get', KEYS[2 + i]) end
 local granted = 0
+local shared = 0
 if ARGV[5] and not page then
+  if ARGV[7] then
+${gcraLua('KEYS[4 + n]', 'ARGV[7]', 'ARGV[8]')}
+    if gcra_wait > 0 then
+      redis.call('del', KEYS[1])
+      return {2, gcra_wait}
+    end
+    shared = 1
+  end
 ${gcraLua('KEYS[3 + n]', 'ARGV[5]', 'ARGV[6]')}
   if gcra_wait == 0 then granted = 1 end
 end
 result[n + 3] = granted
+result[n + 4] = shared
 return result`
 
 /**

@@ -9,9 +9,9 @@ import { uniqueAppid } from '../helpers/unique.js'
 import { cardsPageKeys } from '../helpers/page-keys.js'
 
 // What a miss asks Redis before it calls WeChat Pay, watched with MONITOR: the page read, then one
-// script that takes the fill lock, reads the page again and takes the merchant's upstream turn (a
-// forced refresh counts the caller's allowance instead of reading the page first); after it, one
-// script that announces the outcome and releases the lock.
+// script that takes the fill lock, reads the page again and takes the caller's share and the
+// merchant's upstream turn (a forced refresh counts the caller's allowance instead of reading the
+// page first); after it, one script that announces the outcome and releases the lock.
 let fake: FakeWechatpay
 let service: TestApp
 let monitor: ChildProcess
@@ -29,7 +29,10 @@ function argumentsOf (line: string): string[] {
 beforeAll(async () => {
   fake = await startFakeWechatpay()
   // No in-process layer, so every read is Redis' own.
-  service = await startTestApp(fake, { redis: { settings: SHARED_REDIS }, cache: { localTtlMs: 0 } })
+  // The production share of the budget (a fraction of it), which the budget is large enough never to refuse here.
+  service = await startTestApp(fake, {
+    redis: { settings: SHARED_REDIS }, cache: { localTtlMs: 0 }, wechatpay: { upstreamMaxRps: 10_000, upstreamCallerShare: 0.5 }
+  })
   monitor = spawn('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'monitor'])
   const lines = createInterface({ input: monitor.stdout as NodeJS.ReadableStream })
   await new Promise<void>((resolve) => {
@@ -45,6 +48,9 @@ afterAll(async () => {
   await service.close()
   await fake.simulator.close()
 })
+
+/** Every caller's share key starts so; this test's requests come from one address. */
+const shareKey = (arg: string): boolean => arg.startsWith(REDIS_KEYS.callerShare(fake.credentials.mchid, ''))
 
 /** A forced refresh and a miss, so that every script a miss runs is in Redis' script cache. */
 async function runEveryScriptOnce (): Promise<void> {
@@ -69,7 +75,7 @@ describe('a miss on a single Redis', () => {
     expect(seen.filter((command) => command.args[0]?.toLowerCase() === 'evalsha').length).toBeGreaterThanOrEqual(3)
   })
 
-  it('makes two round trips before WeChat Pay: MGET of the page, then one script for lock, page and turn', async () => {
+  it('makes two round trips before WeChat Pay: MGET of the page, then one script for lock, page, share and turn', async () => {
     const appid = uniqueAppid()
     const mchid = fake.credentials.mchid
     const page = cardsPageKeys(mchid, { appid, offset: 0, limit: 2 })
@@ -78,13 +84,16 @@ describe('a miss on a single Redis', () => {
     expect(res.headers.get('cache-status')).toBe('wxpay-cards-bff; fwd=miss; stored')
     await expect.poll(() => seen.some((command) => command.args[0]?.toLowerCase() === 'set' && command.args[1] === page.page)).toBe(true)
 
-    const mine = seen.filter((command) => command.args.some((arg) => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid)))
+    const ours = (arg: string): boolean => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || shareKey(arg)
+    const mine = seen.filter((command) => command.args.some(ours))
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
     expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['mget', 'evalsha'])
-    // The script names the lock, the page, its generations and the budget: the turn is taken there.
-    expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
-    // And no budget script of its own for this fetch.
-    expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
+    // The script names the lock, the page, its generations, the budget and the caller's share: both turns are taken there.
+    const lockKeys = beforeStore[1]?.args.slice(3, 9) ?? []
+    expect(lockKeys.slice(0, 5)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
+    expect(shareKey(lockKeys[5] ?? '')).toBe(true)
+    // And no budget or share script of its own for this fetch.
+    expect(mine.filter((command) => command.args.some((arg) => arg === REDIS_KEYS.budget(mchid) || shareKey(arg)))).toHaveLength(1)
   })
 
   it('a forced refresh of a stored page makes two round trips before WeChat Pay: its allowance, then the script', async () => {
@@ -107,19 +116,24 @@ describe('a miss on a single Redis', () => {
 
     // The caller's NO_CACHE_PER_MINUTE allowance is counted under a key of its own.
     const allowance = (arg: string): boolean => arg.startsWith(REDIS_KEYS.noCachePrefix(mchid))
-    const ours = (arg: string): boolean => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || allowance(arg)
+    const ours = (arg: string): boolean => arg.includes(appid) || arg === REDIS_KEYS.budget(mchid) || allowance(arg) || shareKey(arg)
     const mine = seen.filter((command) => command.args.some(ours))
     const beforeStore = mine.slice(0, mine.findIndex((command) => command.args[0]?.toLowerCase() === 'set'))
     // No read of the page: the refresh does not use it, and the script, which leaves the old page
     // out, reads the generations the new one is stamped with.
     expect(beforeStore.map((command) => command.args[0]?.toLowerCase())).toEqual(['evalsha', 'evalsha'])
     expect(beforeStore[0]?.args.some(allowance)).toBe(true)
-    expect(beforeStore[1]?.args.slice(3, 8)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
-    expect(mine.filter((command) => command.args.includes(REDIS_KEYS.budget(mchid)))).toHaveLength(1)
+    const lockKeys = beforeStore[1]?.args.slice(3, 9) ?? []
+    expect(lockKeys.slice(0, 5)).toEqual([page.lock, page.page, ...page.generations, REDIS_KEYS.budget(mchid)])
+    expect(shareKey(lockKeys[5] ?? '')).toBe(true)
+    expect(mine.filter((command) => command.args.some((arg) => arg === REDIS_KEYS.budget(mchid) || shareKey(arg)))).toHaveLength(1)
     // Then the outcome is announced and the lock released in one script.
     const settled = (): boolean => seen.some((command) => command.args.includes(page.lock) && command.args.includes(REDIS_KEYS.fillChannel))
     await expect.poll(settled).toBe(true)
     expect(seen.filter((command) => command.args[0]?.toLowerCase() === 'publish' && command.args.some((arg) => arg.includes(appid))))
       .toHaveLength(0)
+    // Three scripts in all, the allowance included, each by its SHA-1 alone; besides them only the page's SET.
+    const scripts = seen.filter((command) => command.args.some(ours)).map((command) => command.args[0]?.toLowerCase())
+    expect(scripts).toEqual(['evalsha', 'evalsha', 'set', 'evalsha'])
   })
 })

@@ -182,9 +182,12 @@ describe('CachedPages and the caller\'s share', () => {
       fetch: up.fetch,
       policy: { ttlMs: 60_000, staleMs: 300_000 },
       // The first answer is the miss's; the refresh's share is held until the test lets it go.
-      share: async (caller) => {
-        asked.push(caller)
-        return asked.length === 1 ? 0 : await new Promise<number>((resolve) => { release = resolve })
+      share: {
+        take: async (caller) => {
+          asked.push(caller)
+          return asked.length === 1 ? 0 : await new Promise<number>((resolve) => { release = resolve })
+        },
+        turnOf: () => undefined
       },
       now: () => clock.now
     })
@@ -197,5 +200,47 @@ describe('CachedPages and the caller\'s share', () => {
     await settle()
     await settle()
     expect(up.state.calls).toBe(2)
+  })
+
+  it('lets a request that joined a fetch refused by another caller\'s share ask for its own', async () => {
+    const up = upstream()
+    const asked: string[] = []
+    const pages = new CachedPages<CardsQuery>({
+      store: new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024 }),
+      keysOf: (query) => cardsPageKeys('m', query),
+      fetch: up.fetch,
+      policy: { ttlMs: 60_000, staleMs: 300_000 },
+      share: {
+        take: async (caller) => {
+          asked.push(caller)
+          return caller === 'caller:a' ? 500 : 0
+        },
+        turnOf: () => undefined
+      }
+    })
+    const [a, b] = await Promise.allSettled([pages.getPage(QUERY, { caller: 'caller:a' }), pages.getPage(QUERY, { caller: 'caller:b' })])
+    expect(a).toMatchObject({ status: 'rejected', reason: { problem: 'upstream-share-exceeded', retryAfterSeconds: 1 } })
+    expect(b).toMatchObject({ status: 'fulfilled', value: { outcome: 'miss', requestId: 'REQ-1' } })
+    // b joined a's fetch, which a's share refused before any call: b then asked its own share, once.
+    expect(asked).toEqual(['caller:a', 'caller:b'])
+    expect(up.state.calls).toBe(1)
+  })
+
+  it('waits for the caller\'s share as long as shareWaitMs allows, and refuses past it', async () => {
+    const up = upstream()
+    const waits = [40, 0, 5_000]
+    const pages = new CachedPages<CardsQuery>({
+      store: new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024 }),
+      keysOf: (query) => cardsPageKeys('m', query),
+      fetch: up.fetch,
+      policy: { ttlMs: 60_000, staleMs: 300_000 },
+      share: { take: async () => waits.shift() ?? 0, turnOf: () => undefined }
+    })
+    const started = performance.now()
+    expect(await pages.getPage(QUERY, { caller: 'caller:a', shareWaitMs: 1_000 })).toMatchObject({ outcome: 'miss' })
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35)
+    await expect(pages.getPage({ ...QUERY, offset: 5 }, { caller: 'caller:a', shareWaitMs: 1_000 }))
+      .rejects.toMatchObject({ problem: 'upstream-share-exceeded', retryAfterSeconds: 5 })
+    expect(up.state.calls).toBe(1)
   })
 })

@@ -21,13 +21,12 @@ describe('CallerShare', () => {
     expect(asked).toBe(6)
   })
 
-  it('waits for a turn within maxWaitMs, and refuses one beyond it', async () => {
-    const share = new CallerShare({ maxRps: 10, fraction: 0.1 })
-    expect(await share.take('caller:a')).toBe(0)
-    const started = Date.now()
-    expect(await share.take('caller:a', 2_000)).toBe(0)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
-    expect(await share.take('caller:a', 100)).toBeGreaterThan(100)
+  it('offers the fill lock\'s script a caller\'s turn only where one is kept beside the lock, and only under a limit', () => {
+    const keyOf = (caller: string): string => `share:${caller}`
+    expect(new CallerShare({ maxRps: 10, fraction: 0.2, keyOf }).turnOf('caller:a'))
+      .toEqual({ key: 'share:caller:a', intervalMs: 500, burst: 2 })
+    expect(new CallerShare({ maxRps: 10, fraction: 0.2 }).turnOf('caller:a')).toBeUndefined()
+    expect(new CallerShare({ maxRps: 10, fraction: 1, keyOf }).turnOf('caller:a')).toBeUndefined()
   })
 
   it('takes the shared state\'s answer when it has one, and asks nothing when the share is the whole budget', async () => {
