@@ -6,7 +6,7 @@ import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
 import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
-import type { Filled, FleetFill } from './fleet-fill.js'
+import type { Filled, FleetFill, HeldFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
 import type { PageKeys, PageStore, StoredRead } from './page-store.js'
 import { NegativeAnswers } from './negative-answers.js'
@@ -119,19 +119,24 @@ export class CachedPages<Q> {
     }
   }
 
-  async fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, turn?: PrepaidTurn): Promise<Filled> {
-    const page = await this.#options.fetch(query, turn)
+  async #fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, held: HeldFill): Promise<Filled> {
+    const page = await this.#options.fetch(query, held.turn)
+    const gzip = gzipOnce(page.body)
     const entry: CacheEntry = {
       // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
       body: ownBytes(page.body),
-      gzip: gzipOnce(page.body),
+      gzip,
       storedAt: this.#now(),
       requestId: page.requestId ?? '',
-      etag: strongEtag(page.body),
+      // gzip is lossless: its bytes tell pages apart as the body's do, and are a tenth as many to hash.
+      etag: strongEtag(gzip ?? page.body),
       generation: generation ?? ''
     }
     // Without a generation (the store was unreachable at read time) the entry could outlive a purge.
-    const stored = generation !== undefined && await this.#options.store.write(keys, entry, retentionMs(this.#options.policy))
+    const retention = retentionMs(this.#options.policy)
+    const stored = generation !== undefined && (held.storeAndSettle === undefined
+      ? await this.#options.store.write(keys, entry, retention)
+      : await held.storeAndSettle({ entry, retentionMs: retention }))
     return { entry, stored, collapsed: false, unstamped: generation === undefined }
   }
 
@@ -140,13 +145,13 @@ export class CachedPages<Q> {
   ): Promise<Filled> {
     const { fleet } = this.#options
     const share = caller === undefined ? undefined : this.#options.share
-    const fetch = async (turn: PrepaidTurn | undefined, locked: string | undefined, shareTaken: boolean): Promise<Filled> => {
-      const waitMs = shareTaken || caller === undefined ? 0 : await share?.take(caller) ?? 0
+    const fetch = async (held: HeldFill): Promise<Filled> => {
+      const waitMs = held.shareTaken || caller === undefined ? 0 : await share?.take(caller) ?? 0
       if (waitMs > 0) throw new ShareRefused(waitMs)
       // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
-      return await this.fetchAndStore(keys, query, locked ?? generation, turn)
+      return await this.#fetchAndStore(keys, query, held.generation ?? generation, held)
     }
-    if (fleet === undefined) return await fetch(undefined, undefined, false)
+    if (fleet === undefined) return await fetch({ shareTaken: false })
     const usable = (entry: CacheEntry): boolean => notBefore === undefined
       ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
       : entry.storedAt >= notBefore

@@ -27,6 +27,20 @@ export type LockResult =
   | { acquired: false, unavailable: false, holder: string }
   | { acquired: false, unavailable: false, shareWaitMs: number }
 
+export interface PageWrite { entry: CacheEntry, retentionMs: number }
+
+/** What a fetch holding the fleet's lock is given. */
+export interface HeldFill {
+  /** The first attempt's upstream turn, taken with the lock. */
+  turn?: PrepaidTurn | undefined
+  /** The purge generation the lock read. */
+  generation?: string | undefined
+  /** The caller's share was taken with the lock. */
+  shareTaken: boolean
+  /** Stores the page and settles the lock in one round trip; absent: the fetch stores the page itself. */
+  storeAndSettle?: ((page: PageWrite) => Promise<boolean>) | undefined
+}
+
 /** Every call fails open: `unavailable`, `false` or `undefined`. */
 export interface FillLock {
   /**
@@ -37,7 +51,8 @@ export interface FillLock {
   renew: (lockKey: string, token: string, ttlMs: number) => Promise<boolean>
   release: (lockKey: string, token: string) => Promise<void>
   announce: (pageKey: string, holder: string, outcome: FillOutcome) => Promise<void>
-  settle?: (keys: PageKeys, holder: string, outcome: FillOutcome) => Promise<void>
+  /** `page`: written in the same round trip, before the announcement; resolves to whether it was. */
+  settle?: (keys: PageKeys, holder: string, outcome: FillOutcome, page?: PageWrite) => Promise<boolean>
   recentOutcome: (pageKey: string, holders: Set<string>) => FillOutcome | undefined
   waitForFill: (pageKey: string, ms: number, holders: Set<string>) => Promise<FillOutcome | undefined>
 }
@@ -80,7 +95,7 @@ export class FleetFill {
   async fill (
     keys: PageKeys,
     usable: (entry: CacheEntry) => boolean,
-    fetch: (turn: PrepaidTurn | undefined, generation: string | undefined, shareTaken: boolean) => Promise<Filled>,
+    fetch: (held: HeldFill) => Promise<Filled>,
     storedSince?: number,
     share?: KeyedGcra
   ): Promise<Filled> {
@@ -109,13 +124,13 @@ export class FleetFill {
             return { entry: read.entry, stored: false, collapsed: true }
           }
           stopWaiting('fetched-instead')
-          const shareTaken = attempt.shareTaken === true
-          return await this.#fetchHoldingLock(keys, attempt.token, async () => await fetch(attempt.turn, read?.generation, shareTaken))
+          const held = { turn: attempt.turn, generation: read?.generation, shareTaken: attempt.shareTaken === true }
+          return await this.#fetchHoldingLock(keys, attempt.token, async (storeAndSettle) => await fetch({ ...held, storeAndSettle }))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch(undefined, undefined, false)
+        return await fetch({ shareTaken: false })
       } else if ('shareWaitMs' in attempt) {
         stopWaiting('failed')
         throw new ShareRefused(attempt.shareWaitMs)
@@ -142,12 +157,23 @@ export class FleetFill {
     }
   }
 
-  async #fetchHoldingLock (keys: PageKeys, token: string, fetch: () => Promise<Filled>): Promise<Filled> {
+  async #fetchHoldingLock (
+    keys: PageKeys, token: string, fetch: (storeAndSettle: HeldFill['storeAndSettle']) => Promise<Filled>
+  ): Promise<Filled> {
     let outcome: FillOutcome | undefined
+    let settled = false
     const { lock, lockTtlMs } = this.#options
     const renewal = setInterval(() => { lock.renew(keys.lock, token, lockTtlMs).catch(() => {}) }, Math.max(1, Math.floor(lockTtlMs / 3)))
+    const { settle } = lock
+    const storeAndSettle = settle === undefined
+      ? undefined
+      : async (page: PageWrite): Promise<boolean> => {
+        settled = true
+        clearInterval(renewal)
+        return await settle.call(lock, keys, token, { ok: true }, page)
+      }
     try {
-      const filled = await fetch()
+      const filled = await fetch(storeAndSettle)
       outcome = { ok: true }
       return filled
     } catch (err) {
@@ -157,15 +183,20 @@ export class FleetFill {
       clearInterval(renewal)
       // A failure is settled before answering, so no later request can see the lock held and take that
       // error as its own (errors are never cached); a success is in the store already.
-      const settled = this.#settle(keys, token, outcome)
-      if (outcome?.ok === true) settled.catch(() => {})
-      else await settled
+      if (!settled) {
+        const settling = this.#settle(keys, token, outcome)
+        if (outcome?.ok === true) settling.catch(() => {})
+        else await settling
+      }
     }
   }
 
   async #settle (keys: PageKeys, token: string, outcome: FillOutcome | undefined): Promise<void> {
     const { lock } = this.#options
-    if (outcome !== undefined && lock.settle !== undefined) return await lock.settle(keys, token, outcome)
+    if (outcome !== undefined && lock.settle !== undefined) {
+      await lock.settle(keys, token, outcome)
+      return
+    }
     if (outcome !== undefined) await lock.announce(keys.page, token, outcome)
     await lock.release(keys.lock, token)
   }

@@ -13,6 +13,10 @@ export function storedRead (frame: Buffer | null | undefined, counters: Readonly
   return { entry: currentEntry(entry, generation), generation }
 }
 
+export async function writePage (redis: RedisConnection, keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<void> {
+  await redis.set(keys.page, encodeEntry(entry), 'PX', retentionMs)
+}
+
 export class RedisPageStore implements PageStore {
   readonly kind = 'redis'
   readonly #redis: RedisConnection
@@ -41,7 +45,7 @@ export class RedisPageStore implements PageStore {
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {
     return await this.#guard.call(async () => {
-      await this.#redis.set(keys.page, encodeEntry(entry), 'PX', retentionMs)
+      await writePage(this.#redis, keys, entry, retentionMs)
       return true
     }, false)
   }

@@ -16,9 +16,11 @@ export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then r
 
 /**
  * Off Cluster only: there the announcement stays a plain PUBLISH, which the cluster bus carries to every shard.
- *   KEYS: lock     ARGV: token, channel, message
+ * A fetched page is written first, so a waiter woken by the announcement finds it.
+ *   KEYS: lock, [page]     ARGV: token, channel, message, [frame, retention ms]
  */
-export const ANNOUNCE_AND_RELEASE = `redis.call("publish", ARGV[2], ARGV[3]) ${RELEASE_IF_OWNER}`
+export const ANNOUNCE_AND_RELEASE = 'if ARGV[4] then redis.call("set", KEYS[2], ARGV[4], "PX", ARGV[5]) end ' +
+  `redis.call("publish", ARGV[2], ARGV[3]) ${RELEASE_IF_OWNER}`
 
 /** A counter that somehow lost its expiry gets it back instead of limiting its caller for ever. Returns {count, ms left}. */
 export const COUNT_IN_WINDOW = `
