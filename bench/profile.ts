@@ -1,0 +1,218 @@
+/**
+ * npm run bench:profile: where the service's CPU goes, against the floor each cost is judged by, from
+ * V8 CPU profiles (--cpu-prof) taken under the bench's own loads: (d) forced misses against (m) the
+ * minimal miss server, (g) gzip hot hits against (a') bare Fastify sending the same gzip bytes, (b)
+ * hot hits against (a3) Fastify with one access line. Same processes, settings and pinning as
+ * bench/run.ts (own ports, so it can run beside it); only the load's windows are counted, start-up and
+ * warm-up left out. Prints, per scenario, self time per request by category side by side, and the
+ * functions that cost most. PROFILE_SECONDS (5) per load, PROFILE_ROUNDS (2) alternating rounds,
+ * PROFILE_INTERVAL_US (250) between samples, PROFILE_TOP (25) functions; PROFILE_KEEP=1 keeps the
+ * .cpuprofile files (for DevTools) and prints where.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { request } from 'undici'
+import { nowUs, profileCosts, type ProfileCosts, type Window } from './cpu-profile.js'
+import { imageRuntime } from './image-runtime.js'
+import { loadOn, type LoadOptions } from './load.js'
+import { pinThisScriptToCpu0, sleep, start, stop, stopAll, waitFor } from './processes.js'
+import { makeSelfSignedCertificate } from './tls.js'
+
+pinThisScriptToCpu0()
+
+const SECONDS = Number(process.env.PROFILE_SECONDS ?? 5)
+const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2)
+const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 250)
+const TOP = Number(process.env.PROFILE_TOP ?? 25)
+const KEEP = process.env.PROFILE_KEEP === '1'
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const WARM_UP_SECONDS = 1
+const MISS_CALLERS = 10
+const UPSTREAM_DELAY_MS = 20
+const SIMULATOR_CONTROL_PORT = 19200
+const PORTS = { service: 19201, ceiling: 19202, loggedCeiling: 19203, minimal: 19204 }
+const HOT = '/cards?appid=wxprofilehot&offset=0&limit=20'
+const SPREAD = Array.from({ length: 1000 }, (_, i) => `/cards?appid=wxprofile${i}&offset=0&limit=20`)
+const GZIP = { 'accept-encoding': 'gzip' }
+// The floors have no signal handling of their own, and a process killed by a signal writes no profile.
+const EXIT_ON_SIGTERM = "data:text/javascript,process.once('SIGTERM',()=>process.exit(0))"
+
+type ServerName = keyof typeof PORTS
+interface Side { server: ServerName, label: string, path: string, load: Omit<LoadOptions, 'seconds'> }
+interface Comparison { title: string, service: Side, floor: Side }
+
+const COMPARISONS: Comparison[] = [
+  {
+    title: `Forced miss: no-cache over ${SPREAD.length} full pages, upstream ${UPSTREAM_DELAY_MS} ms, ${MISS_CALLERS} callers`,
+    service: {
+      server: 'service',
+      label: '(d) service',
+      path: '',
+      load: { connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD }
+    },
+    floor: { server: 'minimal', label: '(m) minimal', path: '', load: { connections: MISS_CALLERS, paths: SPREAD } }
+  },
+  {
+    title: 'Gzip hot hit',
+    service: { server: 'service', label: '(g) service', path: HOT, load: { headers: GZIP } },
+    floor: { server: 'ceiling', label: '(a\') Fastify', path: '/cards.gz', load: { headers: GZIP } }
+  },
+  {
+    title: 'Hot hit',
+    service: { server: 'service', label: '(b) service', path: HOT, load: {} },
+    floor: { server: 'loggedCeiling', label: '(a3) Fastify + line', path: '/cards', load: {} }
+  }
+]
+
+/** What a side's loads added up to over the rounds. */
+interface Measured { windows: Window[], requests: number, seconds: number, procCpuUs: number }
+
+const work = mkdtempSync(join(tmpdir(), 'wxpay-profile-'))
+const url = (server: ServerName, path = ''): string => `http://127.0.0.1:${PORTS[server]}${path}`
+const profileFlags = (server: ServerName): string[] => {
+  const dir = join(work, server)
+  mkdirSync(dir)
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`]
+}
+
+/** The main thread's profile: node names it CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, the main thread 0. */
+function mainThreadProfile (server: ServerName): string {
+  const dir = join(work, server)
+  const name = readdirSync(dir).find((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file))
+  if (name === undefined) throw new Error(`${server} wrote no main-thread .cpuprofile in ${dir} (did it exit on SIGTERM?)`)
+  return join(dir, name)
+}
+
+async function stopWithin (child: ChildProcess, server: ServerName, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${server} still running ${ms} ms after SIGTERM`)), ms)
+  })
+  try { await Promise.race([stop(child), late]) } finally { clearTimeout(timer) }
+}
+
+async function get (target: string, headers: Record<string, string> = {}): Promise<{ encoding: unknown, body: Buffer }> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await request(target, { headers })
+    const body = Buffer.from(await answer.body.arrayBuffer())
+    if (answer.statusCode === 200) return { encoding: answer.headers['content-encoding'], body }
+    // Just started, the service may still shed load (under-pressure): that passes.
+    if (answer.statusCode !== 503 || attempt === 20) throw new Error(`${target}: ${answer.statusCode}`)
+    await sleep(100)
+  }
+}
+
+const f = (us: number): string => us >= 100 ? us.toFixed(0) : us.toFixed(1)
+
+function render (comparison: Comparison, measured: Map<Side, Measured>, costs: Map<Side, ProfileCosts>): string {
+  const sides = [comparison.service, comparison.floor]
+  const [service, floor] = sides.map((side) => costs.get(side) as ProfileCosts) as [ProfileCosts, ProfileCosts]
+  const lines = [`## ${comparison.title}`, '',
+    '| | requests | req/s | CPU µs/request (/proc, profiled) | main thread sampled, µs/request |', '|---|---|---|---|---|']
+  for (const side of sides) {
+    const m = measured.get(side) as Measured
+    lines.push(`| ${side.label} | ${m.requests} | ${(m.requests / m.seconds).toFixed(0)} | ${f(m.procCpuUs / m.requests)} | ` +
+      `${f((costs.get(side) as ProfileCosts).totalUs)} |`)
+  }
+  // Rows below half a percent of the service's sampled time are summed into one.
+  const floorUs = service.totalUs * 0.005
+  const categories = [...new Set([...service.byCategory.keys(), ...floor.byCategory.keys()])]
+    .map((category) => ({ category, s: service.byCategory.get(category) ?? 0, m: floor.byCategory.get(category) ?? 0 }))
+    .sort((x, y) => (y.s - y.m) - (x.s - x.m))
+  const shown = categories.filter((row) => Math.max(row.s, row.m) >= floorUs)
+  const rest = categories.filter((row) => Math.max(row.s, row.m) < floorUs)
+  const sum = (rows: typeof categories, key: 's' | 'm'): number => rows.reduce((total, row) => total + row[key], 0)
+  lines.push('', `| self time, µs per request | ${comparison.service.label} | ${comparison.floor.label} | difference |`)
+  lines.push('|---|---|---|---|')
+  for (const row of shown) lines.push(`| ${row.category} | ${f(row.s)} | ${f(row.m)} | ${f(row.s - row.m)} |`)
+  if (rest.length > 0) {
+    lines.push(`| ${rest.length} smaller rows | ${f(sum(rest, 's'))} | ${f(sum(rest, 'm'))} | ${f(sum(rest, 's') - sum(rest, 'm'))} |`)
+  }
+  lines.push(`| **total** | **${f(service.totalUs)}** | **${f(floor.totalUs)}** | **${f(service.totalUs - floor.totalUs)}** |`)
+  for (const [side, top] of [[comparison.service, TOP], [comparison.floor, Math.ceil(TOP / 2)]] as const) {
+    lines.push('', `Top ${top} self-time functions, ${side.label}:`, '', '| µs/request | function | at | category |', '|---|---|---|---|')
+    for (const fn of (costs.get(side) as ProfileCosts).functions.slice(0, top)) {
+      lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} | ${fn.category} |`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+try {
+  const certificate = makeSelfSignedCertificate(work)
+  const credentialsFile = join(work, 'credentials.json')
+  const simulatorArgs = [credentialsFile, String(SIMULATOR_CONTROL_PORT), certificate.keyFile, certificate.certFile]
+  start(['--import', 'tsx', 'bench/simulator-process.ts', ...simulatorArgs], {}, '0')
+  const control = `http://127.0.0.1:${SIMULATOR_CONTROL_PORT}`
+  await waitFor(`${control}/calls`)
+  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
+  const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+  const runtime = imageRuntime()
+  process.stderr.write(`service runtime: ${runtime.description}\n`)
+
+  // As bench/run.ts runs it: dist/server.js, default settings, only the upstream budget and the no-cache allowance raised.
+  const processes = new Map<ServerName, ChildProcess>()
+  processes.set('service', start([...profileFlags('service'), 'dist/server.js'], {
+    ...credentials,
+    ...trust,
+    ...runtime.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(PORTS.service),
+    REDIS_URL,
+    UPSTREAM_MAX_RPS: '10000',
+    NO_CACHE_PER_MINUTE: '1000000'
+  }))
+  await waitFor(url('service', '/readyz'))
+  const identity = await get(url('service', HOT))
+  const compressed = await get(url('service', HOT), GZIP)
+  if (compressed.encoding !== 'gzip' || !gunzipSync(compressed.body).equals(identity.body)) {
+    throw new Error('the service sent no gzip form of the hot page')
+  }
+  writeFileSync(join(work, 'page.json'), identity.body)
+  writeFileSync(join(work, 'page.json.gz'), compressed.body)
+  const ceiling = (server: ServerName, ...mode: string[]): ChildProcess => start([...profileFlags(server), '--import', EXIT_ON_SIGTERM,
+    '--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), String(PORTS[server]), ...mode])
+  processes.set('ceiling', ceiling('ceiling'))
+  processes.set('loggedCeiling', ceiling('loggedCeiling', 'access-log'))
+  processes.set('minimal', start([...profileFlags('minimal'), '--import', EXIT_ON_SIGTERM, '--import', 'tsx',
+    'bench/minimal-miss-server.ts', credentialsFile, String(PORTS.minimal), REDIS_URL], { ...trust, ...runtime.env }))
+  await waitFor(url('ceiling', '/cards'))
+  await waitFor(url('loggedCeiling', '/cards'))
+  await waitFor(url('minimal', SPREAD[0] ?? HOT))
+  await fetch(`${control}/delay?ms=${UPSTREAM_DELAY_MS}`, { method: 'POST' })
+
+  const sides = COMPARISONS.flatMap((comparison) => [comparison.service, comparison.floor])
+  const processOf = (side: Side): ChildProcess => processes.get(side.server) as ChildProcess
+  for (const side of sides) await loadOn(processOf(side), url(side.server, side.path), { ...side.load, seconds: WARM_UP_SECONDS })
+  const measured = new Map<Side, Measured>(sides.map((side) => [side, { windows: [], requests: 0, seconds: 0, procCpuUs: 0 }]))
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const side of sides) {
+      const from = nowUs()
+      const figure = await loadOn(processOf(side), url(side.server, side.path), { ...side.load, seconds: SECONDS })
+      const to = nowUs()
+      const m = measured.get(side) as Measured
+      m.windows.push({ from, to })
+      m.requests += figure.requests
+      m.seconds += (to - from) / 1e6
+      m.procCpuUs += (figure.cpuPerRequestUs ?? Number.NaN) * figure.requests
+    }
+    process.stderr.write(`round ${round}/${ROUNDS} done\n`)
+  }
+
+  for (const [server, child] of processes) await stopWithin(child, server, 30_000)
+  const costs = new Map<Side, ProfileCosts>(sides.map((side) => {
+    const m = measured.get(side) as Measured
+    return [side, profileCosts(mainThreadProfile(side.server), m.windows, m.requests)]
+  }))
+  process.stdout.write(`Sampled every ${INTERVAL_US} µs, main thread only; ${ROUNDS} round(s) × ${SECONDS} s per load; ` +
+    'the profiler itself inflates every figure, so compare sides, not runs.\n\n')
+  for (const comparison of COMPARISONS) process.stdout.write(`${render(comparison, measured, costs)}\n`)
+  if (KEEP) process.stdout.write(`Profiles kept: ${[...processes.keys()].map((server) => mainThreadProfile(server)).join(', ')}\n`)
+} finally {
+  stopAll()
+  if (!KEEP) rmSync(work, { recursive: true, force: true })
+}
