@@ -24,6 +24,11 @@ export interface ProfileCosts {
   totalUs: number
   byCategory: Map<string, number>
   functions: FunctionCost[]
+  /**
+   * Each sample charged to the innermost src/ function on its stack: what that function costs with the library
+   * and Node work it calls, less the src/ functions it calls. What changing that function could save.
+   */
+  srcFunctions: FunctionCost[]
 }
 
 export const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
@@ -130,6 +135,7 @@ export function profileCosts (file: string, windows: Window[], requests: number)
   }
   const byCategory = new Map<string, number>()
   const byFunction = new Map<string, FunctionCost>()
+  const bySrcFunction = new Map<string, FunctionCost>()
   let totalUs = 0
   for (const [id, us] of selfUs) {
     const node = nodes.get(id)
@@ -146,8 +152,17 @@ export function profileCosts (file: string, windows: Window[], requests: number)
     const cost = byFunction.get(key) ?? { name: label, at: where, category, us: 0 }
     cost.us += us / requests
     byFunction.set(key, cost)
+    const src = stack.find((frame) => frame.source.startsWith('src/'))
+    const srcKey = src === undefined ? '' : `${src.name} ${src.source}:${src.line}`
+    const srcCost = bySrcFunction.get(srcKey) ??
+      (src === undefined
+        ? { name: '(no src/ frame on the stack)', at: '', category: '', us: 0 }
+        : { name: src.name || '(anonymous)', at: `${src.source}:${src.line}`, category: src.source, us: 0 })
+    srcCost.us += us / requests
+    bySrcFunction.set(srcKey, srcCost)
     byCategory.set(category, (byCategory.get(category) ?? 0) + us / requests)
     totalUs += us / requests
   }
-  return { totalUs, byCategory, functions: [...byFunction.values()].sort((x, y) => y.us - x.us) }
+  const descending = (costs: Map<string, FunctionCost>): FunctionCost[] => [...costs.values()].sort((x, y) => y.us - x.us)
+  return { totalUs, byCategory, functions: descending(byFunction), srcFunctions: descending(bySrcFunction) }
 }

@@ -5,8 +5,8 @@
  * hot hits against (a3) Fastify with one access line. Same processes, settings and pinning as
  * bench/run.ts (own ports, so it can run beside it); only the load's windows are counted, start-up and
  * warm-up left out. Prints, per scenario, self time per request by category side by side, and the
- * functions that cost most. PROFILE_SECONDS (5) per load, PROFILE_ROUNDS (2) alternating rounds,
- * PROFILE_INTERVAL_US (250) between samples, PROFILE_TOP (25) functions; PROFILE_KEEP=1 keeps the
+ * functions that cost most. PROFILE_SECONDS (5) per load, PROFILE_ROUNDS (3) alternating rounds,
+ * PROFILE_INTERVAL_US (1000) between samples, PROFILE_TOP (25) functions; PROFILE_KEEP=1 keeps the
  * .cpuprofile files (for DevTools) and prints where.
  */
 import type { ChildProcess } from 'node:child_process'
@@ -24,8 +24,10 @@ import { makeSelfSignedCertificate } from './tls.js'
 pinThisScriptToCpu0()
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 5)
-const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2)
-const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 250)
+const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 3)
+// Node's default. At 250 µs V8's sampling thread, on the server's one core, tripled a hit's CPU and cut its rate
+// fivefold; at 1000 µs a hit cost what it costs unprofiled, within this machine's noise.
+const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 1000)
 const TOP = Number(process.env.PROFILE_TOP ?? 25)
 const KEEP = process.env.PROFILE_KEEP === '1'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -117,8 +119,8 @@ function render (comparison: Comparison, measured: Map<Side, Measured>, costs: M
     lines.push(`| ${side.label} | ${m.requests} | ${(m.requests / m.seconds).toFixed(0)} | ${f(m.procCpuUs / m.requests)} | ` +
       `${f((costs.get(side) as ProfileCosts).totalUs)} |`)
   }
-  // Rows below half a percent of the service's sampled time are summed into one.
-  const floorUs = service.totalUs * 0.005
+  // Rows below 0.2% of the service's sampled time are summed into one.
+  const floorUs = service.totalUs * 0.002
   const categories = [...new Set([...service.byCategory.keys(), ...floor.byCategory.keys()])]
     .map((category) => ({ category, s: service.byCategory.get(category) ?? 0, m: floor.byCategory.get(category) ?? 0 }))
     .sort((x, y) => (y.s - y.m) - (x.s - x.m))
@@ -138,6 +140,9 @@ function render (comparison: Comparison, measured: Map<Side, Measured>, costs: M
       lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} | ${fn.category} |`)
     }
   }
+  lines.push('', `Top ${TOP} src/ functions of ${comparison.service.label}, each with the library and Node work it calls ` +
+    '(each sample charged to the innermost src/ function on its stack):', '', '| µs/request | function | at |', '|---|---|---|')
+  for (const fn of service.srcFunctions.slice(0, TOP)) lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} |`)
   return `${lines.join('\n')}\n`
 }
 
@@ -211,7 +216,13 @@ try {
   process.stdout.write(`Sampled every ${INTERVAL_US} µs, main thread only; ${ROUNDS} round(s) × ${SECONDS} s per load; ` +
     'the profiler itself inflates every figure, so compare sides, not runs.\n\n')
   for (const comparison of COMPARISONS) process.stdout.write(`${render(comparison, measured, costs)}\n`)
-  if (KEEP) process.stdout.write(`Profiles kept: ${[...processes.keys()].map((server) => mainThreadProfile(server)).join(', ')}\n`)
+  if (KEEP) {
+    // With each load's time window and requests, for a closer look than these tables.
+    const windows = Object.fromEntries(sides.map((side) =>
+      [side.label, { profile: mainThreadProfile(side.server), ...measured.get(side) }]))
+    writeFileSync(join(work, 'windows.json'), JSON.stringify(windows, null, 2))
+    process.stdout.write(`Profiles and their load windows kept: ${join(work, 'windows.json')}\n`)
+  }
 } finally {
   stopAll()
   if (!KEEP) rmSync(work, { recursive: true, force: true })
