@@ -2,7 +2,8 @@
  * Reading a V8 .cpuprofile (node --cpu-prof) for bench/profile.ts: the main thread's self time within
  * the load's time windows only (start-up and warm-up left out), each function placed in its original
  * source through the bundle's linked source maps, and grouped into the categories a cost is judged by.
- * Only the main thread is sampled: work on other threads (GC helpers, libuv's pool) is not in it.
+ * Only the main thread is sampled: work on other threads (GC helpers, libuv's pool) is not in it. A
+ * sample's time is wall time, so a thread descheduled by a busy machine counts against where it stood.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { SourceMap } from 'node:module'
@@ -12,17 +13,19 @@ import { fileURLToPath } from 'node:url'
 interface CallFrame { functionName: string, url: string, lineNumber: number, columnNumber: number }
 interface ProfileNode { id: number, callFrame: CallFrame, children?: number[] }
 interface CpuProfile { nodes: ProfileNode[], startTime: number, endTime: number, samples: number[], timeDeltas: number[] }
+interface Frame { source: string, line: number, name: string }
 
 /** Microseconds on the monotonic clock that both V8's profiler and process.hrtime read. */
 export interface Window { from: number, to: number }
 
-/** A function's self time per request, where it is, and which category it counts in. */
-export interface FunctionCost { name: string, at: string, category: string, us: number }
+/** A function's time per request, where it is, and the categories that time falls in. */
+export interface FunctionCost { name: string, at: string, us: number, byCategory: Map<string, number> }
 
 export interface ProfileCosts {
   /** Main-thread time sampled in the windows, idle excluded, per request. */
   totalUs: number
   byCategory: Map<string, number>
+  /** Self time. */
   functions: FunctionCost[]
   /**
    * Each sample charged to the innermost src/ function on its stack: what that function costs with the library
@@ -81,10 +84,12 @@ const packageOf = (source: string): string | undefined =>
   /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1]
 
 /** The category of a sample, from the nearest frame with a source (native functions count with their JS caller). */
-function categorize (stack: Array<{ source: string }>): string {
+function categorize (stack: Frame[]): string {
   const owner = stack.find((frame) => frame.source !== '')?.source ?? ''
   const pkg = packageOf(owner)
   if (pkg !== undefined) return PACKAGE_GROUPS.find(([pattern]) => pattern.test(pkg))?.[1] ?? `package: ${pkg}`
+  // undici parses HTTP with llhttp compiled to WebAssembly, its only wasm.
+  if (owner.startsWith('wasm://')) return 'undici'
   if (/^node:(crypto|internal\/crypto)/.test(owner)) {
     // node:crypto serves the signature of a request, the verification of an answer and any hash: told apart by the caller.
     const caller = stack.find((frame) => /^(src|bench)\//.test(frame.source))?.source ?? ''
@@ -97,9 +102,17 @@ function categorize (stack: Array<{ source: string }>): string {
   return owner === '' ? 'no JS frame' : `other: ${owner}`
 }
 
-const SPECIAL: Record<string, string> = {
-  '(garbage collector)': 'GC (main thread)',
-  '(program)': 'native, no JS on the stack (libuv, TLS records, HTTP parser)'
+// A Map, not an object: a function named toString must not find Object.prototype's.
+const SPECIAL = new Map([
+  ['(garbage collector)', 'GC (main thread)'],
+  ['(program)', 'native, no JS on the stack (libuv, TLS records, HTTP parser)']
+])
+
+function charge (costs: Map<string, FunctionCost>, key: string, name: string, at: string, category: string, us: number): void {
+  let cost = costs.get(key)
+  if (cost === undefined) costs.set(key, cost = { name, at, us: 0, byCategory: new Map() })
+  cost.us += us
+  cost.byCategory.set(category, (cost.byCategory.get(category) ?? 0) + us)
 }
 
 /** The main thread's costs in the windows, per request. */
@@ -123,46 +136,38 @@ export function profileCosts (file: string, windows: Window[], requests: number)
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0))
   })
 
-  const placed = new Map<number, { source: string, line: number, name: string }>()
-  const frameOf = (id: number): { source: string, line: number, name: string } => {
+  const placed = new Map<number, Frame>()
+  const frameOf = (id: number): Frame => {
     let frame = placed.get(id)
     if (frame === undefined) {
       const callFrame = (nodes.get(id) as ProfileNode).callFrame
-      frame = { ...place(callFrame), name: callFrame.functionName }
-      placed.set(id, frame)
+      placed.set(id, frame = { ...place(callFrame), name: callFrame.functionName || '(anonymous)' })
     }
     return frame
   }
   const byCategory = new Map<string, number>()
-  const byFunction = new Map<string, FunctionCost>()
-  const bySrcFunction = new Map<string, FunctionCost>()
+  const functions = new Map<string, FunctionCost>()
+  const srcFunctions = new Map<string, FunctionCost>()
   let totalUs = 0
-  for (const [id, us] of selfUs) {
+  for (const [id, sampled] of selfUs) {
     const node = nodes.get(id)
     if (node === undefined || node.callFrame.functionName === '(idle)') continue
-    const stack: Array<{ source: string, line: number, name: string }> = []
+    const us = sampled / requests
+    const stack: Frame[] = []
     for (let cursor: number | undefined = id; cursor !== undefined; cursor = parents.get(cursor)) stack.push(frameOf(cursor))
     const name = node.callFrame.functionName
-    const category = SPECIAL[name] ?? categorize(stack)
+    const category = SPECIAL.get(name) ?? categorize(stack)
     const owner = stack.find((frame) => frame.source !== '')
     // A native function is shown with the JS frame that called it.
-    const label = node.callFrame.url === '' && SPECIAL[name] === undefined ? `${name || '(anonymous)'} (native)` : (name || '(anonymous)')
+    const label = node.callFrame.url === '' && !SPECIAL.has(name) ? `${name || '(anonymous)'} (native)` : (name || '(anonymous)')
     const where = owner === undefined ? '' : `${owner.source}:${owner.line}`
-    const key = `${label} ${where}`
-    const cost = byFunction.get(key) ?? { name: label, at: where, category, us: 0 }
-    cost.us += us / requests
-    byFunction.set(key, cost)
+    charge(functions, `${label} ${where}`, label, where, category, us)
     const src = stack.find((frame) => frame.source.startsWith('src/'))
-    const srcKey = src === undefined ? '' : `${src.name} ${src.source}:${src.line}`
-    const srcCost = bySrcFunction.get(srcKey) ??
-      (src === undefined
-        ? { name: '(no src/ frame on the stack)', at: '', category: '', us: 0 }
-        : { name: src.name || '(anonymous)', at: `${src.source}:${src.line}`, category: src.source, us: 0 })
-    srcCost.us += us / requests
-    bySrcFunction.set(srcKey, srcCost)
-    byCategory.set(category, (byCategory.get(category) ?? 0) + us / requests)
-    totalUs += us / requests
+    if (src === undefined) charge(srcFunctions, '', '(no src/ frame on the stack)', '', category, us)
+    else charge(srcFunctions, `${src.name} ${src.source}:${src.line}`, src.name, `${src.source}:${src.line}`, category, us)
+    byCategory.set(category, (byCategory.get(category) ?? 0) + us)
+    totalUs += us
   }
   const descending = (costs: Map<string, FunctionCost>): FunctionCost[] => [...costs.values()].sort((x, y) => y.us - x.us)
-  return { totalUs, byCategory, functions: descending(byFunction), srcFunctions: descending(bySrcFunction) }
+  return { totalUs, byCategory, functions: descending(functions), srcFunctions: descending(srcFunctions) }
 }

@@ -7,7 +7,8 @@
  * warm-up left out. Prints, per scenario, self time per request by category side by side, and the
  * functions that cost most. PROFILE_SECONDS (5) per load, PROFILE_ROUNDS (3) alternating rounds,
  * PROFILE_INTERVAL_US (1000) between samples, PROFILE_TOP (25) functions; PROFILE_KEEP=1 keeps the
- * .cpuprofile files (for DevTools) and prints where.
+ * .cpuprofile files (for DevTools) and a run.json, which `tsx bench/profile.ts --from <run.json>`
+ * reads to print the tables again without running anything.
  */
 import type { ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -69,32 +70,9 @@ const COMPARISONS: Comparison[] = [
   }
 ]
 
-/** What a side's loads added up to over the rounds. */
-interface Measured { windows: Window[], requests: number, seconds: number, procCpuUs: number }
-
-const work = mkdtempSync(join(tmpdir(), 'wxpay-profile-'))
-const url = (server: ServerName, path = ''): string => `http://127.0.0.1:${PORTS[server]}${path}`
-const profileFlags = (server: ServerName): string[] => {
-  const dir = join(work, server)
-  mkdirSync(dir)
-  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`]
-}
-
-/** The main thread's profile: node names it CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, the main thread 0. */
-function mainThreadProfile (server: ServerName): string {
-  const dir = join(work, server)
-  const name = readdirSync(dir).find((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file))
-  if (name === undefined) throw new Error(`${server} wrote no main-thread .cpuprofile in ${dir} (did it exit on SIGTERM?)`)
-  return join(dir, name)
-}
-
-async function stopWithin (child: ChildProcess, server: ServerName, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${server} still running ${ms} ms after SIGTERM`)), ms)
-  })
-  try { await Promise.race([stop(child), late]) } finally { clearTimeout(timer) }
-}
+/** What a side's loads added up to over the rounds, and the profile they are read from. */
+interface Measured { profile: string, windows: Window[], requests: number, seconds: number, procCpuUs: number }
+interface Run { intervalUs: number, rounds: number, seconds: number, sides: Record<string, Measured> }
 
 async function get (target: string, headers: Record<string, string> = {}): Promise<{ encoding: unknown, body: Buffer }> {
   for (let attempt = 1; ; attempt++) {
@@ -107,51 +85,33 @@ async function get (target: string, headers: Record<string, string> = {}): Promi
   }
 }
 
-const f = (us: number): string => us >= 100 ? us.toFixed(0) : us.toFixed(1)
-
-function render (comparison: Comparison, measured: Map<Side, Measured>, costs: Map<Side, ProfileCosts>): string {
-  const sides = [comparison.service, comparison.floor]
-  const [service, floor] = sides.map((side) => costs.get(side) as ProfileCosts) as [ProfileCosts, ProfileCosts]
-  const lines = [`## ${comparison.title}`, '',
-    '| | requests | req/s | CPU µs/request (/proc, profiled) | main thread sampled, µs/request |', '|---|---|---|---|---|']
-  for (const side of sides) {
-    const m = measured.get(side) as Measured
-    lines.push(`| ${side.label} | ${m.requests} | ${(m.requests / m.seconds).toFixed(0)} | ${f(m.procCpuUs / m.requests)} | ` +
-      `${f((costs.get(side) as ProfileCosts).totalUs)} |`)
-  }
-  // Rows below 0.2% of the service's sampled time are summed into one.
-  const floorUs = service.totalUs * 0.002
-  const categories = [...new Set([...service.byCategory.keys(), ...floor.byCategory.keys()])]
-    .map((category) => ({ category, s: service.byCategory.get(category) ?? 0, m: floor.byCategory.get(category) ?? 0 }))
-    .sort((x, y) => (y.s - y.m) - (x.s - x.m))
-  const shown = categories.filter((row) => Math.max(row.s, row.m) >= floorUs)
-  const rest = categories.filter((row) => Math.max(row.s, row.m) < floorUs)
-  const sum = (rows: typeof categories, key: 's' | 'm'): number => rows.reduce((total, row) => total + row[key], 0)
-  lines.push('', `| self time, µs per request | ${comparison.service.label} | ${comparison.floor.label} | difference |`)
-  lines.push('|---|---|---|---|')
-  for (const row of shown) lines.push(`| ${row.category} | ${f(row.s)} | ${f(row.m)} | ${f(row.s - row.m)} |`)
-  if (rest.length > 0) {
-    lines.push(`| ${rest.length} smaller rows | ${f(sum(rest, 's'))} | ${f(sum(rest, 'm'))} | ${f(sum(rest, 's') - sum(rest, 'm'))} |`)
-  }
-  lines.push(`| **total** | **${f(service.totalUs)}** | **${f(floor.totalUs)}** | **${f(service.totalUs - floor.totalUs)}** |`)
-  for (const [side, top] of [[comparison.service, TOP], [comparison.floor, Math.ceil(TOP / 2)]] as const) {
-    lines.push('', `Top ${top} self-time functions, ${side.label}:`, '', '| µs/request | function | at | category |', '|---|---|---|---|')
-    for (const fn of (costs.get(side) as ProfileCosts).functions.slice(0, top)) {
-      lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} | ${fn.category} |`)
-    }
-  }
-  lines.push('', `Top ${TOP} src/ functions of ${comparison.service.label}, each with the library and Node work it calls ` +
-    '(each sample charged to the innermost src/ function on its stack):', '', '| µs/request | function | at |', '|---|---|---|')
-  for (const fn of service.srcFunctions.slice(0, TOP)) lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} |`)
-  return `${lines.join('\n')}\n`
+async function stopWithin (child: ChildProcess, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`pid ${child.pid ?? '?'} still running ${ms} ms after SIGTERM`)), ms)
+  })
+  try { await Promise.race([stop(child), late]) } finally { clearTimeout(timer) }
 }
 
-try {
+/** The main thread's profile: node names it CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, the main thread 0. */
+function mainThreadProfile (dir: string): string {
+  const name = readdirSync(dir).find((file) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(file))
+  if (name === undefined) throw new Error(`no main-thread .cpuprofile in ${dir} (did the process exit on SIGTERM?)`)
+  return join(dir, name)
+}
+
+/** Runs every side's load under the profiler, in alternating rounds, and stops the servers so that they write their profiles. */
+async function measure (work: string): Promise<Run> {
+  const url = (server: ServerName, path = ''): string => `http://127.0.0.1:${PORTS[server]}${path}`
+  const profileFlags = (server: ServerName): string[] => {
+    mkdirSync(join(work, server))
+    return ['--cpu-prof', `--cpu-prof-dir=${join(work, server)}`, `--cpu-prof-interval=${INTERVAL_US}`]
+  }
   const certificate = makeSelfSignedCertificate(work)
   const credentialsFile = join(work, 'credentials.json')
-  const simulatorArgs = [credentialsFile, String(SIMULATOR_CONTROL_PORT), certificate.keyFile, certificate.certFile]
-  start(['--import', 'tsx', 'bench/simulator-process.ts', ...simulatorArgs], {}, '0')
   const control = `http://127.0.0.1:${SIMULATOR_CONTROL_PORT}`
+  start(['--import', 'tsx', 'bench/simulator-process.ts', credentialsFile, String(SIMULATOR_CONTROL_PORT), certificate.keyFile,
+    certificate.certFile], {}, '0')
   await waitFor(`${control}/calls`)
   const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
   const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
@@ -193,13 +153,14 @@ try {
   const sides = COMPARISONS.flatMap((comparison) => [comparison.service, comparison.floor])
   const processOf = (side: Side): ChildProcess => processes.get(side.server) as ChildProcess
   for (const side of sides) await loadOn(processOf(side), url(side.server, side.path), { ...side.load, seconds: WARM_UP_SECONDS })
-  const measured = new Map<Side, Measured>(sides.map((side) => [side, { windows: [], requests: 0, seconds: 0, procCpuUs: 0 }]))
+  type Totals = Omit<Measured, 'profile'>
+  const measured = new Map<Side, Totals>(sides.map((side) => [side, { windows: [], requests: 0, seconds: 0, procCpuUs: 0 }]))
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of sides) {
       const from = nowUs()
       const figure = await loadOn(processOf(side), url(side.server, side.path), { ...side.load, seconds: SECONDS })
       const to = nowUs()
-      const m = measured.get(side) as Measured
+      const m = measured.get(side) as Totals
       m.windows.push({ from, to })
       m.requests += figure.requests
       m.seconds += (to - from) / 1e6
@@ -207,23 +168,84 @@ try {
     }
     process.stderr.write(`round ${round}/${ROUNDS} done\n`)
   }
+  for (const child of processes.values()) await stopWithin(child, 30_000)
+  const profiled = (side: Side): Measured => ({ ...(measured.get(side) as Totals), profile: mainThreadProfile(join(work, side.server)) })
+  const profiles = Object.fromEntries(sides.map((side) => [side.label, profiled(side)]))
+  return { intervalUs: INTERVAL_US, rounds: ROUNDS, seconds: SECONDS, sides: profiles }
+}
 
-  for (const [server, child] of processes) await stopWithin(child, server, 30_000)
-  const costs = new Map<Side, ProfileCosts>(sides.map((side) => {
-    const m = measured.get(side) as Measured
-    return [side, profileCosts(mainThreadProfile(side.server), m.windows, m.requests)]
-  }))
-  process.stdout.write(`Sampled every ${INTERVAL_US} µs, main thread only; ${ROUNDS} round(s) × ${SECONDS} s per load; ` +
-    'the profiler itself inflates every figure, so compare sides, not runs.\n\n')
-  for (const comparison of COMPARISONS) process.stdout.write(`${render(comparison, measured, costs)}\n`)
-  if (KEEP) {
-    // With each load's time window and requests, for a closer look than these tables.
-    const windows = Object.fromEntries(sides.map((side) =>
-      [side.label, { profile: mainThreadProfile(side.server), ...measured.get(side) }]))
-    writeFileSync(join(work, 'windows.json'), JSON.stringify(windows, null, 2))
-    process.stdout.write(`Profiles and their load windows kept: ${join(work, 'windows.json')}\n`)
+const f = (us: number): string => us >= 100 ? us.toFixed(0) : us.toFixed(1)
+
+function render (comparison: Comparison, run: Run): string {
+  const sides = [comparison.service, comparison.floor]
+  const measuredOf = (side: Side): Measured => {
+    const measured = run.sides[side.label]
+    if (measured === undefined) throw new Error(`no profile of ${side.label}`)
+    return measured
   }
-} finally {
-  stopAll()
-  if (!KEEP) rmSync(work, { recursive: true, force: true })
+  const costs = new Map(sides.map((side) => {
+    const m = measuredOf(side)
+    return [side, profileCosts(m.profile, m.windows, m.requests)]
+  }))
+  const [service, floor] = sides.map((side) => costs.get(side) as ProfileCosts) as [ProfileCosts, ProfileCosts]
+  const lines = [`## ${comparison.title}`, '',
+    '| | requests | req/s | CPU µs/request (/proc, profiled) | main thread sampled, µs/request |', '|---|---|---|---|---|']
+  for (const side of sides) {
+    const m = measuredOf(side)
+    lines.push(`| ${side.label} | ${m.requests} | ${(m.requests / m.seconds).toFixed(0)} | ${f(m.procCpuUs / m.requests)} | ` +
+      `${f((costs.get(side) as ProfileCosts).totalUs)} |`)
+  }
+  // Rows below 0.2% of the service's sampled time are summed into one.
+  const floorUs = service.totalUs * 0.002
+  const categories = [...new Set([...service.byCategory.keys(), ...floor.byCategory.keys()])]
+    .map((category) => ({ category, s: service.byCategory.get(category) ?? 0, m: floor.byCategory.get(category) ?? 0 }))
+    .sort((x, y) => (y.s - y.m) - (x.s - x.m))
+  const shown = categories.filter((row) => Math.max(row.s, row.m) >= floorUs)
+  const rest = categories.filter((row) => Math.max(row.s, row.m) < floorUs)
+  const sum = (rows: typeof categories, key: 's' | 'm'): number => rows.reduce((total, row) => total + row[key], 0)
+  lines.push('', `| self time, µs per request | ${comparison.service.label} | ${comparison.floor.label} | difference |`)
+  lines.push('|---|---|---|---|')
+  for (const row of shown) lines.push(`| ${row.category} | ${f(row.s)} | ${f(row.m)} | ${f(row.s - row.m)} |`)
+  if (rest.length > 0) {
+    lines.push(`| ${rest.length} smaller rows | ${f(sum(rest, 's'))} | ${f(sum(rest, 'm'))} | ${f(sum(rest, 's') - sum(rest, 'm'))} |`)
+  }
+  lines.push(`| **total** | **${f(service.totalUs)}** | **${f(floor.totalUs)}** | **${f(service.totalUs - floor.totalUs)}** |`)
+  for (const [side, top] of [[comparison.service, TOP], [comparison.floor, Math.ceil(TOP / 2)]] as const) {
+    lines.push('', `Top ${top} self-time functions, ${side.label}:`, '', '| µs/request | function | at | category |', '|---|---|---|---|')
+    for (const fn of (costs.get(side) as ProfileCosts).functions.slice(0, top)) {
+      lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} | ${[...fn.byCategory.keys()].join(', ')} |`)
+    }
+  }
+  lines.push('', `Top ${TOP} src/ functions of ${comparison.service.label}, each with the library and Node work it calls ` +
+    '(each sample charged to the innermost src/ function on its stack, so a hook that calls Fastify\'s `done` also carries the send ' +
+    'that follows it):', '', '| µs/request | function | at | mostly |', '|---|---|---|---|')
+  for (const fn of service.srcFunctions.slice(0, TOP)) {
+    const mostly = [...fn.byCategory].sort(([, x], [, y]) => y - x).slice(0, 3).map(([category, us]) => `${category} ${f(us)}`).join(', ')
+    lines.push(`| ${f(fn.us)} | ${fn.name} | ${fn.at} | ${mostly} |`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function print (run: Run): void {
+  process.stdout.write(`Sampled every ${run.intervalUs} µs, main thread only; ${run.rounds} round(s) × ${run.seconds} s per load; ` +
+    'the profiler itself inflates every figure, so compare sides, not runs.\n\n')
+  for (const comparison of COMPARISONS) process.stdout.write(`${render(comparison, run)}\n`)
+}
+
+const from = process.argv.indexOf('--from')
+if (from !== -1) {
+  print(JSON.parse(readFileSync(process.argv[from + 1] ?? '', 'utf8')) as Run)
+} else {
+  const work = mkdtempSync(join(tmpdir(), 'wxpay-profile-'))
+  try {
+    const run = await measure(work)
+    print(run)
+    if (KEEP) {
+      writeFileSync(join(work, 'run.json'), JSON.stringify(run, null, 2))
+      process.stdout.write(`Profiles kept; print again with: npx tsx bench/profile.ts --from ${join(work, 'run.json')}\n`)
+    }
+  } finally {
+    stopAll()
+    if (!KEEP) rmSync(work, { recursive: true, force: true })
+  }
 }
