@@ -203,12 +203,13 @@ function render (comparison: Comparison, run: Run): string {
   const shown = categories.filter((row) => Math.max(row.s, row.m) >= floorUs)
   const rest = categories.filter((row) => Math.max(row.s, row.m) < floorUs)
   const sum = (rows: typeof categories, key: 's' | 'm'): number => rows.reduce((total, row) => total + row[key], 0)
-  lines.push('', `| self time, µs per request | ${comparison.service.label} | ${comparison.floor.label} | difference |`)
+  // The share of each side's own total: what stays comparable when a busy machine inflates every figure.
+  const both = (s: number, m: number): string =>
+    `${f(s)} (${(100 * s / service.totalUs).toFixed(1)}%) | ${f(m)} (${(100 * m / floor.totalUs).toFixed(1)}%) | ${f(s - m)}`
+  lines.push('', `| self time, µs per request (share) | ${comparison.service.label} | ${comparison.floor.label} | difference |`)
   lines.push('|---|---|---|---|')
-  for (const row of shown) lines.push(`| ${row.category} | ${f(row.s)} | ${f(row.m)} | ${f(row.s - row.m)} |`)
-  if (rest.length > 0) {
-    lines.push(`| ${rest.length} smaller rows | ${f(sum(rest, 's'))} | ${f(sum(rest, 'm'))} | ${f(sum(rest, 's') - sum(rest, 'm'))} |`)
-  }
+  for (const row of shown) lines.push(`| ${row.category} | ${both(row.s, row.m)} |`)
+  if (rest.length > 0) lines.push(`| ${rest.length} smaller rows | ${both(sum(rest, 's'), sum(rest, 'm'))} |`)
   lines.push(`| **total** | **${f(service.totalUs)}** | **${f(floor.totalUs)}** | **${f(service.totalUs - floor.totalUs)}** |`)
   for (const [side, top] of [[comparison.service, TOP], [comparison.floor, Math.ceil(TOP / 2)]] as const) {
     lines.push('', `Top ${top} self-time functions, ${side.label}:`, '', '| µs/request | function | at | category |', '|---|---|---|---|')
