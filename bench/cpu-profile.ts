@@ -91,11 +91,14 @@ function categorize (stack: Frame[]): string {
   // undici parses HTTP with llhttp compiled to WebAssembly, its only wasm.
   if (owner.startsWith('wasm://')) return 'undici'
   if (/^node:(crypto|internal\/crypto)/.test(owner)) {
-    // node:crypto serves the signature of a request, the verification of an answer and any hash: told apart by the caller.
-    const caller = stack.find((frame) => /^(src|bench)\//.test(frame.source))?.source ?? ''
-    if (caller.endsWith('request-signer.ts')) return 'node:crypto: signing'
-    if (caller.endsWith('response-verifier.ts')) return 'node:crypto: verification'
-    return `node:crypto: other (${caller === '' ? '?' : caller})`
+    // node:crypto serves the signature of a request, the verification of an answer and any hash: told apart by the
+    // caller, or by node:crypto's own function where an inlined caller left no frame.
+    const called = (file: string): boolean => stack.some((frame) => frame.source.endsWith(file))
+    const name = stack.find((frame) => frame.source === owner)?.name ?? ''
+    if (called('request-signer.ts') || /^(sign|Sign|signOneShot)$/.test(name)) return 'node:crypto: signing'
+    if (called('response-verifier.ts') || /^(verify|Verify|verifyOneShot)$/.test(name)) return 'node:crypto: verification'
+    const caller = stack.find((frame) => /^(src|bench)\//.test(frame.source))?.source
+    return `node:crypto: other (${caller ?? '?'})`
   }
   if (owner.startsWith('node:')) return NODE_GROUPS.find(([pattern]) => pattern.test(owner))?.[1] ?? 'node: other'
   if (/^(src|bench|test)\//.test(owner)) return owner
