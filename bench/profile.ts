@@ -228,8 +228,9 @@ function render (comparison: Comparison, run: Run): string {
 }
 
 function print (run: Run): void {
-  process.stdout.write(`Sampled every ${run.intervalUs} µs, main thread only; ${run.rounds} round(s) × ${run.seconds} s per load; ` +
-    'the profiler itself inflates every figure, so compare sides, not runs.\n\n')
+  process.stdout.write(`Sampled every ${run.intervalUs} µs, main thread only; ${run.rounds} round(s) × ${run.seconds} s per load. ` +
+    'A sample counts wall time, so on a busy machine every figure grows with the time the thread waited for its core: ' +
+    'compare shares and sides of one run, not runs.\n\n')
   for (const comparison of COMPARISONS) process.stdout.write(`${render(comparison, run)}\n`)
 }
 
