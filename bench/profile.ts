@@ -26,8 +26,8 @@ pinThisScriptToCpu0()
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 5)
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 3)
-// Node's default. At 250 µs V8's sampling thread, on the server's one core, tripled a hit's CPU and cut its rate
-// fivefold; at 1000 µs a hit cost what it costs unprofiled, within this machine's noise.
+// Node's default. At 250 µs a hit's CPU tripled and its rate fell to a quarter (V8's sampler shares the server's one
+// core); at 1000 µs a hit cost what it costs unprofiled, within this machine's noise.
 const INTERVAL_US = Number(process.env.PROFILE_INTERVAL_US ?? 1000)
 const TOP = Number(process.env.PROFILE_TOP ?? 25)
 const KEEP = process.env.PROFILE_KEEP === '1'
