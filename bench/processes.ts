@@ -3,7 +3,7 @@
  * CPU 1 for whatever is measured), how long it takes to answer, and what it costs the machine.
  */
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 
 export const PINNING = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0
@@ -75,5 +75,30 @@ export function cpuSeconds (pid: number | undefined): number {
 }
 
 export function rssMb (pid: number | undefined): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024
+  return statusMb(pid, 'VmRSS')
+}
+
+function statusMb (pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid ?? 0}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024
+}
+
+export interface PeakRss<T> { result: T, peakMb: number, measuredBy: 'VmHWM' | 'RSS polled every 10 ms' }
+
+/**
+ * The process's highest RSS while `work` runs: the kernel's own high-water mark (VmHWM), reset first by
+ * writing 5 to clear_refs; where that is refused, RSS polled, which can miss a peak shorter than the poll.
+ */
+export async function peakRssDuring<T> (pid: number | undefined, work: () => Promise<T>): Promise<PeakRss<T>> {
+  let reset = true
+  try { writeFileSync(`/proc/${pid ?? 0}/clear_refs`, '5') } catch { reset = false }
+  let polled = rssMb(pid)
+  const poll = reset ? undefined : setInterval(() => { polled = Math.max(polled, rssMb(pid)) }, 10)
+  try {
+    const result = await work()
+    return reset
+      ? { result, peakMb: statusMb(pid, 'VmHWM'), measuredBy: 'VmHWM' }
+      : { result, peakMb: Math.max(polled, rssMb(pid)), measuredBy: 'RSS polled every 10 ms' }
+  } finally {
+    clearInterval(poll)
+  }
 }

@@ -1,8 +1,11 @@
 /**
  * The bench's markdown: one table of the load scenarios (medians over rounds, CPU per request
  * against the ceiling of the same bytes), the lines that compare a miss with the upstream and with
- * an RSA signature, the memory figures, and the targets each met or not.
+ * an RSA signature, the memory figures, and the targets each met or not; then how cost grows with
+ * the work (bench/growth-report.ts).
  */
+import { renderGrowth } from './growth-report.js'
+import type { GrowthRun } from './growth.js'
 import type { Figure } from './load.js'
 import type { RedisBytesFigure } from './redis-bytes.js'
 import type { MemoryMetrics } from './service-metrics.js'
@@ -35,6 +38,7 @@ export interface BenchRun {
   startup: StartupFigure
   rssAfterLoadMb: number
   memory: MemoryMetrics
+  growth: GrowthRun
   /** The commit measured beside this build, when BENCH_BEFORE named one. */
   beforeRef?: string | undefined
 }
@@ -110,7 +114,7 @@ export function renderReport (run: BenchRun): string {
       `spawn → first 200 from /readyz: **${startupSeconds.toFixed(2)} s** median (${range(run.startup.readySeconds, 2)} s); ` +
       `RSS after 2 s idle: **${idleRss.toFixed(0)} MB** median (${range(run.startup.idleRssMb, 0)} MB); ` +
       `${run.startup.readySeconds.length} starts.`,
-    `- (f) service RSS after every load scenario (herd included): **${run.rssAfterLoadMb.toFixed(0)} MB** ` +
+    `- (f) service RSS after every load scenario (the growth's and the herd included): **${run.rssAfterLoadMb.toFixed(0)} MB** ` +
       `(V8 heap ${run.memory.heapTotalMb.toFixed(0)} MB, of which ${run.memory.heapUsedMb.toFixed(0)} MB used; ` +
       `external ${run.memory.externalMb.toFixed(0)} MB).`,
     '',
@@ -132,7 +136,7 @@ export function renderReport (run: BenchRun): string {
     target(`RSS after load ≤ ${TARGETS.rssAfterLoadMb} MB`, `${run.rssAfterLoadMb.toFixed(0)} MB`,
       run.rssAfterLoadMb <= TARGETS.rssAfterLoadMb)
   ]
-  return `${[...lines, ...beforeAndAfter(run)].join('\n')}\n`
+  return `${[...lines, ...renderGrowth(run.growth), ...beforeAndAfter(run)].join('\n')}\n`
 }
 
 /** The same two scenarios on the other build, round by round beside this one's: a change's cost in one run. */

@@ -5,19 +5,22 @@
  * unmeasured warm-up on each server, alternating rounds of (a) the ceiling, (b) hot-page hits,
  * (c) hits over 1,000 pages, (a') the ceiling sending the gzip bytes, (g) hot hits taking gzip,
  * (d) misses forced with no-cache against a 20 ms upstream and (u) that upstream called directly;
- * then (e) a herd and (f) the RSS after it all. The WeChat Pay simulator speaks TLS. The load
- * generator and the simulator run on CPU 0, servers on CPU 1.
+ * then how cost grows with the work (bench/growth.ts), (e) a herd and (f) the RSS after it all.
+ * The WeChat Pay simulator speaks TLS. The load generator and the simulator run on CPU 0, servers
+ * on CPU 1.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { request } from 'undici'
+import { GROWTH_SERVICE_ENV, runGrowth } from './growth.js'
 import { loadOn, type Figure } from './load.js'
 import { PINNING, pinThisScriptToCpu0, rssMb, runJsonChild, sleep, start, stopAll, stop, waitFor } from './processes.js'
 import { measureRedisBytes } from './redis-bytes.js'
 import { renderReport, type BenchRun, type Round } from './report.js'
 import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
+import { resetSimulator, setUpstreamDelay } from './simulator-control.js'
 import { imageRuntime } from './image-runtime.js'
 import { measureStartup } from './startup.js'
 import { buildBefore, describeRef } from './before-build.js'
@@ -42,8 +45,11 @@ const BASE = 'http://127.0.0.1:19101'
 const CEILING = 'http://127.0.0.1:19102'
 const LOGGED_CEILING = 'http://127.0.0.1:19106'
 const MINIMAL = 'http://127.0.0.1:19105'
+// The growth's /cards/all lists, on a service process of their own.
+const LISTS = 'http://127.0.0.1:19107'
 const HOT_APPID = 'wxbenchhot'
-const HOT = `/cards?appid=${HOT_APPID}&offset=0&limit=20`
+const HOT_LIMIT = 20
+const HOT = `/cards?appid=${HOT_APPID}&offset=0&limit=${HOT_LIMIT}`
 // Full pages (an appid has 23 demo cards): the hot page's size, so (c) differs from (b) only in
 // where the page comes from.
 const SPREAD_PREFIX = 'wxbench'
@@ -61,10 +67,6 @@ async function get (url: string, headers: Record<string, string> = {}): Promise<
     if (answer.statusCode !== 503 || attempt === 20) throw new Error(`${url}: ${answer.statusCode} ${body.toString('utf8').slice(0, 300)}`)
     await sleep(100)
   }
-}
-
-async function setUpstreamDelay (ms: number): Promise<void> {
-  await fetch(`${SIMULATOR_CONTROL}/delay?ms=${ms}`, { method: 'POST' })
 }
 
 try {
@@ -92,7 +94,7 @@ try {
 
   // The service for the load: dist/server.js, default settings, logging on, Redis on. Only the
   // upstream budget and one caller's no-cache allowance are raised, or (d) would measure the 5/s
-  // merchant quota and NO_CACHE_PER_MINUTE instead.
+  // merchant quota and NO_CACHE_PER_MINUTE instead, and CARDS_ALL_MAX for the growth's longest list.
   const serviceEnv = (port: number): Record<string, string> => ({
     ...credentials,
     ...trust,
@@ -102,7 +104,8 @@ try {
     PORT: String(port),
     REDIS_URL,
     UPSTREAM_MAX_RPS: '10000',
-    NO_CACHE_PER_MINUTE: '1000000'
+    NO_CACHE_PER_MINUTE: '1000000',
+    ...GROWTH_SERVICE_ENV
   })
   const service = start(['dist/server.js'], serviceEnv(19101))
   await waitFor(`${BASE}/readyz`)
@@ -142,8 +145,12 @@ try {
   await loadOn(service, BASE, { seconds: WARM_UP_SECONDS, paths: SPREAD })
   if (before !== undefined) await loadOn(before, `${BEFORE}${HOT}`, { seconds: WARM_UP_SECONDS })
   const rounds: Round[] = []
-  const forcedMisses = async (server: typeof service, url: string): Promise<Figure> =>
-    await loadOn(server, url, { seconds: SECONDS, connections: MISS_CALLERS, headers: { 'cache-control': 'no-cache' }, paths: SPREAD })
+  const forcedMisses = async (server: typeof service, url: string, callers = MISS_CALLERS): Promise<Figure> =>
+    await loadOn(server, url, { seconds: SECONDS, connections: callers, headers: { 'cache-control': 'no-cache' }, paths: SPREAD })
+  const upstreamAlone = async (callers: number): Promise<UpstreamFigure> => await runJsonChild<UpstreamFigure>([
+    '--import', 'tsx', 'bench/upstream-direct-process.ts',
+    credentialsFile, certificate.certFile, String(callers), String(SECONDS), SPREAD_PREFIX, String(SPREAD.length)
+  ])
   for (let round = 0; round < ROUNDS; round++) {
     const a = await loadOn(ceiling, `${CEILING}/cards`, { seconds: SECONDS })
     const a3 = await loadOn(loggedCeiling, `${LOGGED_CEILING}/cards`, { seconds: SECONDS })
@@ -153,7 +160,7 @@ try {
     checkCompressed('(a\')', a2)
     const g = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS, headers: GZIP })
     checkCompressed('(g)', g)
-    await setUpstreamDelay(UPSTREAM_DELAY_MS)
+    await setUpstreamDelay(SIMULATOR_CONTROL, UPSTREAM_DELAY_MS)
     const attemptsBefore = await upstreamAttemptTotals(BASE)
     const d = await forcedMisses(service, BASE)
     const attemptsAfter = await upstreamAttemptTotals(BASE)
@@ -162,11 +169,8 @@ try {
     const then = before === undefined
       ? undefined
       : { d: await forcedMisses(before, BEFORE), b: await loadOn(before, `${BEFORE}${HOT}`, { seconds: SECONDS }) }
-    const upstream = await runJsonChild<UpstreamFigure>([
-      '--import', 'tsx', 'bench/upstream-direct-process.ts',
-      credentialsFile, certificate.certFile, String(MISS_CALLERS), String(SECONDS), SPREAD_PREFIX, String(SPREAD.length)
-    ])
-    await setUpstreamDelay(0)
+    const upstream = await upstreamAlone(MISS_CALLERS)
+    await setUpstreamDelay(SIMULATOR_CONTROL, 0)
     rounds.push({
       load: { a, a3, b, c, a2, g, d, m },
       upstream,
@@ -176,11 +180,30 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`)
   }
 
+  const growth = await runGrowth({
+    service,
+    base: BASE,
+    simulatorControl: SIMULATOR_CONTROL,
+    redisUrl: REDIS_URL,
+    mchid: credentials.WECHATPAY_MCHID,
+    seconds: SECONDS,
+    upstreamDelayMs: UPSTREAM_DELAY_MS,
+    hot: { appid: HOT_APPID, limit: HOT_LIMIT },
+    warmUpSeconds: WARM_UP_SECONDS,
+    startService: async () => {
+      const child = start(['dist/server.js'], serviceEnv(19107))
+      await waitFor(`${LISTS}/readyz`)
+      return { process: child, base: LISTS }
+    },
+    forcedMisses: async (callers) => await forcedMisses(service, BASE, callers),
+    upstreamAlone
+  })
+
   // (e) The herd: a page nobody has fetched, 200 callers at once over two processes.
   const second = start(['dist/server.js'], serviceEnv(19103))
   await waitFor('http://127.0.0.1:19103/readyz')
-  await fetch(`${SIMULATOR_CONTROL}/reset`, { method: 'POST' })
-  await setUpstreamDelay(UPSTREAM_DELAY_MS)
+  await resetSimulator(SIMULATOR_CONTROL)
+  await setUpstreamDelay(SIMULATOR_CONTROL, UPSTREAM_DELAY_MS)
   const herdPath = `/cards?appid=wxherd${Date.now()}&offset=0&limit=20`
   const statuses = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
     const answer = await fetch(`http://127.0.0.1:${i % 2 === 0 ? 19101 : 19103}${herdPath}`)
@@ -191,7 +214,7 @@ try {
   const upstreamCalls = Number(await (await fetch(`${SIMULATOR_CONTROL}/calls`)).text())
   await stop(second)
 
-  // (f) After every load scenario, the herd included.
+  // (f) After every load scenario, the growth's and the herd included.
   const rssAfterLoadMb = rssMb(service.pid)
   const report = renderReport({
     at: new Date(),
@@ -206,6 +229,7 @@ try {
     startup,
     rssAfterLoadMb,
     memory: await memoryMetrics(BASE),
+    growth,
     beforeRef: BEFORE_REF === undefined ? undefined : describeRef(BEFORE_REF)
   })
   process.stdout.write(report)

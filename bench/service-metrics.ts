@@ -21,3 +21,17 @@ export async function memoryMetrics (base: string): Promise<MemoryMetrics> {
     externalMb: mb('nodejs_external_memory_bytes')
   }
 }
+
+/** How the service's cached answers of one endpoint were obtained so far, by outcome (hit, miss, stale, bypass…). */
+export async function cacheOutcomeTotals (base: string, endpoint = 'cards'): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text()
+  const totals: Record<string, number> = {}
+  for (const line of text.split('\n')) {
+    const match = /^cards_cache_outcomes_total\{([^}]*)\} (\S+)$/.exec(line)
+    const labels = match?.[1] ?? ''
+    if (match === null || !labels.includes(`endpoint="${endpoint}"`)) continue
+    const outcome = /outcome="([^"]*)"/.exec(labels)?.[1] ?? '?'
+    totals[outcome] = (totals[outcome] ?? 0) + Number(match[2])
+  }
+  return totals
+}

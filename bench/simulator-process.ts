@@ -2,13 +2,16 @@
  * The WeChat Pay simulator as a process of its own for the benchmarks, so every service process
  * talks to one upstream whose calls can be counted. It writes the credentials the services need to
  * the file named by argv[2] and serves a small control API on the port given by argv[3]:
- * GET /calls (count), POST /delay?ms=N (every later answer waits N ms), POST /reset.
+ * GET /calls (count), POST /delay?ms=N (every later answer waits N ms), POST /reset (also forgets
+ * the lists below), POST /cards?appid=A&count=N (A lists its first N demo cards instead of 23, for
+ * the bench's long lists; the sandbox's own default is untouched).
  * Given a key and a certificate file (argv[4], argv[5]), it speaks TLS, as WeChat Pay does; the
  * control API stays plain HTTP.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { KeyExportOptions, KeyObject } from 'node:crypto'
+import { demoCards } from '../src/sandbox/demo-cards.js'
 import { startFakeWechatpay } from '../test/helpers/fake-wechatpay.js'
 
 const [credentialsFile, controlPort, tlsKeyFile, tlsCertFile] = process.argv.slice(2)
@@ -40,6 +43,10 @@ createServer((req, res) => {
     res.end(String(calls + simulator.calls.length))
   } else if (req.method === 'POST' && url.pathname === '/delay') {
     simulator.setLatency(Number(url.searchParams.get('ms') ?? 0))
+    res.end('ok')
+  } else if (req.method === 'POST' && url.pathname === '/cards') {
+    const appid = url.searchParams.get('appid') ?? ''
+    simulator.setCards(appid, demoCards(appid, Number(url.searchParams.get('count'))))
     res.end('ok')
   } else if (req.method === 'POST' && url.pathname === '/reset') {
     simulator.reset()

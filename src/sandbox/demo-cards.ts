@@ -128,8 +128,11 @@ function demoCard (appid: string, index: number): DemoCard {
   }
 }
 
-/** `count` cards (default 23: two full pages of 10 and a short third, or one page of 20 and a short one). */
-export function demoCards (appid: string, count = 23): DemoCard[] {
+/** Two full pages of 10 and a short third, or one page of 20 and a short one. */
+export const DEMO_CARDS_PER_APPID = 23
+
+/** The first `count` of an appid's cards: the first n are the same whatever the count. */
+export function demoCards (appid: string, count = DEMO_CARDS_PER_APPID): DemoCard[] {
   const cards: DemoCard[] = []
   for (let i = 0; i < count; i++) cards.push(demoCard(appid, i))
   return cards

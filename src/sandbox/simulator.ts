@@ -4,6 +4,7 @@ import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { errorAnswer, prepareAnswer, sendPrepared, type Answer } from './answer-writer.js'
 import { cardAnswer, KnownCards } from './card-lookup.js'
+import { cardsPageBody } from './cards-page.js'
 import { demoCards } from './demo-cards.js'
 import { isShapingFault, type Fault } from './faults.js'
 import { requestedFault, SANDBOX_FAULT_HEADER } from './requested-faults.js'
@@ -220,16 +221,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     const { appid, offset, limit, brandId } = checked.query
     const cards = overrides.get(appid) ?? cardsFor(appid, brandId)
     known.add(cards)
-    const page = {
-      data: cards.slice(offset * limit, offset * limit + limit),
-      need_dynamic_code: false,
-      total_count: cards.length,
-      offset,
-      limit
-    }
     send(req, res, {
       status: 200,
-      body: Buffer.from(JSON.stringify(page), 'utf8'),
+      body: cardsPageBody({ data: cards.slice(offset * limit, offset * limit + limit), totalCount: cards.length, offset, limit }),
       contentType: 'application/json; charset=utf-8',
       signed: true
     }, fault)

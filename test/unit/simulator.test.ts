@@ -2,7 +2,8 @@ import { randomBytes, sign, verify, generateKeyPairSync, type KeyObject } from '
 import { Agent, request, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { generateSandboxCredentials, simulatorSideOf, type SandboxCredentials } from '../../src/sandbox/credentials.js'
-import { demoCards, DEMO_BRANDS } from '../../src/sandbox/demo-cards.js'
+import { cardsPageBody } from '../../src/sandbox/cards-page.js'
+import { demoCards, DEMO_BRANDS, DEMO_CARDS_PER_APPID } from '../../src/sandbox/demo-cards.js'
 import { startSimulator, type Simulator } from '../../src/sandbox/simulator.js'
 
 // The simulator runs on an injected clock so answer timestamps and skew checks are exact.
@@ -100,6 +101,8 @@ describe('successful pages', () => {
     expect(page.data.map((c: { card_id: string }) => c.card_id)).toEqual(all.slice(10, 20).map((c) => c.card_id))
     expect(json(await call(cardsUrl(2, 10))).data).toHaveLength(3)
     expect(json(await call(cardsUrl(3, 10))).data).toHaveLength(0)
+    // The benchmark primes Redis with pages built by cardsPageBody: they must be the simulator's bytes.
+    expect(reply.body.equals(cardsPageBody({ data: all.slice(10, 20), totalCount: all.length, offset: 1, limit: 10 }))).toBe(true)
   })
 
   it('records every call with the exact request target and a verified authorization', async () => {
@@ -151,8 +154,12 @@ describe('successful pages', () => {
 describe('demo cards', () => {
   it('are deterministic per appid and carry every field of the example card', () => {
     const cards = demoCards(APPID)
-    expect(cards).toHaveLength(23)
+    expect(cards).toHaveLength(DEMO_CARDS_PER_APPID)
+    expect(DEMO_CARDS_PER_APPID).toBe(23)
     expect(demoCards(APPID)).toEqual(cards)
+    // A shorter or longer list starts with the same cards, so one page needs only its own.
+    expect(demoCards(APPID, 2)).toEqual(cards.slice(0, 2))
+    expect(demoCards(APPID, 30).slice(0, 23)).toEqual(cards)
     expect(demoCards('wx_other')[0]?.card_id).not.toBe(cards[0]?.card_id)
     for (const card of cards) {
       expect(card.card_id).toMatch(/^p[A-Za-z0-9_-]{27}$/)
