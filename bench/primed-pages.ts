@@ -5,7 +5,7 @@
  * remembered and deleted by deleteAll: they are the bench's throw-away merchant's.
  */
 import { Redis } from 'ioredis'
-import { decodeEntry, encodeEntry, gzipOnce, strongEtag, type CacheEntry } from '../src/cache/cache-entry.js'
+import { decodeEntry, encodeEntry, pageEntry as cachedEntry, type CacheEntry } from '../src/cache/cache-entry.js'
 import { retentionMs } from '../src/cache/freshness.js'
 import { CACHE_VARIABLES } from '../src/config/variables/cache.js'
 import { cardsPageBody } from '../src/sandbox/cards-page.js'
@@ -115,5 +115,5 @@ export class PagePrimer {
 export function pageEntry (appid: string, limit: number, stamp: FrameStamp, storedAt: number): CacheEntry {
   const data = demoCards(appid, Math.min(limit, DEMO_CARDS_PER_APPID))
   const body = cardsPageBody({ data, totalCount: DEMO_CARDS_PER_APPID, offset: 0, limit })
-  return { body, gzip: gzipOnce(body), storedAt, etag: strongEtag(body), ...stamp }
+  return cachedEntry(body, { storedAt, ...stamp })
 }

@@ -29,7 +29,8 @@ import type { UpstreamFigure } from './upstream-direct.js'
 
 pinThisScriptToCpu0()
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+// Five: a hit's ratio to its floors moved by a third across three-round runs.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 // A commit to measure beside this build, hot hits and forced misses, round by round (bench/before-build.ts).
 const BEFORE_REF = process.env.BENCH_BEFORE
 const BEFORE = 'http://127.0.0.1:19104'
@@ -44,6 +45,7 @@ const SIMULATOR_CONTROL = 'http://127.0.0.1:19100'
 const BASE = 'http://127.0.0.1:19101'
 const CEILING = 'http://127.0.0.1:19102'
 const LOGGED_CEILING = 'http://127.0.0.1:19106'
+const LEAN_LOGGED_CEILING = 'http://127.0.0.1:19108'
 const MINIMAL = 'http://127.0.0.1:19105'
 // The growth's /cards/all lists, on a service process of their own.
 const LISTS = 'http://127.0.0.1:19107'
@@ -124,6 +126,9 @@ try {
   const loggedCeiling = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), '19106',
     'access-log'])
   await waitFor(`${LOGGED_CEILING}/cards`)
+  const leanLoggedCeiling = start(['--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'),
+    '19108', 'lean-access-log'])
+  await waitFor(`${LEAN_LOGGED_CEILING}/cards`)
   const minimal = start(['--import', 'tsx', 'bench/minimal-miss-server.ts', credentialsFile, '19105', REDIS_URL],
     { ...trust, ...runtime.env })
   await waitFor(`${MINIMAL}${SPREAD[0] ?? HOT}`)
@@ -138,6 +143,7 @@ try {
   }
   await loadOn(ceiling, `${CEILING}/cards`, { seconds: WARM_UP_SECONDS })
   await loadOn(loggedCeiling, `${LOGGED_CEILING}/cards`, { seconds: WARM_UP_SECONDS })
+  await loadOn(leanLoggedCeiling, `${LEAN_LOGGED_CEILING}/cards`, { seconds: WARM_UP_SECONDS })
   await loadOn(minimal, MINIMAL, { seconds: WARM_UP_SECONDS, connections: MISS_CALLERS, paths: SPREAD })
   await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: WARM_UP_SECONDS, headers: GZIP })
   await loadOn(service, `${BASE}${HOT}`, { seconds: WARM_UP_SECONDS })
@@ -154,6 +160,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const a = await loadOn(ceiling, `${CEILING}/cards`, { seconds: SECONDS })
     const a3 = await loadOn(loggedCeiling, `${LOGGED_CEILING}/cards`, { seconds: SECONDS })
+    const a4 = await loadOn(leanLoggedCeiling, `${LEAN_LOGGED_CEILING}/cards`, { seconds: SECONDS })
     const b = await loadOn(service, `${BASE}${HOT}`, { seconds: SECONDS })
     const c = await loadOn(service, BASE, { seconds: SECONDS, paths: SPREAD })
     const a2 = await loadOn(ceiling, `${CEILING}/cards.gz`, { seconds: SECONDS, headers: GZIP })
@@ -172,7 +179,7 @@ try {
     const upstream = await upstreamAlone(MISS_CALLERS)
     await setUpstreamDelay(SIMULATOR_CONTROL, 0)
     rounds.push({
-      load: { a, a3, b, c, a2, g, d, m },
+      load: { a, a3, a4, b, c, a2, g, d, m },
       upstream,
       serviceAttemptMs: (1000 * (attemptsAfter.sum - attemptsBefore.sum)) / Math.max(1, attemptsAfter.count - attemptsBefore.count),
       before: then

@@ -16,6 +16,14 @@ export function strongEtag (body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
 }
 
+/** A fetched page as the cache keeps it, its gzip form made once. */
+export function pageEntry (body: Buffer, stamp: Pick<CacheEntry, 'storedAt' | 'requestId' | 'generation'>): CacheEntry {
+  const gzip = gzipOnce(body)
+  // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
+  // gzip is lossless: its bytes tell pages apart as the body's do, and are a tenth as many to hash.
+  return { body: ownBytes(body), gzip, etag: strongEtag(gzip ?? body), ...stamp }
+}
+
 export function entryBytes (entry: CacheEntry): number {
   return entry.body.length + (entry.gzip?.length ?? 0)
 }

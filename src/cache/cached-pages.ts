@@ -4,7 +4,7 @@ import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { ProblemError, secondsToWait } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { gzipOnce, ownBytes, strongEtag, type CacheEntry } from './cache-entry.js'
+import { pageEntry, type CacheEntry } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { Filled, FleetFill, HeldFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
@@ -121,17 +121,7 @@ export class CachedPages<Q> {
 
   async #fetchAndStore (keys: PageKeys, query: Q, generation: string | undefined, held: HeldFill): Promise<Filled> {
     const page = await this.#options.fetch(query, held.turn)
-    const gzip = gzipOnce(page.body)
-    const entry: CacheEntry = {
-      // A small page comes in a slice of Node's shared pool; a cached one must not pin the rest of it.
-      body: ownBytes(page.body),
-      gzip,
-      storedAt: this.#now(),
-      requestId: page.requestId ?? '',
-      // gzip is lossless: its bytes tell pages apart as the body's do, and are a tenth as many to hash.
-      etag: strongEtag(gzip ?? page.body),
-      generation: generation ?? ''
-    }
+    const entry = pageEntry(page.body, { storedAt: this.#now(), requestId: page.requestId ?? '', generation: generation ?? '' })
     // Without a generation (the store was unreachable at read time) the entry could outlive a purge.
     const retention = retentionMs(this.#options.policy)
     const stored = generation !== undefined && (held.storeAndSettle === undefined

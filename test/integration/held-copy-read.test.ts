@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { frameHeader, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { frameHeader, pageEntry, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
 import type { RedisConnection } from '../../src/redis/connection.js'
 import { RedisGuard } from '../../src/redis/guard.js'
@@ -19,8 +19,8 @@ const RETENTION_MS = 60_000
 
 function entryOf (text: string, storedAt: number, generation = '0.0'): CacheEntry {
   // Memory of its own, as a page fetched from WeChat Pay is (src/cache/cached-pages.ts).
-  const body = ownBytes(Buffer.from(JSON.stringify({ data: [{ text: text.repeat(4_000) }] })))
-  return { body, gzip: gzipOnce(body), storedAt, requestId: `R-${storedAt}`, etag: strongEtag(body), generation }
+  const body = Buffer.from(JSON.stringify({ data: [{ text: text.repeat(4_000) }] }))
+  return pageEntry(body, { storedAt, requestId: `R-${storedAt}`, generation })
 }
 
 function replicas (client: RedisConnection): { writer: RedisPageStore, reader: LayeredPageStore, clock: { now: number } } {
