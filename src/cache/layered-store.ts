@@ -11,6 +11,9 @@ export interface LayeredStoreOptions {
 
 interface Copy { entry: CacheEntry, until: number }
 
+// Page keys remembered as asked once, per copy the layer may hold: a few MB at most at the default 10,000 copies.
+const ASKED_LIMIT_PER_COPY = 4
+
 /**
  * In-process copies of verified pages in front of Redis, answered for `localTtlMs` without a round trip.
  * A copy is only what Redis answered a moment ago, dropped at once on any announced purge or fill; the
@@ -23,6 +26,10 @@ export class LayeredPageStore implements PageStore {
   #bytes = 0
   /** A page Redis sent before a drop but that arrives after it may be the very one dropped: it is answered, not kept. */
   #drops = 0
+  /** Pages asked of Redis in this TTL (since `#askedSince`) and in the one before. */
+  #asked = new Set<string>()
+  #askedBefore = new Set<string>()
+  #askedSince = 0
   readonly #options: LayeredStoreOptions
   readonly #now: () => number
 
@@ -41,10 +48,28 @@ export class LayeredPageStore implements PageStore {
     const drops = this.#drops
     // From when Redis was asked: a slow answer does not stretch how long a copy may outlive a lost announcement.
     const asked = this.#now()
+    const again = copy !== undefined || this.#readBefore(keys.page, asked)
     const shared = await this.#shared.read(keys, copy?.entry)
-    if (shared?.entry !== undefined && drops === this.#drops) this.#keep(keys.page, shared.entry, asked)
+    if (shared?.entry !== undefined && drops === this.#drops && again) this.#keep(keys.page, shared.entry, asked)
     else this.#drop(keys.page)
     return shared
+  }
+
+  /**
+   * Whether this page was asked of Redis within the last one or two TTLs. Only such a page is copied: one
+   * asked for less often would find its copy gone each time, and copying it would be work for nothing (over
+   * 100,000 pages, every hit copied a page nobody read again).
+   */
+  #readBefore (pageKey: string, now: number): boolean {
+    const ttl = this.#options.localTtlMs
+    if (now - this.#askedSince >= ttl) {
+      this.#askedBefore = now - this.#askedSince >= 2 * ttl ? new Set() : this.#asked
+      this.#asked = new Set()
+      this.#askedSince = now
+    }
+    if (this.#asked.has(pageKey) || this.#askedBefore.has(pageKey)) return true
+    if (this.#asked.size < ASKED_LIMIT_PER_COPY * this.#options.maxEntries) this.#asked.add(pageKey)
+    return false
   }
 
   async write (keys: PageKeys, entry: CacheEntry, retentionMs: number): Promise<boolean> {

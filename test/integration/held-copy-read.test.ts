@@ -62,10 +62,12 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     const stored = entryOf('a', clock.now)
     await writer.write(keys, stored, RETENTION_MS)
+    // Asked for twice, the page is kept: what the reader keeps is a copy of its own of what Redis sent.
     expect((await reader.read(keys))?.entry?.etag).toBe(stored.etag)
-    // What the reader keeps is a copy of its own of what Redis sent.
+    await reader.read(keys)
     const copy = (await reader.read(keys))?.entry
     expect(copy?.etag).toBe(stored.etag)
+    expect((await reader.read(keys))?.entry).toBe(copy)
 
     clock.now += TTL_MS + 1
     const confirmed = await reader.read(keys)
@@ -88,7 +90,8 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     const readBack = (await reader.read(keys))?.entry
     expect(readBack).not.toBe(stored) // decoded from what Redis sent
     expect(readBack?.etag).toBe(stored.etag)
-    // Kept now, it serves from memory for a TTL: Redis, which no longer has it, is not asked.
+    await reader.read(keys)
+    // Asked for again, kept now, it serves from memory for a TTL: Redis, which no longer has it, is not asked.
     await client.del(keys.page)
     expect((await reader.read(keys))?.entry?.etag).toBe(stored.etag)
   })
@@ -97,7 +100,10 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     const { writer, reader, clock } = replicas(client)
     const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     await writer.write(keys, entryOf('a', clock.now), RETENTION_MS)
+    await reader.read(keys)
+    await reader.read(keys)
     const copy = (await reader.read(keys))?.entry
+    expect(reader.size).toBe(1)
     clock.now += TTL_MS + 1
     // Same bytes fetched again later: only the header (its fetch time) tells the two apart.
     const refetched = entryOf('a', clock.now)
@@ -116,6 +122,8 @@ describe.each(deployments)('a replica confirming its expired copy with %s', (_na
     const keys = cardsPageKeys('m', { appid: uniqueAppid(), offset: 0, limit: 20 })
     await writer.write(keys, entryOf('a', clock.now), RETENTION_MS)
     await reader.read(keys)
+    await reader.read(keys)
+    expect(reader.size).toBe(1)
     await writer.purge([keys.generations[0] as string])
     clock.now += TTL_MS + 1
     const read = await reader.read(keys)

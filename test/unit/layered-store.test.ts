@@ -27,9 +27,10 @@ function layered (
   return { hot, shared }
 }
 
-/** A page stored in the shared store and read once through the hot layer, which then keeps a copy. */
+/** A page stored in the shared store and read twice through the hot layer, which then keeps a copy. */
 async function kept (hot: LayeredPageStore, shared: MemoryPageStore, offset: number, size: number): Promise<void> {
   await shared.write(keysFor(offset), entryOf(size), 60_000)
+  await hot.read(keysFor(offset))
   await hot.read(keysFor(offset))
 }
 
@@ -93,7 +94,8 @@ describe('the in-process hot layer in front of Redis', () => {
     const chunk = Buffer.alloc(1024 * 1024, 'x')
     const body = chunk.subarray(1000, 21_000)
     await shared.write(keysFor(0), { body, storedAt: 0, requestId: 'R', etag: strongEtag(body), generation: '0.0' }, 60_000)
-    await hot.read(keysFor(0)) // from the shared store, kept here
+    await hot.read(keysFor(0)) // from the shared store, not kept: read once
+    await hot.read(keysFor(0)) // from the shared store again, kept here
     const kept = (await hot.read(keysFor(0)))?.entry
     expect((await hot.read(keysFor(0)))?.entry).toBe(kept) // answered from this layer
     expect(kept?.body.equals(body)).toBe(true)
@@ -166,5 +168,34 @@ describe('the in-process hot layer in front of Redis', () => {
     await kept(hot, shared, 1, 500)
     hot.dropLocal()
     expect([hot.size, hot.bytes]).toEqual([0, 0])
+  })
+
+  it('copies only a page asked for again within one or two TTLs: reads spread over many pages copy nothing', async () => {
+    let now = 0
+    const { hot, shared } = layered({ now: () => now })
+    for (let offset = 0; offset < 50; offset++) await shared.write(keysFor(offset), entryOf(1_000), 60_000)
+    for (let offset = 0; offset < 50; offset++) expect((await hot.read(keysFor(offset)))?.entry).toBeDefined()
+    expect(hot.size).toBe(0)
+    // Asked again in the next TTL: kept.
+    now = 1_500
+    await hot.read(keysFor(0))
+    expect(hot.size).toBe(1)
+    // A purge the shared store knows of and this layer does not: only a copy still answers with the page.
+    const ofAppid = (appid: string): PageKeys => cardsPageKeys('m', { appid, offset: 0, limit: 5 })
+    const answeredFromCopy = async (keys: PageKeys): Promise<boolean> => {
+      await shared.purge([...keys.generations])
+      return (await hot.read(keys))?.entry !== undefined
+    }
+    const [once, twice] = [ofAppid('wxOnce'), ofAppid('wxTwice')]
+    for (const keys of [once, twice]) await shared.write(keys, entryOf(1_000), 60_000)
+    // Asked first at 1,500 and again more than two TTLs later: forgotten meanwhile, so not copied.
+    await hot.read(once)
+    now = 3_600
+    await hot.read(once)
+    expect(await answeredFromCopy(once)).toBe(false)
+    // Asked twice within a TTL: copied.
+    await hot.read(twice)
+    await hot.read(twice)
+    expect(await answeredFromCopy(twice)).toBe(true)
   })
 })
