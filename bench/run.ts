@@ -5,7 +5,7 @@
  * unmeasured warm-up on each server, alternating rounds of (a) the ceiling, (b) hot-page hits,
  * (c) hits over 1,000 pages, (a') the ceiling sending the gzip bytes, (g) hot hits taking gzip,
  * (d) misses forced with no-cache against a 20 ms upstream and (u) that upstream called directly;
- * then how cost grows with the work (bench/growth.ts), (e) a herd and (f) the RSS after it all.
+ * then (e) a herd, (f) the RSS after it all, and how cost grows with the work (bench/growth.ts).
  * The WeChat Pay simulator speaks TLS. The load generator and the simulator run on CPU 0, servers
  * on CPU 1.
  */
@@ -187,6 +187,26 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`)
   }
 
+  // (e) The herd: a page nobody has fetched, 200 callers at once over two processes.
+  const second = start(['dist/server.js'], serviceEnv(19103))
+  await waitFor('http://127.0.0.1:19103/readyz')
+  await resetSimulator(SIMULATOR_CONTROL)
+  await setUpstreamDelay(SIMULATOR_CONTROL, UPSTREAM_DELAY_MS)
+  const herdPath = `/cards?appid=wxherd${Date.now()}&offset=0&limit=20`
+  const statuses = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+    const answer = await fetch(`http://127.0.0.1:${i % 2 === 0 ? 19101 : 19103}${herdPath}`)
+    await answer.arrayBuffer()
+    return answer.status
+  }))
+  await sleep(300)
+  const upstreamCalls = Number(await (await fetch(`${SIMULATOR_CONTROL}/calls`)).text())
+  await stop(second)
+
+  // (f) After every scenario of the rounds and the herd; the growth's come after, with RSS figures of their own.
+  const rssAfterLoadMb = rssMb(service.pid)
+  const memory = await memoryMetrics(BASE)
+  await setUpstreamDelay(SIMULATOR_CONTROL, 0)
+
   const growth = await runGrowth({
     service,
     base: BASE,
@@ -206,23 +226,6 @@ try {
     upstreamAlone
   })
 
-  // (e) The herd: a page nobody has fetched, 200 callers at once over two processes.
-  const second = start(['dist/server.js'], serviceEnv(19103))
-  await waitFor('http://127.0.0.1:19103/readyz')
-  await resetSimulator(SIMULATOR_CONTROL)
-  await setUpstreamDelay(SIMULATOR_CONTROL, UPSTREAM_DELAY_MS)
-  const herdPath = `/cards?appid=wxherd${Date.now()}&offset=0&limit=20`
-  const statuses = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
-    const answer = await fetch(`http://127.0.0.1:${i % 2 === 0 ? 19101 : 19103}${herdPath}`)
-    await answer.arrayBuffer()
-    return answer.status
-  }))
-  await sleep(300)
-  const upstreamCalls = Number(await (await fetch(`${SIMULATOR_CONTROL}/calls`)).text())
-  await stop(second)
-
-  // (f) After every load scenario, the growth's and the herd included.
-  const rssAfterLoadMb = rssMb(service.pid)
   const report = renderReport({
     at: new Date(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
@@ -235,7 +238,7 @@ try {
     redis,
     startup,
     rssAfterLoadMb,
-    memory: await memoryMetrics(BASE),
+    memory,
     growth,
     beforeRef: BEFORE_REF === undefined ? undefined : describeRef(BEFORE_REF)
   })
