@@ -115,7 +115,8 @@ export function renderReport (run: BenchRun): string {
       `spawn → first 200 from /readyz: **${startupSeconds.toFixed(2)} s** median (${range(run.startup.readySeconds, 2)} s); ` +
       `RSS after 2 s idle: **${idleRss.toFixed(0)} MB** median (${range(run.startup.idleRssMb, 0)} MB); ` +
       `${run.startup.readySeconds.length} starts.`,
-    `- (f) service RSS after every scenario of the rounds and the herd (before the growth's, which report their own): **${run.rssAfterLoadMb.toFixed(0)} MB** ` +
+    '- (f) service RSS after every scenario of the rounds and the herd (before the growth\'s, which report their own): ' +
+      `**${run.rssAfterLoadMb.toFixed(0)} MB** ` +
       `(V8 heap ${run.memory.heapTotalMb.toFixed(0)} MB, of which ${run.memory.heapUsedMb.toFixed(0)} MB used; ` +
       `external ${run.memory.externalMb.toFixed(0)} MB).`,
     '',
