@@ -87,7 +87,12 @@ export async function runGrowth (context: GrowthContext): Promise<GrowthRun> {
 }
 
 /** INFO's used_memory before and after priming REDIS_PAGES pages of the hot page's size, and one key's MEMORY USAGE. */
-async function redisPerPage ({ hot }: GrowthContext, primer: PagePrimer): Promise<GrowthRun['redis']> {
+async function redisPerPage ({ hot, base }: GrowthContext, primer: PagePrimer): Promise<GrowthRun['redis']> {
+  // Stored again by this build: with BENCH_BEFORE the other build, sharing this Redis, may have stored it last.
+  const hotUrl = `${base}/cards?appid=${hot.appid}&offset=0&limit=${hot.limit}`
+  const refreshed = await fetch(hotUrl, { headers: { 'cache-control': 'no-cache' } })
+  await refreshed.arrayBuffer()
+  if (refreshed.status !== 200) throw new Error(`refreshing the hot page: ${refreshed.status}`)
   const stamp = await primer.adopt(hot.appid, hot.limit)
   const appids = Array.from({ length: REDIS_PAGES }, (_, i) => `${MEMORY_PREFIX}${i}`)
   const usedMemoryBefore = await primer.usedMemory()

@@ -2,7 +2,7 @@
  * npm run bench:profile: where the service's CPU goes, against the floor each cost is judged by, from
  * V8 CPU profiles (--cpu-prof) taken under the bench's own loads: (d) forced misses against (m) the
  * minimal miss server, (g) gzip hot hits against (a') bare Fastify sending the same gzip bytes, (b)
- * hot hits against (a3) Fastify with one access line. Same processes, settings and pinning as
+ * hot hits against (a4) Fastify with one access line written as the service writes its own. Same processes, settings and pinning as
  * bench/run.ts (own ports, so it can run beside it); only the load's windows are counted, start-up and
  * warm-up left out. Prints, per scenario, self time per request by category side by side, and the
  * functions that cost most. PROFILE_SECONDS (5) per load, PROFILE_ROUNDS (3) alternating rounds,
@@ -66,7 +66,7 @@ const COMPARISONS: Comparison[] = [
   {
     title: 'Hot hit',
     service: { server: 'service', label: '(b) service', path: HOT, load: {} },
-    floor: { server: 'loggedCeiling', label: '(a3) Fastify + line', path: '/cards', load: {} }
+    floor: { server: 'loggedCeiling', label: '(a4) Fastify + lean line', path: '/cards', load: {} }
   }
 ]
 
@@ -142,7 +142,7 @@ async function measure (work: string): Promise<Run> {
   const ceiling = (server: ServerName, ...mode: string[]): ChildProcess => start([...profileFlags(server), '--import', EXIT_ON_SIGTERM,
     '--import', 'tsx', 'bench/baseline-server.ts', join(work, 'page.json'), join(work, 'page.json.gz'), String(PORTS[server]), ...mode])
   processes.set('ceiling', ceiling('ceiling'))
-  processes.set('loggedCeiling', ceiling('loggedCeiling', 'access-log'))
+  processes.set('loggedCeiling', ceiling('loggedCeiling', 'lean-access-log'))
   processes.set('minimal', start([...profileFlags('minimal'), '--import', EXIT_ON_SIGTERM, '--import', 'tsx',
     'bench/minimal-miss-server.ts', credentialsFile, String(PORTS.minimal), REDIS_URL], { ...trust, ...runtime.env }))
   await waitFor(url('ceiling', '/cards'))
