@@ -169,28 +169,29 @@ describe('CachedPages', () => {
   })
 })
 
+/** Pages whose callers' share answers as `take` says (no Redis script takes it beside a lock here). */
+function sharedPages (up: ReturnType<typeof upstream>, take: (caller: string) => Promise<number>, now = Date.now): CachedPages<CardsQuery> {
+  return new CachedPages<CardsQuery>({
+    store: new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now }),
+    keysOf: (query) => cardsPageKeys('m', query),
+    fetch: up.fetch,
+    policy: { ttlMs: 60_000, staleMs: 300_000 },
+    share: { take, turnOf: () => undefined },
+    now
+  })
+}
+
 describe('CachedPages and the caller\'s share', () => {
   it('charges one share for one background refresh, however many stale hits ask for it at once', async () => {
     const clock = { now: 1_000_000 }
     const up = upstream()
     const asked: string[] = []
     let release: (waitMs: number) => void = () => {}
-    const store = new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024, now: () => clock.now })
-    const pages = new CachedPages<CardsQuery>({
-      store,
-      keysOf: (query) => cardsPageKeys('m', query),
-      fetch: up.fetch,
-      policy: { ttlMs: 60_000, staleMs: 300_000 },
-      // The first answer is the miss's; the refresh's share is held until the test lets it go.
-      share: {
-        take: async (caller) => {
-          asked.push(caller)
-          return asked.length === 1 ? 0 : await new Promise<number>((resolve) => { release = resolve })
-        },
-        turnOf: () => undefined
-      },
-      now: () => clock.now
-    })
+    // The first answer is the miss's; the refresh's share is held until the test lets it go.
+    const pages = sharedPages(up, async (caller) => {
+      asked.push(caller)
+      return asked.length === 1 ? 0 : await new Promise<number>((resolve) => { release = resolve })
+    }, () => clock.now)
     await pages.getPage(QUERY, { caller: 'caller:a' })
     clock.now += 61_000
     const stale = await Promise.all(Array.from({ length: 5 }, async () => await pages.getPage(QUERY, { caller: 'caller:a' })))
@@ -205,18 +206,9 @@ describe('CachedPages and the caller\'s share', () => {
   it('lets a request that joined a fetch refused by another caller\'s share ask for its own', async () => {
     const up = upstream()
     const asked: string[] = []
-    const pages = new CachedPages<CardsQuery>({
-      store: new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024 }),
-      keysOf: (query) => cardsPageKeys('m', query),
-      fetch: up.fetch,
-      policy: { ttlMs: 60_000, staleMs: 300_000 },
-      share: {
-        take: async (caller) => {
-          asked.push(caller)
-          return caller === 'caller:a' ? 500 : 0
-        },
-        turnOf: () => undefined
-      }
+    const pages = sharedPages(up, async (caller) => {
+      asked.push(caller)
+      return caller === 'caller:a' ? 500 : 0
     })
     const [a, b] = await Promise.allSettled([pages.getPage(QUERY, { caller: 'caller:a' }), pages.getPage(QUERY, { caller: 'caller:b' })])
     expect(a).toMatchObject({ status: 'rejected', reason: { problem: 'upstream-share-exceeded', retryAfterSeconds: 1 } })
@@ -229,13 +221,7 @@ describe('CachedPages and the caller\'s share', () => {
   it('waits for the caller\'s share as long as shareWaitMs allows, and refuses past it', async () => {
     const up = upstream()
     const waits = [40, 0, 5_000]
-    const pages = new CachedPages<CardsQuery>({
-      store: new MemoryPageStore({ maxEntries: 100, maxBytes: 1024 * 1024 }),
-      keysOf: (query) => cardsPageKeys('m', query),
-      fetch: up.fetch,
-      policy: { ttlMs: 60_000, staleMs: 300_000 },
-      share: { take: async () => waits.shift() ?? 0, turnOf: () => undefined }
-    })
+    const pages = sharedPages(up, async () => waits.shift() ?? 0)
     const started = performance.now()
     expect(await pages.getPage(QUERY, { caller: 'caller:a', shareWaitMs: 1_000 })).toMatchObject({ outcome: 'miss' })
     expect(performance.now() - started).toBeGreaterThanOrEqual(35)
