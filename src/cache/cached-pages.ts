@@ -78,6 +78,13 @@ export class CachedPages<Q> {
     }
     const remembered = noCache ? undefined : this.#negative?.get(keys.page)
     if (remembered !== undefined) throw remembered
+    return await this.#forward(keys, query, deferRead ? undefined : read, { noCache, caller, shareWaitMs }, started)
+  }
+
+  /** From WeChat Pay, or another request's fetch of it; `read`: what the store held, unless a forced refresh skipped it. */
+  async #forward (
+    keys: PageKeys, query: Q, read: StoredRead | undefined, { noCache = false, caller, shareWaitMs = 0 }: PageRequest, started: number
+  ): Promise<ServedPage> {
     const giveUpAt = started + shareWaitMs
     for (;;) {
       // Joining a fetch already on its way costs the budget nothing, so it costs no share either.
@@ -101,14 +108,14 @@ export class CachedPages<Q> {
         if (err instanceof ShareRefused) {
           // Another request's share refused its fetch: this one asks for its own.
           if (joining) continue
-          if (this.#now() + err.waitMs > giveUpAt) return await this.#pastShare(keys, deferRead ? undefined : read, err.waitMs)
+          if (this.#now() + err.waitMs > giveUpAt) return await this.#pastShare(keys, read, err.waitMs)
           await sleep(err.waitMs)
           continue
         }
         if (err instanceof UpstreamError && this.#options.negative?.matches(err) === true) this.#negative?.set(keys.page, err)
         // stale-if-error: a stored page beats an error when WeChat Pay is failing, slow or over quota.
         if (err instanceof UpstreamError && (err.status >= 500 || err.status === 429)) {
-          const fallback = deferRead ? (await this.#options.store.read(keys))?.entry : entry
+          const fallback = (read ?? await this.#options.store.read(keys))?.entry
           if (fallback !== undefined) {
             const now = freshness(fallback, this.#now(), this.#options.policy)
             if (now.state !== 'expired') return served(fallback, now, 'stale-if-error', hitStatus(now.ttlSeconds, 'stale-if-error'))
