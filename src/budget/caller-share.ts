@@ -14,7 +14,11 @@ export interface CallerShareOptions {
 
 /** The caller may not call WeChat Pay for `waitMs` more. */
 export class ShareRefused extends Error {
-  constructor (readonly waitMs: number) {
+  /**
+   * `caller`: whose share, set where the caller is known (the fill lock's script knows only a key), so that a
+   * request that joined another's fetch can tell whether the refusal is its own.
+   */
+  constructor (readonly waitMs: number, public caller?: string) {
     super(`the caller's share of the upstream budget is spent for ${waitMs} ms`)
   }
 }

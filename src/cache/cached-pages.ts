@@ -87,7 +87,8 @@ export class CachedPages<Q> {
   ): Promise<ServedPage> {
     const giveUpAt = started + shareWaitMs
     for (;;) {
-      // Joining a fetch already on its way costs the budget nothing, so it costs no share either.
+      // Joining a fetch already on its way costs the budget nothing, so it costs no share either; and its
+      // starter's refusal is not this request's unless both are the same caller's.
       const joining = this.#flights.has(keys.page)
       try {
         const { value, joined } = await this.#flights.run(
@@ -106,8 +107,8 @@ export class CachedPages<Q> {
         )
       } catch (err) {
         if (err instanceof ShareRefused) {
-          // Another request's share refused its fetch: this one asks for its own.
-          if (joining) continue
+          // Another caller's share refused the fetch this request joined: this one asks for its own.
+          if (joining && err.caller !== caller) continue
           if (this.#now() + err.waitMs > giveUpAt) return await this.#pastShare(keys, read, err.waitMs)
           await sleep(err.waitMs)
           continue
@@ -144,7 +145,7 @@ export class CachedPages<Q> {
     const share = caller === undefined ? undefined : this.#options.share
     const fetch = async (held: HeldFill): Promise<Filled> => {
       const waitMs = held.shareTaken || caller === undefined ? 0 : await share?.take(caller) ?? 0
-      if (waitMs > 0) throw new ShareRefused(waitMs)
+      if (waitMs > 0) throw new ShareRefused(waitMs, caller)
       // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
       return await this.#fetchAndStore(keys, query, held.generation ?? generation, held)
     }
@@ -154,7 +155,12 @@ export class CachedPages<Q> {
       : entry.storedAt >= notBefore
     // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
     const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
-    return await fleet.fill(keys, usable, fetch, storedSince, caller === undefined ? undefined : share?.turnOf(caller))
+    try {
+      return await fleet.fill(keys, usable, fetch, storedSince, caller === undefined ? undefined : share?.turnOf(caller))
+    } catch (err) {
+      if (err instanceof ShareRefused) err.caller = caller
+      throw err
+    }
   }
 
   /** Past the caller's share: the copy it may already have, as long as one is stored, else a 429. */

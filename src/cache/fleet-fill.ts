@@ -66,7 +66,7 @@ export interface PurgeChannel {
 }
 
 /** `fetched-instead`: the holder died or could not store the page, or Redis went away. */
-export type FleetWaitOutcome = 'filled' | 'failed' | 'timeout' | 'fetched-instead'
+export type FleetWaitOutcome = 'filled' | 'failed' | 'timeout' | 'fetched-instead' | 'share-refused'
 
 export interface FleetFillOptions {
   lock: FillLock
@@ -108,10 +108,13 @@ export class FleetFill {
       waiting?.(outcome)
       waiting = undefined
     }
+    // Taken at most once per fill: a lock taken with it and then given back (another replica's outcome came) keeps it.
+    let shareTaken = false
     for (;;) {
-      const attempt = await lock.acquire(keys, lockTtlMs, storedSince, share)
+      const attempt = await lock.acquire(keys, lockTtlMs, storedSince, shareTaken ? undefined : share)
       let outcome: FillOutcome | undefined
       if (attempt.acquired) {
+        shareTaken ||= attempt.shareTaken === true
         // A holder we saw may have just released; its announcement may still be in flight.
         if (holders.size > 0) await new Promise((resolve) => setImmediate(resolve))
         outcome = lock.recentOutcome(keys.page, holders)
@@ -124,15 +127,15 @@ export class FleetFill {
             return { entry: read.entry, stored: false, collapsed: true }
           }
           stopWaiting('fetched-instead')
-          const held = { turn: attempt.turn, generation: read?.generation, shareTaken: attempt.shareTaken === true }
+          const held = { turn: attempt.turn, generation: read?.generation, shareTaken }
           return await this.#fetchHoldingLock(keys, attempt.token, async (storeAndSettle) => await fetch({ ...held, storeAndSettle }))
         }
         await lock.release(keys.lock, attempt.token)
       } else if (attempt.unavailable) {
         stopWaiting('fetched-instead')
-        return await fetch({ shareTaken: false })
+        return await fetch({ shareTaken })
       } else if ('shareWaitMs' in attempt) {
-        stopWaiting('failed')
+        stopWaiting('share-refused')
         throw new ShareRefused(attempt.shareWaitMs)
       } else {
         holders.add(attempt.holder)

@@ -11,8 +11,9 @@ export interface LayeredStoreOptions {
 
 interface Copy { entry: CacheEntry, until: number }
 
-// Page keys remembered as asked once, per copy the layer may hold: a few MB at most at the default 10,000 copies.
+// Page keys remembered as asked once, per copy the layer may hold and in all (about 10 MB of keys at most).
 const ASKED_LIMIT_PER_COPY = 4
+const ASKED_LIMIT = 100_000
 
 /**
  * In-process copies of verified pages in front of Redis, answered for `localTtlMs` without a round trip.
@@ -48,7 +49,8 @@ export class LayeredPageStore implements PageStore {
     const drops = this.#drops
     // From when Redis was asked: a slow answer does not stretch how long a copy may outlive a lost announcement.
     const asked = this.#now()
-    const again = copy !== undefined || this.#readBefore(keys.page, asked)
+    // Noted even with a copy at hand: a hot page whose copy a fill or a purge drops is copied again at once.
+    const again = this.#readBefore(keys.page, asked) || copy !== undefined
     const shared = await this.#shared.read(keys, copy?.entry)
     if (shared?.entry !== undefined && drops === this.#drops && again) this.#keep(keys.page, shared.entry, asked)
     else this.#drop(keys.page)
@@ -68,7 +70,7 @@ export class LayeredPageStore implements PageStore {
       this.#askedSince = now
     }
     if (this.#asked.has(pageKey) || this.#askedBefore.has(pageKey)) return true
-    if (this.#asked.size < ASKED_LIMIT_PER_COPY * this.#options.maxEntries) this.#asked.add(pageKey)
+    if (this.#asked.size < Math.min(ASKED_LIMIT, ASKED_LIMIT_PER_COPY * this.#options.maxEntries)) this.#asked.add(pageKey)
     return false
   }
 

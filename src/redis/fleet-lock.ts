@@ -102,20 +102,23 @@ export class FleetLock implements FillLock, PurgeChannel {
 
   /** A page written here is dropped from this replica's copies at once, as another replica's fill would be. */
   async settle (keys: PageKeys, holder: string, outcome: FillOutcome, page?: PageWrite): Promise<boolean> {
-    const message = this.#announcement(keys.page, holder, outcome)
-    const stored = await this.#guard.call(async () => {
-      if (this.#redis instanceof Cluster) {
-        if (page !== undefined) await writePage(this.#redis, keys, page.entry, page.retentionMs)
-        await this.#redis.publish(fillChannel, message)
-        await runScript(this.#redis, RELEASE_IF_OWNER, [keys.lock], [holder])
-      } else {
-        const write = page === undefined ? [] : [encodeEntry(page.entry), page.retentionMs]
-        await runScript(this.#redis, ANNOUNCE_AND_RELEASE, page === undefined ? [keys.lock] : [keys.lock, keys.page], [
-          holder, fillChannel, message, ...write
-        ])
-      }
-      return page !== undefined
-    }, false)
+    let stored: boolean
+    if (this.#redis instanceof Cluster) {
+      const redis = this.#redis
+      // Each step on its own: a write or an announcement that fails must not keep the lock from its release.
+      stored = page !== undefined && await this.#guard.call(async () => {
+        await writePage(redis, keys, page.entry, page.retentionMs)
+        return true
+      }, false)
+      await this.announce(keys.page, holder, outcome)
+      await this.release(keys.lock, holder)
+    } else {
+      const message = this.#announcement(keys.page, holder, outcome)
+      const write = page === undefined ? [] : [encodeEntry(page.entry), page.retentionMs]
+      const written = await this.#guard.call(async () => await runScript(this.#redis, ANNOUNCE_AND_RELEASE,
+        page === undefined ? [keys.lock] : [keys.lock, keys.page], [holder, fillChannel, message, ...write]), 0)
+      stored = written === 1
+    }
     if (stored) this.#onFill?.(keys.page)
     return stored
   }

@@ -3,7 +3,8 @@ import { gcraLua } from '../budget/gcra.js'
 import { frameStoredSinceLua } from '../cache/cache-entry.js'
 import type { RedisConnection } from './connection.js'
 
-// Each script touches keys of one hash tag only, so it runs on one Cluster slot.
+// Each script touches keys of one hash tag only, so it runs on one Cluster slot; the lock's script adds the budget's and
+// the caller's keys only off a Cluster.
 
 export const CLAIM_OR_TELL_HOLDER = 'if redis.call("set", KEYS[1], ARGV[1], "NX", "PX", ARGV[2]) then return {1} end ' +
   'return {0, redis.call("get", KEYS[1]), redis.call("pttl", KEYS[1])}'
@@ -16,11 +17,20 @@ export const RELEASE_IF_OWNER = 'if redis.call("get", KEYS[1]) == ARGV[1] then r
 
 /**
  * Off Cluster only: there the announcement stays a plain PUBLISH, which the cluster bus carries to every shard.
- * A fetched page is written first, so a waiter woken by the announcement finds it.
+ * A fetched page is written first, so a waiter woken by the announcement finds it; a write Redis refuses (out of
+ * memory, a demoted primary) still lets the announcement and the release run.
  *   KEYS: lock, [page]     ARGV: token, channel, message, [frame, retention ms]
+ *   returns 1 when the page was written, else 0
  */
-export const ANNOUNCE_AND_RELEASE = 'if ARGV[4] then redis.call("set", KEYS[2], ARGV[4], "PX", ARGV[5]) end ' +
-  `redis.call("publish", ARGV[2], ARGV[3]) ${RELEASE_IF_OWNER}`
+export const ANNOUNCE_AND_RELEASE = `
+local written = 0
+if ARGV[4] then
+  local reply = redis.pcall('set', KEYS[2], ARGV[4], 'PX', ARGV[5])
+  if type(reply) == 'table' and reply.ok then written = 1 end
+end
+redis.call('publish', ARGV[2], ARGV[3])
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return written`
 
 /** A counter that somehow lost its expiry gets it back instead of limiting its caller for ever. Returns {count, ms left}. */
 export const COUNT_IN_WINDOW = `

@@ -218,6 +218,19 @@ describe('CachedPages and the caller\'s share', () => {
     expect(up.state.calls).toBe(1)
   })
 
+  it('gives a request that joined its own caller\'s refused fetch that refusal, without asking again', async () => {
+    const up = upstream()
+    const asked: string[] = []
+    const pages = sharedPages(up, async (caller) => {
+      asked.push(caller)
+      return 500
+    })
+    const answers = await Promise.allSettled(Array.from({ length: 5 }, async () => await pages.getPage(QUERY, { caller: 'caller:a' })))
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected'])
+    expect(asked).toEqual(['caller:a'])
+    expect(up.state.calls).toBe(0)
+  })
+
   it('waits for the caller\'s share as long as shareWaitMs allows, and refuses past it', async () => {
     const up = upstream()
     const waits = [40, 0, 5_000]
