@@ -15,10 +15,12 @@ export interface CallerShareOptions {
 /** The caller may not call WeChat Pay for `waitMs` more. */
 export class ShareRefused extends Error {
   /**
-   * `caller`: whose share, set where the caller is known (the fill lock's script knows only a key), so that a
-   * request that joined another's fetch can tell whether the refusal is its own.
+   * Whose share, set where the caller is known (the fill lock's script knows only a key), so that a request
+   * that joined another's fetch can tell whether the refusal is its own.
    */
-  constructor (readonly waitMs: number, public caller?: string) {
+  caller: string | undefined
+
+  constructor (readonly waitMs: number) {
     super(`the caller's share of the upstream budget is spent for ${waitMs} ms`)
   }
 }

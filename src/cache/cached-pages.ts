@@ -34,6 +34,9 @@ export interface PageRequest {
 
 const SHARE_EXCEEDED = 'share-exceeded'
 
+/** A request as it goes on to WeChat Pay, its defaults applied. */
+interface Forwarded { noCache: boolean, caller: string | undefined, shareWaitMs: number }
+
 export interface CachedPagesOptions<Q> {
   store: PageStore
   keysOf: (query: Q) => PageKeys
@@ -83,7 +86,7 @@ export class CachedPages<Q> {
 
   /** From WeChat Pay, or another request's fetch of it; `read`: what the store held, unless a forced refresh skipped it. */
   async #forward (
-    keys: PageKeys, query: Q, read: StoredRead | undefined, { noCache = false, caller, shareWaitMs = 0 }: PageRequest, started: number
+    keys: PageKeys, query: Q, read: StoredRead | undefined, { noCache, caller, shareWaitMs }: Forwarded, started: number
   ): Promise<ServedPage> {
     const giveUpAt = started + shareWaitMs
     for (;;) {
@@ -141,23 +144,23 @@ export class CachedPages<Q> {
   async #fill (
     keys: PageKeys, query: Q, generation: string | undefined, notBefore: number | undefined, caller: string | undefined
   ): Promise<Filled> {
-    const { fleet } = this.#options
-    const share = caller === undefined ? undefined : this.#options.share
+    const { fleet, share } = this.#options
     const fetch = async (held: HeldFill): Promise<Filled> => {
       const waitMs = held.shareTaken || caller === undefined ? 0 : await share?.take(caller) ?? 0
-      if (waitMs > 0) throw new ShareRefused(waitMs, caller)
+      if (waitMs > 0) throw new ShareRefused(waitMs)
       // The generation the lock read is the later one: a purge between this request's read and the lock then counts.
       return await this.#fetchAndStore(keys, query, held.generation ?? generation, held)
     }
-    if (fleet === undefined) return await fetch({ shareTaken: false })
-    const usable = (entry: CacheEntry): boolean => notBefore === undefined
-      ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
-      : entry.storedAt >= notBefore
-    // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
-    const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
     try {
+      if (fleet === undefined) return await fetch({ shareTaken: false })
+      const usable = (entry: CacheEntry): boolean => notBefore === undefined
+        ? freshness(entry, this.#now(), this.#options.policy).state === 'fresh'
+        : entry.storedAt >= notBefore
+      // What `usable` refuses for certain already: a page older than the TTL is not fresh now or later.
+      const storedSince = notBefore ?? this.#now() - this.#options.policy.ttlMs
       return await fleet.fill(keys, usable, fetch, storedSince, caller === undefined ? undefined : share?.turnOf(caller))
     } catch (err) {
+      // Whoever refused it (this process or the lock's script), the refusal is this caller's.
       if (err instanceof ShareRefused) err.caller = caller
       throw err
     }
