@@ -19,6 +19,16 @@ export function buildBefore (ref: string, dir: string): string {
   return join(dir, 'dist', 'server.js')
 }
 
+/**
+ * The other build's Redis: the same server, database 1. Each build then measures its own cache: two builds
+ * sharing pages would measure each other's writes, or, where their frame layouts differ, refetch each other's pages.
+ */
+export function otherBuildRedisUrl (redisUrl: string): string {
+  const url = new URL(redisUrl)
+  url.pathname = '/1'
+  return url.toString()
+}
+
 /** A short name for the report: the ref as given and its abbreviated commit. */
 export function describeRef (ref: string): string {
   const short = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { encoding: 'utf8' }).trim()

@@ -53,7 +53,9 @@ export async function load (url: string, options: LoadOptions): Promise<Omit<Fig
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => { latencies.push(ms) })
   })
   const seconds = (performance.now() - started) / 1000
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors; statuses ${JSON.stringify(result.statusCodeStats)}`)
+  }
   latencies.sort((x, y) => x - y)
   const requests = result.requests.total
   return {

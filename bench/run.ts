@@ -23,7 +23,7 @@ import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
 import { resetSimulator, setUpstreamDelay } from './simulator-control.js'
 import { imageRuntime } from './image-runtime.js'
 import { measureStartup } from './startup.js'
-import { buildBefore, describeRef } from './before-build.js'
+import { buildBefore, describeRef, otherBuildRedisUrl } from './before-build.js'
 import { makeSelfSignedCertificate } from './tls.js'
 import type { UpstreamFigure } from './upstream-direct.js'
 
@@ -111,7 +111,9 @@ try {
   })
   const service = start(['dist/server.js'], serviceEnv(19101))
   await waitFor(`${BASE}/readyz`)
-  const before = BEFORE_REF === undefined ? undefined : start([buildBefore(BEFORE_REF, join(work, 'before'))], serviceEnv(19104))
+  const before = BEFORE_REF === undefined
+    ? undefined
+    : start([buildBefore(BEFORE_REF, join(work, 'before'))], { ...serviceEnv(19104), REDIS_URL: otherBuildRedisUrl(REDIS_URL) })
   if (before !== undefined) await waitFor(`${BEFORE}/readyz`)
 
   const identity = await get(`${BASE}${HOT}`)
