@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { request } from 'undici'
+import { identityOf } from '../src/cache/cache-entry.js'
 import { loadOn, type Figure } from './load.js'
 import { PagePrimer } from './primed-pages.js'
 import { peakRssDuring, rssMb, stop, type PeakRss } from './processes.js'
@@ -180,8 +181,9 @@ async function missesByCallers (context: GrowthContext): Promise<GrowthRun['miss
 }
 
 async function pageBytes (primer: PagePrimer, appid: string, limit: number): Promise<PageBytes> {
-  const { body, gzip } = await primer.page(appid, limit)
-  return { limit, identityBytes: body.length, gzipBytes: gzip?.length ?? 0, ...await primer.bytesOf(primer.key(appid, limit)) }
+  const page = await primer.page(appid, limit)
+  const stored = await primer.bytesOf(primer.key(appid, limit))
+  return { limit, identityBytes: identityOf(page).length, gzipBytes: page.gzip?.length ?? 0, ...stored }
 }
 
 /** A load during which the service answered from its cache every time: anything else would be measured as a hit. */

@@ -108,8 +108,8 @@ export function renderReport (run: BenchRun): string {
     `- (e) herd: ${run.herd.callers} concurrent misses for one page over two processes → ${run.herd.upstreamCalls} upstream call(s); ` +
       `statuses ${[...new Set(run.herd.statuses)].join(',')}.`,
     `- Redis bytes per page (\`${redis.key}\`): now ${redis.frameBytes} B (STRLEN), ${redis.memoryUsage} B (MEMORY USAGE): ` +
-      `identity body ${redis.identityBytes} B + gzip ${redis.gzipBytes} B + frame header; ` +
-      `before, the identity-only frame: ${redis.identityOnlyFrameBytes} B, ${redis.identityOnlyMemoryUsage} B (MEMORY USAGE); ` +
+      `gzip ${redis.gzipBytes} B of an identity body of ${redis.identityBytes} B, + frame header; ` +
+      `an identity frame: ${redis.identityOnlyFrameBytes} B, ${redis.identityOnlyMemoryUsage} B (MEMORY USAGE); ` +
       `${times(redis.memoryUsage / redis.identityOnlyMemoryUsage)} the memory.`,
     `- Production start-up (NODE_ENV=production, https upstream, ${run.pinning ? 'pinned to CPU 1, ' : ''}nothing else running), ` +
       `spawn → first 200 from /readyz: **${startupSeconds.toFixed(2)} s** median (${range(run.startup.readySeconds, 2)} s); ` +

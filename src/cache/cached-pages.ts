@@ -4,7 +4,7 @@ import type { PrepaidTurn } from '../budget/prepaid-turn.js'
 import { ProblemError, secondsToWait } from '../problems/problem-error.js'
 import type { VerifiedPage } from '../wechatpay/client.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
-import { pageEntry, type CacheEntry } from './cache-entry.js'
+import { pageEntry, type CacheEntry, type PageForms } from './cache-entry.js'
 import { forwardStatus, hitStatus, type CacheOutcome } from './cache-status.js'
 import type { Filled, FleetFill, HeldFill } from './fleet-fill.js'
 import { freshness, retentionMs, type Freshness, type FreshnessPolicy } from './freshness.js'
@@ -12,9 +12,7 @@ import type { PageKeys, PageStore, StoredRead } from './page-store.js'
 import { NegativeAnswers } from './negative-answers.js'
 import { SingleFlight } from './single-flight.js'
 
-export interface ServedPage {
-  body: Buffer
-  gzip?: Buffer | undefined
+export interface ServedPage extends PageForms {
   requestId: string | undefined
   etag: string
   ageSeconds: number

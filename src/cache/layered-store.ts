@@ -1,4 +1,4 @@
-import { entryBytes, ownBytes, type CacheEntry } from './cache-entry.js'
+import { entryBytes, identityOf, ownBytes, type CacheEntry } from './cache-entry.js'
 import type { PageKeys, PageStore, StoredRead, StoreHealth } from './page-store.js'
 
 export interface LayeredStoreOptions {
@@ -123,7 +123,8 @@ export class LayeredPageStore implements PageStore {
   #keep (pageKey: string, read: CacheEntry, since: number): void {
     this.#drop(pageKey)
     // A page read from Redis is a view into the socket chunk: kept as is, CACHE_MAX_BYTES would not bound this layer.
-    const body = ownBytes(read.body)
+    // Its identity form, which Redis does not keep, is inflated once here rather than on each identity hit.
+    const body = ownBytes(identityOf(read))
     const gzip = ownBytes(read.gzip)
     const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()

@@ -1,6 +1,7 @@
 import type { ServedPage } from '../cache/cached-pages.js'
 import { CARDS_PAGE_MAX, type CardsQuery } from '../wechatpay/endpoints/cards.js'
 import { UpstreamError } from '../wechatpay/upstream-error.js'
+import { identityOf } from '../cache/cache-entry.js'
 import { rawPage } from './raw-elements.js'
 
 export const WALK_PAGE_SIZE = CARDS_PAGE_MAX
@@ -75,7 +76,7 @@ async function walkOnce (options: WalkOptions, noCache: boolean, restarted: bool
       throw err instanceof UpstreamError ? new PageFailedError(page, pageCount, err) : err
     }
     const { requestId, ageSeconds, maxAgeSeconds, outcome } = served
-    return { served: { requestId, ageSeconds, maxAgeSeconds, outcome }, ...splitPage(served.body) }
+    return { served: { requestId, ageSeconds, maxAgeSeconds, outcome }, ...splitPage(identityOf(served)) }
   }
 
   const first = await read(0, undefined)

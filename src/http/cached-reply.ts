@@ -1,14 +1,12 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
-import { gzipEtag } from '../cache/cache-entry.js'
+import { gzipEtag, identityOf, type PageForms } from '../cache/cache-entry.js'
 import { CACHE_NAME, forwardStatus, noCacheLimitedStatus } from '../cache/cache-status.js'
 import { acceptsGzip } from './accept-encoding.js'
 import { ifNoneMatchMatches, requestsNoCache } from './conditional.js'
 import { addVary } from './vary.js'
 
 /** RFC 9111, RFC 9211. */
-export interface CachedBody {
-  body: Buffer
-  gzip?: Buffer | undefined
+export interface CachedBody extends PageForms {
   etag: string
   ageSeconds: number
   maxAgeSeconds: number
@@ -34,7 +32,7 @@ export function sendCached (request: FastifyRequest, reply: FastifyReply, cached
     .header('cache-control', `private, max-age=${cached.maxAgeSeconds}`)
   if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return reply.code(304).send()
   if (gzip !== undefined) reply.header('content-encoding', 'gzip')
-  return reply.type('application/json; charset=utf-8').send(gzip ?? cached.body)
+  return reply.type('application/json; charset=utf-8').send(gzip ?? identityOf(cached))
 }
 
 export function markForwardFailure (reply: FastifyReply, noCache: boolean, upstreamStatus: number | undefined): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { pageEntry } from '../../src/cache/cache-entry.js'
+import { encodeEntry, identityOf, pageEntry } from '../../src/cache/cache-entry.js'
 import { FleetLock } from '../../src/redis/fleet-lock.js'
 import { RedisGuard } from '../../src/redis/guard.js'
 import { SHARED_REDIS_URL } from '../helpers/redis-server.js'
@@ -48,5 +48,29 @@ describe('the fill lock on a single Redis', () => {
     expect(await client.pttl(keys.page)).toBeGreaterThan(50_000)
     expect(dropped).toEqual([keys.page])
     await client.del(keys.page)
+  })
+
+  it('finds a page stored in either layout, the gzip form alone or both forms as before, and takes no turn for it', async () => {
+    const lock = new FleetLock(client, new RedisGuard(), { turn })
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `c${i}`, title: '会员卡'.repeat(20) }))
+    const body = Buffer.from(JSON.stringify({ data: cards, total_count: 20 }))
+    const entry = pageEntry(body, { storedAt: Date.now(), requestId: 'R', generation: '0.0' })
+    const gzipOnly = encodeEntry(entry)
+    const head = gzipOnly.subarray(0, gzipOnly.length - (entry.gzip as Buffer).length)
+    const bothForms = Buffer.concat([Buffer.from('WXC2'), head.subarray(4), entry.gzip as Buffer, identityOf(entry)])
+    for (const frame of [gzipOnly, bothForms]) {
+      const keys = keysOf()
+      await client.set(keys.page, frame, 'PX', 60_000)
+      const attempt = await lock.acquire(keys, 2_000, entry.storedAt - 1_000)
+      expect(attempt).toMatchObject({ acquired: true, turn: undefined })
+      if (!attempt.acquired) throw new Error('lock not taken')
+      expect(identityOf(attempt.read?.entry ?? {}).equals(body)).toBe(true)
+      // Stored before the floor: as good as none, so the fill takes its turn.
+      await client.del(keys.lock)
+      const refill = await lock.acquire(keys, 2_000, entry.storedAt + 1_000)
+      expect(refill).toMatchObject({ acquired: true, read: { entry: undefined } })
+      expect(refill.acquired && refill.turn).toBeDefined()
+      await client.del(keys.lock, keys.page)
+    }
   })
 })

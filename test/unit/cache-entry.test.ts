@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { gunzipSync } from 'node:zlib'
-import { decodeEntry, encodeEntry, gzipEtag, gzipOnce, ownBytes, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import {
+  decodeEntry, encodeEntry, gzipEtag, gzipOnce, identityOf, ownBytes, strongEtag, type CacheEntry
+} from '../../src/cache/cache-entry.js'
 import { freshness } from '../../src/cache/freshness.js'
 import { cardsPageKeys, cardsPurgeKeys } from '../helpers/page-keys.js'
 
@@ -11,7 +13,7 @@ describe('cache entry frames', () => {
   it('round-trips the exact page bytes and metadata', () => {
     const decoded = decodeEntry(encodeEntry(entry))
     expect(decoded).toEqual(entry)
-    expect(decoded?.body.equals(body)).toBe(true)
+    expect(decoded?.body?.equals(body)).toBe(true)
   })
 
   it('refuses frames it did not write (another format version, garbage, truncation)', () => {
@@ -20,15 +22,24 @@ describe('cache entry frames', () => {
     expect(decodeEntry(encodeEntry(entry).subarray(0, 20))).toBeUndefined()
   })
 
-  it('round-trips the gzip form a page was stored with; it decodes to exactly the page', () => {
+  it('stores a page that has a gzip form as that form alone, which inflates to exactly the page', () => {
     const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `pXtPd${i}`, title: `会员卡 ${i}`, description: '使用说明'.repeat(5) }))
     const page = Buffer.from(JSON.stringify({ data: cards, total_count: 20 }))
     const gzip = gzipOnce(page)
     expect(gzip?.length).toBeLessThan(page.length / 2)
-    const decoded = decodeEntry(encodeEntry({ ...entry, body: page, gzip }))
-    expect(decoded?.gzip?.equals(gzip as Buffer)).toBe(true)
-    expect(gunzipSync(decoded?.gzip as Buffer).equals(page)).toBe(true)
-    expect(decoded?.body.equals(page)).toBe(true)
+    const frame = encodeEntry({ ...entry, body: page, gzip })
+    expect(frame.length).toBeLessThan(page.length / 2)
+    const decoded = decodeEntry(frame) as CacheEntry
+    expect(decoded.gzip?.equals(gzip as Buffer)).toBe(true)
+    expect(decoded.body).toBeUndefined()
+    expect(gunzipSync(decoded.gzip as Buffer).equals(page)).toBe(true)
+    expect(identityOf(decoded).equals(page)).toBe(true)
+    expect({ ...decoded, body: page }).toEqual({ ...entry, body: page, gzip })
+  })
+
+  it('gives a page\'s identity form as held when it has one, and refuses an entry with neither form', () => {
+    expect(identityOf(entry)).toBe(body)
+    expect(() => identityOf({})).toThrow(/neither/)
   })
 
   it('makes a gzip form that is its own memory, not a view into zlib\'s larger output chunk', () => {
@@ -60,6 +71,28 @@ describe('cache entry frames', () => {
     head.writeDoubleBE(entry.storedAt, 4)
     strings.forEach((text, i) => head.writeUInt16BE(text.length, 12 + i * 2))
     expect(decodeEntry(Buffer.concat([head, ...strings, body]))).toBeUndefined()
+  })
+
+  it('still reads the layout before this one, both forms side by side, so that replicas being upgraded share their pages', () => {
+    const strings = [entry.requestId, entry.etag, entry.generation].map((text) => Buffer.from(text))
+    const gzip = gzipSync(body)
+    const head = Buffer.alloc(22)
+    head.write('WXC2', 0)
+    head.writeDoubleBE(entry.storedAt, 4)
+    strings.forEach((text, i) => head.writeUInt16BE(text.length, 12 + i * 2))
+    head.writeUInt32BE(gzip.length, 18)
+    const decoded = decodeEntry(Buffer.concat([head, ...strings, gzip, body]))
+    expect(decoded).toEqual({ ...entry, gzip })
+    expect(decodeEntry(Buffer.concat([head, ...strings, gzip.subarray(0, 5)]))).toBeUndefined()
+  })
+
+  it('refuses a frame whose gzip form is not the whole rest of it', () => {
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `pXtPd${i}`, title: `会员卡 ${i}`, description: '使用说明'.repeat(5) }))
+    const page = Buffer.from(JSON.stringify({ data: cards }))
+    const frame = encodeEntry({ ...entry, body: page, gzip: gzipOnce(page) })
+    expect(decodeEntry(frame)).toBeDefined()
+    expect(decodeEntry(frame.subarray(0, -1))).toBeUndefined()
+    expect(decodeEntry(Buffer.concat([frame, Buffer.from('x')]))).toBeUndefined()
   })
 
   it('gives the gzip representation an ETag of its own', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
+import { gzipOnce, strongEtag, type CacheEntry } from '../../src/cache/cache-entry.js'
 import { LayeredPageStore } from '../../src/cache/layered-store.js'
 import { MemoryPageStore } from '../../src/cache/memory-store.js'
 import type { PageKeys, PageStore } from '../../src/cache/page-store.js'
@@ -98,8 +98,29 @@ describe('the in-process hot layer in front of Redis', () => {
     await hot.read(keysFor(0)) // from the shared store again, kept here
     const kept = (await hot.read(keysFor(0)))?.entry
     expect((await hot.read(keysFor(0)))?.entry).toBe(kept) // answered from this layer
-    expect(kept?.body.equals(body)).toBe(true)
-    expect(kept?.body.buffer.byteLength).toBe(body.byteLength) // memory of its own, not a slice of a pool either
+    expect(kept?.body?.equals(body)).toBe(true)
+    expect(kept?.body?.buffer.byteLength).toBe(body.byteLength) // memory of its own, not a slice of a pool either
+  })
+
+  it('keeps a page that came with its gzip form alone, as Redis keeps it, with its identity form inflated once', async () => {
+    const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 64 * 1024 * 1024 })
+    const hot = new LayeredPageStore(shared, {
+      localTtlMs: 1_000,
+      maxEntries: 10,
+      maxBytes: 64 * 1024 * 1024,
+      announcePurge: async () => {},
+      now: () => 0
+    })
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `c${i}`, title: '会员卡'.repeat(20) }))
+    const body = Buffer.from(JSON.stringify({ data: cards }))
+    const gzip = gzipOnce(body) as Buffer
+    await shared.write(keysFor(0), { gzip, storedAt: 0, requestId: 'R', etag: strongEtag(gzip), generation: '0.0' }, 60_000)
+    expect((await hot.read(keysFor(0)))?.entry?.body).toBeUndefined() // read once: passed on as stored
+    await hot.read(keysFor(0))
+    const kept = (await hot.read(keysFor(0)))?.entry
+    expect(kept?.body?.equals(body)).toBe(true)
+    expect(kept?.gzip).toBe(gzip)
+    expect(hot.bytes).toBe(body.length + gzip.length)
   })
 
   it('does not keep a page that arrives after a purge, a fill or a write made while it was read', async () => {
