@@ -70,8 +70,9 @@ export function ownBytes<T extends Buffer | undefined> (view: T): T {
 // A binary frame instead of JSON: a hit costs no parse and no base64. Layout: "WXC3" | storedAt float64 |
 // three uint16 string lengths | uint32 gzip length | strings | the gzip form, or the body when there is none. The
 // gzip form alone: a tenth of the bytes to write, keep and read, and a gzip hit (most callers) sends them as they
-// are. An identity hit from Redis inflates them (about 30 µs for a full page); a page read often enough to be
-// copied in process is inflated once. Any other layout is refetched.
+// are. An identity hit from Redis inflates them (about 55 µs for a full page); a page read often enough to be
+// copied in process is inflated once (docs/caching.md, "Compressed answers"). The layout before is still read
+// (below); any other is refetched.
 const MAGIC_TEXT = 'WXC3'
 const MAGIC = Buffer.from(MAGIC_TEXT)
 // The layout before, the same but for the body after the gzip form: still read, so that while a fleet is upgraded
