@@ -103,14 +103,7 @@ describe('the in-process hot layer in front of Redis', () => {
   })
 
   it('keeps a page that came with its gzip form alone, as Redis keeps it, with its identity form inflated once', async () => {
-    const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 64 * 1024 * 1024 })
-    const hot = new LayeredPageStore(shared, {
-      localTtlMs: 1_000,
-      maxEntries: 10,
-      maxBytes: 64 * 1024 * 1024,
-      announcePurge: async () => {},
-      now: () => 0
-    })
+    const { hot, shared } = layered({ now: () => 0 })
     const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `c${i}`, title: '会员卡'.repeat(20) }))
     const body = Buffer.from(JSON.stringify({ data: cards }))
     const gzip = gzipOnce(body) as Buffer
