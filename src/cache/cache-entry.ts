@@ -33,7 +33,11 @@ export function pageEntry (body: Buffer, stamp: Pick<CacheEntry, 'storedAt' | 'r
 export function identityOf (page: PageForms): Buffer {
   if (page.body !== undefined) return page.body
   if (page.gzip === undefined) throw new Error('a cached page holds neither of its forms')
-  return gunzipSync(page.gzip)
+  try {
+    return gunzipSync(page.gzip)
+  } catch (err) {
+    throw new Error('a cached page\'s gzip form does not decode', { cause: err })
+  }
 }
 
 export function entryBytes (entry: CacheEntry): number {
@@ -126,7 +130,9 @@ export function decodeEntry (frame: Buffer): CacheEntry | undefined {
   if (bothForms) {
     if (offset + gzipLength > frame.length) return undefined
     const gzip = gzipLength === 0 ? undefined : frame.subarray(offset, offset + gzipLength)
-    return { body: frame.subarray(offset + gzipLength), gzip, storedAt, requestId, etag, generation }
+    const body = frame.subarray(offset + gzipLength)
+    // A frame cut off after its gzip form still holds the page: the body is rebuilt from it when asked for.
+    return { ...(body.length === 0 && gzip !== undefined ? {} : { body }), gzip, storedAt, requestId, etag, generation }
   }
   if (gzipLength !== 0 && offset + gzipLength !== frame.length) return undefined
   const form = frame.subarray(offset)

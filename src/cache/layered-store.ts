@@ -52,8 +52,9 @@ export class LayeredPageStore implements PageStore {
     // Noted even with a copy at hand: a hot page whose copy a fill or a purge drops is copied again at once.
     const again = this.#readBefore(keys.page, asked) || copy !== undefined
     const shared = await this.#shared.read(keys, copy?.entry)
-    if (shared?.entry !== undefined && drops === this.#drops && again) this.#keep(keys.page, shared.entry, asked)
-    else this.#drop(keys.page)
+    if (shared?.entry === undefined || drops !== this.#drops || !again) this.#drop(keys.page)
+    // A stored page whose gzip form does not decode is passed on as none rather than thrown: the store fails open.
+    else if (!this.#keep(keys.page, shared.entry, asked)) return { entry: undefined, generation: shared.generation }
     return shared
   }
 
@@ -120,11 +121,17 @@ export class LayeredPageStore implements PageStore {
     return this.#copies.size
   }
 
-  #keep (pageKey: string, read: CacheEntry, since: number): void {
+  /** False, keeping nothing, when the page's gzip form does not decode. */
+  #keep (pageKey: string, read: CacheEntry, since: number): boolean {
     this.#drop(pageKey)
     // A page read from Redis is a view into the socket chunk: kept as is, CACHE_MAX_BYTES would not bound this layer.
     // Its identity form, which Redis does not keep, is inflated once here rather than on each identity hit.
-    const body = ownBytes(identityOf(read))
+    let body: Buffer
+    try {
+      body = ownBytes(identityOf(read))
+    } catch {
+      return false
+    }
     const gzip = ownBytes(read.gzip)
     const entry = body === read.body && gzip === read.gzip ? read : { ...read, body, gzip }
     const now = this.#now()
@@ -138,6 +145,7 @@ export class LayeredPageStore implements PageStore {
       if (!over && copy.until + ttl > now) break
       this.#drop(key)
     }
+    return true
   }
 
   #drop (pageKey: string): void {

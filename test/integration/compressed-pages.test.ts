@@ -52,6 +52,25 @@ describe('compressed pages', () => {
     expect((await get(path, { 'accept-encoding': 'gzip' })).body.equals(compressed.body)).toBe(true)
   })
 
+  it('an identity caller gets the page\'s exact bytes from the gzip form Redis keeps, and from this process\'s copy', async () => {
+    const appid = uniqueAppid()
+    const path = `/cards?appid=${appid}&offset=0&limit=20`
+    const fetched = await get(path)
+    expect(fetched.headers['cache-status']).toMatch(/fwd=miss/)
+    const frame = await redis.getBuffer(cardsPageKeys(fake.credentials.mchid, { appid, offset: 0, limit: 20 }).page)
+    const stored = decodeEntry(frame as Buffer)
+    expect(stored?.body).toBeUndefined()
+    expect(stored?.gzip).toBeDefined()
+    // Read from Redis twice (the second read copies the page here), then answered from the copy.
+    for (let read = 0; read < 3; read++) {
+      const hit = await get(path)
+      expect(hit.headers['cache-status']).toMatch(/; hit; /)
+      expect(hit.headers['content-encoding']).toBeUndefined()
+      expect(hit.body.equals(fetched.body)).toBe(true)
+      expect(hit.headers.etag).toBe(fetched.headers.etag)
+    }
+  })
+
   it('each representation has its own ETag, and If-None-Match is checked against the one that would be sent', async () => {
     const path = `/cards?appid=${uniqueAppid()}&offset=0&limit=20`
     const identityTag = String((await get(path)).headers.etag)

@@ -37,9 +37,10 @@ describe('cache entry frames', () => {
     expect({ ...decoded, body: page }).toEqual({ ...entry, body: page, gzip })
   })
 
-  it('gives a page\'s identity form as held when it has one, and refuses an entry with neither form', () => {
+  it('gives a page\'s identity form as held, and refuses an entry with neither form or a gzip form that does not decode', () => {
     expect(identityOf(entry)).toBe(body)
     expect(() => identityOf({})).toThrow(/neither/)
+    expect(() => identityOf({ gzip: Buffer.from('not gzip at all') })).toThrow(/does not decode/)
   })
 
   it('makes a gzip form that is its own memory, not a view into zlib\'s larger output chunk', () => {
@@ -84,6 +85,10 @@ describe('cache entry frames', () => {
     const decoded = decodeEntry(Buffer.concat([head, ...strings, gzip, body]))
     expect(decoded).toEqual({ ...entry, gzip })
     expect(decodeEntry(Buffer.concat([head, ...strings, gzip.subarray(0, 5)]))).toBeUndefined()
+    // Cut off right after its gzip form: the page is still there, in that form.
+    const cut = decodeEntry(Buffer.concat([head, ...strings, gzip])) as CacheEntry
+    expect(cut.body).toBeUndefined()
+    expect(identityOf(cut).equals(body)).toBe(true)
   })
 
   it('refuses a frame whose gzip form is not the whole rest of it', () => {

@@ -116,6 +116,18 @@ describe('the in-process hot layer in front of Redis', () => {
     expect(hot.bytes).toBe(body.length + gzip.length)
   })
 
+  it('passes on a stored page whose gzip form does not decode as none, keeping no copy, rather than fail the read', async () => {
+    const { hot, shared } = layered({ now: () => 0 })
+    const cards = Array.from({ length: 20 }, (_, i) => ({ card_id: `c${i}`, title: '会员卡'.repeat(20) }))
+    const damaged = Buffer.from(gzipOnce(Buffer.from(JSON.stringify({ data: cards }))) as Buffer)
+    damaged.fill(0, 10, damaged.length - 8)
+    await shared.write(keysFor(0), { gzip: damaged, storedAt: 0, requestId: 'R', etag: strongEtag(damaged), generation: '0.0' }, 60_000)
+    expect((await hot.read(keysFor(0)))?.entry?.gzip?.equals(damaged)).toBe(true) // read once: passed on as stored
+    expect(await hot.read(keysFor(0))).toEqual({ entry: undefined, generation: '0.0' })
+    expect(hot.size).toBe(0)
+    expect(hot.bytes).toBe(0)
+  })
+
   it('does not keep a page that arrives after a purge, a fill or a write made while it was read', async () => {
     const shared = new MemoryPageStore({ maxEntries: 10, maxBytes: 1024 * 1024 })
     await shared.write(keysFor(0), entryOf(1_000), 60_000)
