@@ -104,13 +104,7 @@ export function frameHeader (entry: CacheEntry): Buffer {
 }
 
 export function encodeEntry (entry: CacheEntry): Buffer {
-  return Buffer.concat([frameHeader(entry), identityOrGzip(entry)])
-}
-
-function identityOrGzip (entry: CacheEntry): Buffer {
-  if (entry.gzip !== undefined) return entry.gzip
-  if (entry.body === undefined) throw new Error('a cached page holds neither of its forms')
-  return entry.body
+  return Buffer.concat([frameHeader(entry), entry.gzip ?? identityOf(entry)])
 }
 
 export function decodeEntry (frame: Buffer): CacheEntry | undefined {
