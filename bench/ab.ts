@@ -8,16 +8,16 @@
  * Prints, per scenario, each build's median CPU per request and p50, and their ratio.
  */
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildBefore, describeRef, otherBuildRedisUrl } from './before-build.js'
 import { imageRuntime } from './image-runtime.js'
 import { loadOn, type Figure, type LoadOptions } from './load.js'
 import { pinThisScriptToCpu0, start, stopAll, waitFor } from './processes.js'
+import { loadedServiceEnv, startSimulatedUpstream } from './simulated-upstream.js'
 import { setUpstreamDelay } from './simulator-control.js'
 import { median } from './stats.js'
-import { makeSelfSignedCertificate } from './tls.js'
 
 pinThisScriptToCpu0()
 
@@ -56,23 +56,11 @@ const chosen = (process.env.AB_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).sp
 
 const work = mkdtempSync(join(tmpdir(), 'wxpay-bench-ab-'))
 try {
-  const certificate = makeSelfSignedCertificate(work)
-  const credentialsFile = join(work, 'credentials.json')
-  const simulatorArgs = [credentialsFile, String(SIMULATOR_CONTROL_PORT), certificate.keyFile, certificate.certFile]
-  start(['--import', 'tsx', 'bench/simulator-process.ts', ...simulatorArgs], {}, '0')
-  const control = `http://127.0.0.1:${SIMULATOR_CONTROL_PORT}`
-  await waitFor(`${control}/calls`)
-  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
+  const upstream = await startSimulatedUpstream(work, SIMULATOR_CONTROL_PORT)
+  const { control } = upstream
+  const runtime = imageRuntime()
   const env = (port: number, redisUrl = REDIS_URL): Record<string, string> => ({
-    ...credentials,
-    NODE_EXTRA_CA_CERTS: certificate.certFile,
-    ...imageRuntime().env,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    REDIS_URL: redisUrl,
-    UPSTREAM_MAX_RPS: '10000',
-    NO_CACHE_PER_MINUTE: '1000000',
+    ...loadedServiceEnv(upstream, runtime, port, redisUrl),
     // Rounds here last longer than the default minute: pages expiring mid-run would turn hits into refreshes.
     CACHE_TTL_SECONDS: '3600'
   })

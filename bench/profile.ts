@@ -20,7 +20,7 @@ import { nowUs, profileCosts, type ProfileCosts, type Window } from './cpu-profi
 import { imageRuntime } from './image-runtime.js'
 import { loadOn, type LoadOptions } from './load.js'
 import { pinThisScriptToCpu0, sleep, start, stop, stopAll, waitFor } from './processes.js'
-import { makeSelfSignedCertificate } from './tls.js'
+import { loadedServiceEnv, startSimulatedUpstream, trusting } from './simulated-upstream.js'
 
 pinThisScriptToCpu0()
 
@@ -107,30 +107,16 @@ async function measure (work: string): Promise<Run> {
     mkdirSync(join(work, server))
     return ['--cpu-prof', `--cpu-prof-dir=${join(work, server)}`, `--cpu-prof-interval=${INTERVAL_US}`]
   }
-  const certificate = makeSelfSignedCertificate(work)
-  const credentialsFile = join(work, 'credentials.json')
-  const control = `http://127.0.0.1:${SIMULATOR_CONTROL_PORT}`
-  start(['--import', 'tsx', 'bench/simulator-process.ts', credentialsFile, String(SIMULATOR_CONTROL_PORT), certificate.keyFile,
-    certificate.certFile], {}, '0')
-  await waitFor(`${control}/calls`)
-  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string>
-  const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+  const upstream = await startSimulatedUpstream(work, SIMULATOR_CONTROL_PORT)
+  const { credentialsFile, control } = upstream
+  const trust = trusting(upstream)
   const runtime = imageRuntime()
   process.stderr.write(`service runtime: ${runtime.description}\n`)
 
   // As bench/run.ts runs it: dist/server.js, default settings, only the upstream budget and the no-cache allowance raised.
   const processes = new Map<ServerName, ChildProcess>()
-  processes.set('service', start([...profileFlags('service'), 'dist/server.js'], {
-    ...credentials,
-    ...trust,
-    ...runtime.env,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(PORTS.service),
-    REDIS_URL,
-    UPSTREAM_MAX_RPS: '10000',
-    NO_CACHE_PER_MINUTE: '1000000'
-  }))
+  const serviceEnv = loadedServiceEnv(upstream, runtime, PORTS.service, REDIS_URL)
+  processes.set('service', start([...profileFlags('service'), 'dist/server.js'], serviceEnv))
   await waitFor(url('service', '/readyz'))
   const identity = await get(url('service', HOT))
   const compressed = await get(url('service', HOT), GZIP)

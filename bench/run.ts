@@ -9,7 +9,7 @@
  * The WeChat Pay simulator speaks TLS. The load generator and the simulator run on CPU 0, servers
  * on CPU 1.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -17,6 +17,7 @@ import { request } from 'undici'
 import { GROWTH_SERVICE_ENV, runGrowth } from './growth.js'
 import { loadOn, type Figure } from './load.js'
 import { PINNING, pinThisScriptToCpu0, rssMb, runJsonChild, sleep, start, stopAll, stop, waitFor } from './processes.js'
+import { loadedServiceEnv, startSimulatedUpstream, trusting } from './simulated-upstream.js'
 import { measureRedisBytes } from './redis-bytes.js'
 import { renderReport, type BenchRun, type Round } from './report.js'
 import { memoryMetrics, upstreamAttemptTotals } from './service-metrics.js'
@@ -24,7 +25,6 @@ import { resetSimulator, setUpstreamDelay } from './simulator-control.js'
 import { imageRuntime } from './image-runtime.js'
 import { measureStartup } from './startup.js'
 import { buildBefore, describeRef, otherBuildRedisUrl } from './before-build.js'
-import { makeSelfSignedCertificate } from './tls.js'
 import type { UpstreamFigure } from './upstream-direct.js'
 
 pinThisScriptToCpu0()
@@ -41,7 +41,8 @@ const STARTS = 3
 const WARM_UP_SECONDS = 1
 const MISS_CALLERS = 10
 const UPSTREAM_DELAY_MS = 20
-const SIMULATOR_CONTROL = 'http://127.0.0.1:19100'
+const SIMULATOR_CONTROL_PORT = 19100
+const SIMULATOR_CONTROL = `http://127.0.0.1:${SIMULATOR_CONTROL_PORT}`
 const BASE = 'http://127.0.0.1:19101'
 const CEILING = 'http://127.0.0.1:19102'
 const LOGGED_CEILING = 'http://127.0.0.1:19106'
@@ -72,16 +73,9 @@ async function get (url: string, headers: Record<string, string> = {}): Promise<
 }
 
 try {
-  const certificate = makeSelfSignedCertificate(work)
-  const credentialsFile = join(work, 'credentials.json')
-  start(['--import', 'tsx', 'bench/simulator-process.ts', credentialsFile, '19100', certificate.keyFile, certificate.certFile], {}, '0')
-  await waitFor(`${SIMULATOR_CONTROL}/calls`)
-  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Record<string, string> & { WECHATPAY_MCHID: string }
-  if (credentials.WECHATPAY_BASE_URL?.startsWith('https://') !== true) {
-    throw new Error(`the simulator must speak TLS, yet WECHATPAY_BASE_URL is ${credentials.WECHATPAY_BASE_URL ?? 'unset'}`)
-  }
-  // Node reads NODE_EXTRA_CA_CERTS once, at start-up, into the store undici's TLS uses by default.
-  const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile }
+  const upstream = await startSimulatedUpstream(work, SIMULATOR_CONTROL_PORT)
+  const { certificate, credentialsFile, credentials } = upstream
+  const trust = trusting(upstream)
   // The memory settings of the production image, so that RSS and CPU are the deployed process's.
   const runtime = imageRuntime()
 
@@ -94,21 +88,9 @@ try {
   })
   const rsa = await runJsonChild<BenchRun['rsa']>(['--import', 'tsx', 'bench/rsa-sign-process.ts', '500'])
 
-  // The service for the load: dist/server.js, default settings, logging on, Redis on. Only the
-  // upstream budget and one caller's no-cache allowance are raised, or (d) would measure the 5/s
-  // merchant quota and NO_CACHE_PER_MINUTE instead, and CARDS_ALL_MAX for the growth's longest list.
-  const serviceEnv = (port: number): Record<string, string> => ({
-    ...credentials,
-    ...trust,
-    ...runtime.env,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    REDIS_URL,
-    UPSTREAM_MAX_RPS: '10000',
-    NO_CACHE_PER_MINUTE: '1000000',
-    ...GROWTH_SERVICE_ENV
-  })
+  // And CARDS_ALL_MAX for the growth's longest list.
+  const serviceEnv = (port: number): Record<string, string> =>
+    ({ ...loadedServiceEnv(upstream, runtime, port, REDIS_URL), ...GROWTH_SERVICE_ENV })
   const service = start(['dist/server.js'], serviceEnv(19101))
   await waitFor(`${BASE}/readyz`)
   const before = BEFORE_REF === undefined
