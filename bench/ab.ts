@@ -5,7 +5,8 @@
  * (default: all four), AB_ROUNDS (6) alternating rounds of AB_SECONDS (5) each. In each round the two
  * builds take turns, the first one alternating from round to round, so neither always runs on a
  * warmer or a busier machine. Same processes, settings and pinning as bench/run.ts, on ports of its own.
- * Prints, per scenario, each build's median CPU per request and p50, and their ratio.
+ * Prints, per scenario, each build's median CPU per request and p50, their ratio (from the geometric means of the
+ * rounds' ratios, each order's apart), each round's, and what going second in a round cost or saved.
  */
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,7 +18,7 @@ import { loadOn, type Figure, type LoadOptions } from './load.js'
 import { pinThisScriptToCpu0, start, stopAll, waitFor } from './processes.js'
 import { loadedServiceEnv, startSimulatedUpstream } from './simulated-upstream.js'
 import { setUpstreamDelay } from './simulator-control.js'
-import { median } from './stats.js'
+import { geometricMean, median } from './stats.js'
 
 pinThisScriptToCpu0()
 
@@ -96,11 +97,22 @@ try {
 
   const cpu = (list: Figure[]): number => median(list.map((f) => f.cpuPerRequestUs ?? Number.NaN))
   const cell = (list: Figure[]): string => `${cpu(list).toFixed(0)} µs, p50 ${median(list.map((f) => f.p50)).toFixed(2)} ms`
-  console.log(`| Scenario | ${builds.now.name} | ${builds.then.name} | this / that, CPU per request (each round's) |`)
-  console.log('|---|---|---|---|')
+  console.log(`| Scenario | ${builds.now.name} | ${builds.then.name} | this / that, CPU per request | each round's | ` +
+    'second of a round / first |')
+  console.log('|---|---|---|---|---|---|')
   for (const [scenario, { now, then }] of figures) {
-    const ratios = now.map((f, i) => ((f.cpuPerRequestUs ?? Number.NaN) / (then[i]?.cpuPerRequestUs ?? Number.NaN)).toFixed(2))
-    console.log(`| ${scenario.label} | ${cell(now)} | ${cell(then)} | ${(cpu(now) / cpu(then)).toFixed(3)}× (${ratios.join(', ')}) |`)
+    const ratios = now.map((f, i) => (f.cpuPerRequestUs ?? Number.NaN) / (then[i]?.cpuPerRequestUs ?? Number.NaN))
+    // Rounds alternate which build goes first, and the order alone moved a round's ratio by up to a fifth, either
+    // way. Per order, the rounds' geometric mean is (this / that) times or divided by the order's effect; the two
+    // orders' means then give each apart, however many rounds each had. The ratio of the builds' medians, as
+    // before, moved with whichever order's rounds each median fell on.
+    // Round 1 (ratios[0]) and every other round after it put 'then' first (the loop above): there 'now' went second.
+    const nowSecond = geometricMean(ratios.filter((_, i) => i % 2 === 0))
+    const nowFirst = geometricMean(ratios.filter((_, i) => i % 2 === 1))
+    const thisOverThat = Number.isNaN(nowFirst) ? nowSecond : Math.sqrt(nowSecond * nowFirst)
+    const order = Math.sqrt(nowSecond / nowFirst)
+    console.log(`| ${scenario.label} | ${cell(now)} | ${cell(then)} | **${thisOverThat.toFixed(3)}×** | ` +
+      `${ratios.map((ratio) => ratio.toFixed(2)).join(', ')} | ${Number.isNaN(order) ? '— (one round)' : `${order.toFixed(2)}×`} |`)
   }
 } finally {
   stopAll()

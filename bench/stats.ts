@@ -9,3 +9,8 @@ export function percentile (sorted: readonly number[], p: number): number {
 export function median (values: readonly number[]): number {
   return percentile([...values].sort((x, y) => x - y), 50)
 }
+
+/** exp of the mean of the logs: the central ratio of ratios, which a ratio and its inverse cancel in; NaN without values. */
+export function geometricMean (values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, value) => sum + Math.log(value), 0) / values.length)
+}
