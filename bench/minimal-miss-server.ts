@@ -53,5 +53,5 @@ createServer((request, response) => {
       await redis.set(`bench:minimal:${target}`, gzipSync(body, { level: 3 }), 'PX', 60_000)
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body)
     })
-    .catch(() => { response.writeHead(502).end() })
+    .catch((err: unknown) => { console.error(err); response.writeHead(502).end() })
 }).listen(Number(port), '127.0.0.1')
