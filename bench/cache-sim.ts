@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { groupedCounts, type Counts } from './callgrind-groups.js'
 import { imageRuntime } from './image-runtime.js'
-import { PINNING, sleep, stopAll } from './processes.js'
+import { PINNING, stopAll, stopWithin, waitFor } from './processes.js'
 import { loadedServiceEnv, startSimulatedUpstream, trusting } from './simulated-upstream.js'
 import { setUpstreamDelay } from './simulator-control.js'
 
@@ -50,27 +50,6 @@ function underCallgrind (name: string, args: string[], env: Record<string, strin
   return child
 }
 
-/** Resolves once `url` answers 200; rejects if the server exits first or takes longer than start-up may under valgrind. */
-async function up (url: string, child: ChildProcess): Promise<void> {
-  const started = Date.now()
-  while (Date.now() - started < STARTUP_LIMIT_MS) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url}: the server exited while starting`)
-    try { if ((await fetch(url)).ok) return } catch {}
-    await sleep(500)
-  }
-  throw new Error(`${url} did not come up`)
-}
-
-/** SIGTERM, so that callgrind writes its output as the process exits; SIGKILL if it is still there after STOP_LIMIT_MS. */
-async function stopWithin (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const gone = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
-  child.kill()
-  const timer = setTimeout(() => { child.kill('SIGKILL') }, STOP_LIMIT_MS)
-  await gone
-  clearTimeout(timer)
-}
-
 /** `count` requests, `CALLERS` at a time, each to a page at random; fails on anything but 200. */
 async function misses (base: string, count: number, headers: Record<string, string>): Promise<void> {
   let left = count
@@ -97,7 +76,7 @@ async function measureOne (
   const child = underCallgrind(name, args, env, work)
   const base = `http://127.0.0.1:${PORTS[name]}`
   try {
-    await up(`${base}${name === 'service' ? '/readyz' : PAGES[0] ?? ''}`, child)
+    await waitFor(`${base}${name === 'service' ? '/readyz' : PAGES[0] ?? ''}`, { withinMs: STARTUP_LIMIT_MS, server: child })
     await misses(base, WARM, headers)
     control(child.pid as number, env, '-i', 'on')
     await misses(base, MISSES, headers)
@@ -105,7 +84,8 @@ async function measureOne (
   } catch (err) {
     throw new Error(`${name} under callgrind (its logs: ${join(work, name)}.log, .valgrind.log)`, { cause: err })
   } finally {
-    await stopWithin(child)
+    // SIGTERM, so that callgrind writes its counts as the process exits.
+    await stopWithin(child, STOP_LIMIT_MS)
   }
   const outFile = join(work, `${name}.callgrind`)
   if (!existsSync(outFile)) throw new Error(`${name}: callgrind wrote no ${outFile}`)

@@ -45,6 +45,21 @@ export async function stop (child: ChildProcess): Promise<void> {
   await gone
 }
 
+/**
+ * stop, for a process that must exit by itself to write what it measured (a V8 profile, callgrind's counts):
+ * one still running `ms` after SIGTERM is killed, and that is an error, as what it was to write is lost.
+ */
+export async function stopWithin (child: ChildProcess, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`pid ${child.pid ?? '?'} still running ${ms} ms after SIGTERM; killed`))
+    }, ms)
+  })
+  try { await Promise.race([stop(child), late]) } finally { clearTimeout(timer) }
+}
+
 export function stopAll (): void {
   for (const child of children) child.kill()
 }
@@ -59,8 +74,17 @@ export async function runJsonChild<T> (args: string[], env: Record<string, strin
   return JSON.parse(out) as T
 }
 
-export async function waitFor (url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+/**
+ * Resolves once `url` answers 2xx. `withinMs`: how long start-up may take (longer under valgrind); `server`:
+ * the process meant to answer, whose exit fails the wait at once rather than at the limit.
+ */
+export async function waitFor (
+  url: string, { withinMs = 10_000, server }: { withinMs?: number, server?: ChildProcess } = {}
+): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < withinMs;) {
+    if (server !== undefined && (server.exitCode !== null || server.signalCode !== null)) {
+      throw new Error(`${url}: the server exited while starting`)
+    }
     try { if ((await fetch(url)).ok) return } catch {}
     await sleep(100)
   }

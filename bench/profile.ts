@@ -19,7 +19,7 @@ import { request } from 'undici'
 import { nowUs, profileCosts, type ProfileCosts, type Window } from './cpu-profile.js'
 import { imageRuntime } from './image-runtime.js'
 import { loadOn, type LoadOptions } from './load.js'
-import { pinThisScriptToCpu0, sleep, start, stop, stopAll, waitFor } from './processes.js'
+import { pinThisScriptToCpu0, sleep, start, stopAll, stopWithin, waitFor } from './processes.js'
 import { loadedServiceEnv, startSimulatedUpstream, trusting } from './simulated-upstream.js'
 
 pinThisScriptToCpu0()
@@ -83,14 +83,6 @@ async function get (target: string, headers: Record<string, string> = {}): Promi
     if (answer.statusCode !== 503 || attempt === 20) throw new Error(`${target}: ${answer.statusCode}`)
     await sleep(100)
   }
-}
-
-async function stopWithin (child: ChildProcess, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`pid ${child.pid ?? '?'} still running ${ms} ms after SIGTERM`)), ms)
-  })
-  try { await Promise.race([stop(child), late]) } finally { clearTimeout(timer) }
 }
 
 /** The main thread's profile: node names it CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, the main thread 0. */
